@@ -1,0 +1,93 @@
+// samenloop-broker: the broker server, and its secret generator.
+//
+//   samenloop-broker serve --listen 127.0.0.1:7443 --data-dir var/broker
+//       --tls-dir var/pki/broker --index-secret var/broker/index.secret
+//   samenloop-broker init-secret --out var/broker/index.secret
+
+#include <signal.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "broker/broker_server.h"
+#include "broker/subject_keyer.h"
+#include "spdlog/spdlog.h"
+
+namespace {
+
+// Blocks SIGTERM/SIGINT in every thread and waits for one here, so gRPC's
+// threads never see the signal and shutdown runs in one known place.
+int WaitForTerminationSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int received = 0;
+  sigwait(&signals, &received);
+  return received;
+}
+
+void BlockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Samenloop broker: matches pseudonymised signals and notifies organisations"};
+  app.require_subcommand(1);
+
+  samenloop::broker::BrokerOptions options;
+  std::string tls_dir;
+  std::string port_file;
+  CLI::App* serve = app.add_subcommand("serve", "Run the broker");
+  serve->add_option("--listen", options.server.listen_address, "host:port to listen on (port 0 picks one)")
+      ->default_val("127.0.0.1:7443");
+  serve->add_option("--data-dir", options.data_dir, "RocksDB directory")->required();
+  serve->add_option("--tls-dir", tls_dir, "directory with ca.pem, cert.pem, key.pem")->required();
+  serve->add_option("--index-secret", options.index_secret_path, "index secret file (mode 0600)")->required();
+  serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
+  serve->add_option("--max-submit-batch", options.max_submit_batch, "most signals per SubmitSignals call")
+      ->default_val(1000)->check(CLI::Range(1, 10000));
+
+  std::string secret_out;
+  CLI::App* init_secret = app.add_subcommand("init-secret", "Create a new index secret file (mode 0600)");
+  init_secret->add_option("--out", secret_out, "path of the new secret file")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*init_secret) {
+    absl::Status status = samenloop::broker::SubjectKeyer::GenerateSecretFile(secret_out);
+    if (!status.ok()) {
+      std::cerr << "samenloop-broker: " << status.message() << "\n";
+      return 1;
+    }
+    std::cout << "wrote a new index secret to " << secret_out << "\n";
+    return 0;
+  }
+
+  BlockTerminationSignals();
+  options.server.tls = samenloop::TlsFilesFromDirectory(tls_dir);
+  absl::StatusOr<std::unique_ptr<samenloop::broker::BrokerServer>> broker =
+      samenloop::broker::BrokerServer::Start(options);
+  if (!broker.ok()) {
+    spdlog::error("broker failed to start: {}", broker.status().ToString());
+    return 1;
+  }
+  spdlog::info("broker listening on port {} (data dir {})", (*broker)->port(), options.data_dir);
+  if (!port_file.empty()) {
+    std::ofstream(port_file) << (*broker)->port() << "\n";
+  }
+  int received = WaitForTerminationSignal();
+  spdlog::info("received signal {}; shutting down", received);
+  (*broker)->Shutdown();
+  (*broker)->Wait();
+  broker->reset();
+  spdlog::info("broker stopped");
+  return 0;
+}

@@ -1,0 +1,83 @@
+#include "broker/pending_write.h"
+
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "broker/keys.h"
+
+namespace samenloop::broker {
+namespace {
+
+constexpr absl::string_view kOutboxHeadPrefix = "outbox_head/";
+constexpr absl::string_view kAcknowledgedPrefix = "acknowledged/";
+
+}  // namespace
+
+absl::StatusOr<LedgerCounters> LedgerCounters::Load(const Store& store) {
+  LedgerCounters counters;
+  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kMeta);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string key = it->key().ToString();
+    uint64_t value = keys::ParseU64(AsView(it->value()));
+    if (key == keys::NextSignalNumberKey()) {
+      counters.next_signal_number = value;
+    } else if (key == keys::NextAuditNumberKey()) {
+      counters.next_audit_number = value;
+    } else if (absl::StartsWith(key, kOutboxHeadPrefix)) {
+      counters.outbox_head[key.substr(kOutboxHeadPrefix.size())] = value;
+    } else if (absl::StartsWith(key, kAcknowledgedPrefix)) {
+      counters.acknowledged[key.substr(kAcknowledgedPrefix.size())] = value;
+    }
+  }
+  if (!it->status().ok()) return absl::InternalError("reading store counters: " + it->status().ToString());
+  return counters;
+}
+
+PendingWrite::PendingWrite(Store* store, LedgerCounters* committed)
+    : store_(store), committed_(committed), counters_(*committed) {}
+
+uint64_t PendingWrite::AllocateSignalNumber() { return counters_.next_signal_number++; }
+
+void PendingWrite::AppendAudit(v1::AuditEvent event) {
+  uint64_t index = counters_.next_audit_number++;
+  event.set_leaf_index(index);
+  batch_.Put(store_->Handle(Family::kAudit), keys::U64(index), event.SerializeAsString());
+}
+
+uint64_t PendingWrite::OutboxHead(const std::string& recipient) const {
+  auto it = counters_.outbox_head.find(recipient);
+  return it == counters_.outbox_head.end() ? 0 : it->second;
+}
+
+void PendingWrite::AppendOutbox(const std::string& recipient, v1::Notification notification) {
+  uint64_t cursor = ++counters_.outbox_head[recipient];
+  notification.set_cursor(cursor);
+  batch_.Put(store_->Handle(Family::kOutbox), keys::OutboxKey(recipient, cursor),
+             notification.SerializeAsString());
+  recipients_.insert(recipient);
+}
+
+void PendingWrite::SetAcknowledged(const std::string& recipient, uint64_t cursor) {
+  counters_.acknowledged[recipient] = cursor;
+}
+
+absl::StatusOr<std::set<std::string>> PendingWrite::Commit() {
+  rocksdb::ColumnFamilyHandle* meta = store_->Handle(Family::kMeta);
+  batch_.Put(meta, keys::NextSignalNumberKey(), keys::U64(counters_.next_signal_number));
+  batch_.Put(meta, keys::NextAuditNumberKey(), keys::U64(counters_.next_audit_number));
+  for (const auto& [recipient, head] : counters_.outbox_head) {
+    if (committed_->outbox_head[recipient] != head) {
+      batch_.Put(meta, keys::OutboxHeadKey(recipient), keys::U64(head));
+    }
+  }
+  for (const auto& [recipient, cursor] : counters_.acknowledged) {
+    if (committed_->acknowledged[recipient] != cursor) {
+      batch_.Put(meta, keys::AcknowledgedKey(recipient), keys::U64(cursor));
+    }
+  }
+  if (absl::Status status = store_->Commit(&batch_); !status.ok()) return status;
+  *committed_ = counters_;
+  return recipients_;
+}
+
+}  // namespace samenloop::broker

@@ -1,0 +1,62 @@
+#ifndef SAMENLOOP_BROKER_PENDING_WRITE_H_
+#define SAMENLOOP_BROKER_PENDING_WRITE_H_
+
+// PendingWrite assembles one atomic RocksDB write: records, index entries,
+// outbox entries and the audit events that describe them, together with the
+// counters they advance. Either all of it becomes durable, or none of it and
+// the in-memory counters stay as they were (no change without its event, no
+// event without its change).
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+#include "absl/status/status.h"
+#include "broker/store.h"
+#include "rocksdb/write_batch.h"
+#include "samenloop/v1/audit.pb.h"
+#include "samenloop/v1/notifications.pb.h"
+
+namespace samenloop::broker {
+
+// Counters persisted in the meta family.
+struct LedgerCounters {
+  uint64_t next_signal_number = 1;
+  uint64_t next_audit_number = 0;
+  std::map<std::string, uint64_t> outbox_head;   // last cursor per recipient
+  std::map<std::string, uint64_t> acknowledged;  // last acknowledged cursor per recipient
+
+  static absl::StatusOr<LedgerCounters> Load(const Store& store);
+};
+
+class PendingWrite {
+ public:
+  PendingWrite(Store* store, LedgerCounters* committed);
+
+  rocksdb::WriteBatch& batch() { return batch_; }
+  Store& store() { return *store_; }
+
+  uint64_t AllocateSignalNumber();
+  // Appends an audit event, assigning its leaf index.
+  void AppendAudit(v1::AuditEvent event);
+  // Appends a notification to the recipient's outbox, assigning its cursor.
+  void AppendOutbox(const std::string& recipient, v1::Notification notification);
+  void SetAcknowledged(const std::string& recipient, uint64_t cursor);
+  uint64_t OutboxHead(const std::string& recipient) const;
+
+  // Writes the counters and commits; on success the counters become the
+  // committed ones. Returns the recipients whose outbox grew.
+  absl::StatusOr<std::set<std::string>> Commit();
+
+ private:
+  Store* store_;
+  LedgerCounters* committed_;
+  LedgerCounters counters_;
+  rocksdb::WriteBatch batch_;
+  std::set<std::string> recipients_;
+};
+
+}  // namespace samenloop::broker
+
+#endif  // SAMENLOOP_BROKER_PENDING_WRITE_H_

@@ -1,0 +1,538 @@
+#include "broker/signal_ledger.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "broker/keys.h"
+#include "broker/signal_validation.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace samenloop::broker {
+namespace {
+
+using google::protobuf::Timestamp;
+using google::protobuf::util::TimeUtil;
+
+Timestamp ToProto(absl::Time time) {
+  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
+}
+
+std::string Hex(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
+
+v1::DisclosureLevel ToProto(policy::DisclosureLevel level) {
+  switch (level) {
+    case policy::DisclosureLevel::kNone: return v1::DISCLOSURE_LEVEL_NONE;
+    case policy::DisclosureLevel::kExistenceAndContact: return v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT;
+    case policy::DisclosureLevel::kCategory: return v1::DISCLOSURE_LEVEL_CATEGORY;
+    case policy::DisclosureLevel::kDetails: return v1::DISCLOSURE_LEVEL_DETAILS;
+  }
+  return v1::DISCLOSURE_LEVEL_NONE;
+}
+
+v1::MatchKind ToProto(policy::MatchKind kind) {
+  switch (kind) {
+    case policy::MatchKind::kSubject: return v1::MATCH_KIND_SUBJECT;
+    case policy::MatchKind::kHouseholdRelated: return v1::MATCH_KIND_HOUSEHOLD_RELATED;
+    case policy::MatchKind::kHouseholdSharedRelated: return v1::MATCH_KIND_HOUSEHOLD_SHARED_RELATED;
+  }
+  return v1::MATCH_KIND_UNSPECIFIED;
+}
+
+bool IsLive(const storage::StoredSignal& stored) {
+  v1::SignalStatus status = stored.signal().status();
+  return status == v1::SIGNAL_STATUS_OPEN || status == v1::SIGNAL_STATUS_CLOSED;
+}
+
+policy::SignalFacts FactsOf(const storage::StoredSignal& stored) {
+  policy::SignalFacts facts;
+  facts.organisation_id = stored.signal().source_organisation();
+  facts.organisation_kind = stored.organisation_kind();
+  facts.category = stored.signal().category();
+  facts.closed = stored.signal().status() == v1::SIGNAL_STATUS_CLOSED;
+  facts.is_protected = stored.signal().protected_();
+  return facts;
+}
+
+// What the recipient may see of the other signal at the decided level.
+v1::DisclosedSignal Disclose(const storage::StoredSignal& other, policy::DisclosureLevel level) {
+  v1::DisclosedSignal out;
+  out.set_organisation_id(other.signal().source_organisation());
+  out.set_organisation_kind(other.organisation_kind());
+  *out.mutable_contact() = other.signal().contact();
+  if (level >= policy::DisclosureLevel::kCategory) out.set_category(other.signal().category());
+  if (level >= policy::DisclosureLevel::kDetails) {
+    *out.mutable_opened_at() = other.signal().opened_at();
+    out.set_status(other.signal().status());
+    out.set_severity(other.signal().severity());
+  }
+  return out;
+}
+
+v1::AuditEvent BaseEvent(v1::AuditEventType type, const CallerIdentity& actor, absl::Time now) {
+  v1::AuditEvent event;
+  event.set_type(type);
+  *event.mutable_time() = ToProto(now);
+  event.set_actor_organisation(actor.organisation_id);
+  event.set_actor_role(std::string(RoleName(actor.role)));
+  return event;
+}
+
+v1::SubmitSignalResult ItemError(const std::string& key, const absl::Status& status) {
+  v1::SubmitSignalResult result;
+  result.set_idempotency_key(key);
+  result.set_code(static_cast<int32_t>(status.code()));
+  result.set_message(std::string(status.message()));
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SignalLedger>> SignalLedger::Create(
+    Store* store, const SubjectKeyer* keyer, const policy::DisclosurePolicy* policy,
+    NotificationHub* hub, LedgerOptions options) {
+  absl::StatusOr<LedgerCounters> counters = LedgerCounters::Load(*store);
+  if (!counters.ok()) return counters.status();
+  return std::unique_ptr<SignalLedger>(
+      new SignalLedger(store, keyer, policy, hub, std::move(options), *std::move(counters)));
+}
+
+SignalLedger::SignalLedger(Store* store, const SubjectKeyer* keyer,
+                           const policy::DisclosurePolicy* policy, NotificationHub* hub,
+                           LedgerOptions options, LedgerCounters counters)
+    : store_(store), keyer_(keyer), policy_(policy), hub_(hub), options_(std::move(options)),
+      counters_(std::move(counters)) {}
+
+absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
+    const CallerIdentity& caller, const v1::SubmitSignalsRequest& request) {
+  if (request.items_size() == 0) return absl::InvalidArgumentError("items: at least one signal is required");
+  if (request.items_size() > options_.max_batch) {
+    return absl::InvalidArgumentError(absl::StrCat("items: at most ", options_.max_batch,
+                                                   " signals per call (got ", request.items_size(), ")"));
+  }
+  const absl::Time now = options_.clock();
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  PendingWrite write(store_, &counters_);
+  v1::SubmitSignalsResponse response;
+  std::map<std::string, uint64_t> keys_in_batch;
+
+  for (int i = 0; i < request.items_size(); ++i) {
+    const v1::SubmitSignalItem& item = request.items(i);
+    const std::string path = absl::StrCat("items[", i, "]");
+    absl::Status valid = ValidateIdempotencyKey(item.idempotency_key(), path + ".idempotency_key");
+    if (valid.ok()) valid = ValidateNewSignal(item.signal(), path + ".signal");
+    if (!valid.ok()) {
+      v1::AuditEvent refused = BaseEvent(v1::AUDIT_EVENT_TYPE_REQUEST_REFUSED, caller, now);
+      refused.set_reason(absl::StrCat("SubmitSignals: ", valid.message()));
+      write.AppendAudit(std::move(refused));
+      *response.add_results() = ItemError(item.idempotency_key(), valid);
+      continue;
+    }
+
+    // A retried key returns the first signal and changes nothing.
+    uint64_t existing = 0;
+    if (auto it = keys_in_batch.find(item.idempotency_key()); it != keys_in_batch.end()) {
+      existing = it->second;
+    } else {
+      absl::StatusOr<std::string> found = store_->Get(
+          Family::kIdempotency, keys::IdempotencyKey(caller.organisation_id, item.idempotency_key()));
+      if (found.ok()) {
+        existing = keys::ParseU64(*found);
+      } else if (!absl::IsNotFound(found.status())) {
+        return found.status();
+      }
+    }
+    if (existing != 0) {
+      v1::SubmitSignalResult* result = response.add_results();
+      result->set_idempotency_key(item.idempotency_key());
+      result->set_signal_id(keys::SignalId(existing));
+      result->set_duplicate(true);
+      continue;
+    }
+
+    const uint64_t number = write.AllocateSignalNumber();
+    storage::StoredSignal stored;
+    v1::Signal& signal = *stored.mutable_signal();
+    signal = item.signal();
+    signal.set_signal_id(keys::SignalId(number));
+    signal.set_source_organisation(caller.organisation_id);
+    signal.set_status(v1::SIGNAL_STATUS_OPEN);
+    if (!signal.has_opened_at()) *signal.mutable_opened_at() = ToProto(now);
+    *signal.mutable_created_at() = ToProto(now);
+    *signal.mutable_updated_at() = ToProto(now);
+    signal.set_revision(1);
+    stored.set_organisation_kind(caller.organisation_kind);
+    stored.set_idempotency_key(item.idempotency_key());
+    // Keys in, pseudonyms out: nothing below stores a pseudonym.
+    stored.set_subject_key(keyer_->KeyFor(signal.subject()));
+    signal.mutable_subject()->clear_value();
+    for (v1::RelatedPerson& related : *signal.mutable_related()) {
+      storage::StoredRelated* key = stored.add_related();
+      key->set_key(keyer_->KeyFor(related.person()));
+      key->set_relation(related.relation());
+      key->set_role(related.role());
+      related.mutable_person()->clear_value();
+    }
+    for (v1::Pseudonym& person : *signal.mutable_protected_against()) {
+      stored.add_protected_against_keys(keyer_->KeyFor(person));
+      person.clear_value();
+    }
+
+    rocksdb::WriteBatch& batch = write.batch();
+    batch.Put(store_->Handle(Family::kSignals), keys::SignalKey(number), stored.SerializeAsString());
+    batch.Put(store_->Handle(Family::kSubjectIndex), keys::IndexKey(stored.subject_key(), number), "");
+    for (const storage::StoredRelated& related : stored.related()) {
+      batch.Put(store_->Handle(Family::kRelatedIndex), keys::IndexKey(related.key(), number), "");
+    }
+    batch.Put(store_->Handle(Family::kOrgSignals), keys::OrgSignalKey(caller.organisation_id, number), "");
+    batch.Put(store_->Handle(Family::kIdempotency),
+              keys::IdempotencyKey(caller.organisation_id, item.idempotency_key()), keys::U64(number));
+    keys_in_batch[item.idempotency_key()] = number;
+
+    v1::AuditEvent submitted = BaseEvent(v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED, caller, now);
+    submitted.add_subject_keys(Hex(stored.subject_key()));
+    submitted.add_signal_ids(signal.signal_id());
+    submitted.set_category(signal.category());
+    write.AppendAudit(std::move(submitted));
+
+    absl::StatusOr<uint32_t> notified = MatchAndNotify(write, number, stored, /*renotify=*/false);
+    if (!notified.ok()) return notified.status();
+
+    v1::SubmitSignalResult* result = response.add_results();
+    result->set_idempotency_key(item.idempotency_key());
+    result->set_signal_id(signal.signal_id());
+    result->set_notifications_created(*notified);
+  }
+
+  absl::StatusOr<std::set<std::string>> recipients = write.Commit();
+  if (!recipients.ok()) return recipients.status();
+  PublishCommitted(*recipients);
+  return response;
+}
+
+absl::StatusOr<uint32_t> SignalLedger::MatchAndNotify(PendingWrite& write, uint64_t number,
+                                                      const storage::StoredSignal& signal,
+                                                      bool renotify) {
+  uint32_t notifications = 0;
+  const std::string& prefix = signal.subject_key();
+  std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kSubjectIndex);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const uint64_t other_number = keys::ParseU64(AsView(it->key()).substr(prefix.size()));
+    if (other_number == number) continue;
+    absl::StatusOr<storage::StoredSignal> other = LoadSignal(other_number);
+    if (!other.ok()) return other.status();
+    if (!IsLive(*other)) continue;
+    // An organisation is never notified about itself.
+    if (other->signal().source_organisation() == signal.signal().source_organisation()) continue;
+
+    for (bool new_is_recipient : {false, true}) {
+      absl::StatusOr<bool> sent =
+          new_is_recipient
+              ? DecideDirection(write, number, signal, other_number, *other, policy::MatchKind::kSubject, renotify)
+              : DecideDirection(write, other_number, *other, number, signal, policy::MatchKind::kSubject, renotify);
+      if (!sent.ok()) return sent.status();
+      if (*sent) ++notifications;
+    }
+  }
+  if (!it->status().ok()) return absl::InternalError("subject index scan: " + it->status().ToString());
+  return notifications;
+}
+
+absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t recipient_number,
+                                                   const storage::StoredSignal& recipient,
+                                                   uint64_t other_number,
+                                                   const storage::StoredSignal& other,
+                                                   policy::MatchKind kind, bool renotify) {
+  const absl::Time now = options_.clock();
+  policy::MatchCandidate candidate;
+  candidate.recipient = FactsOf(recipient);
+  candidate.other = FactsOf(other);
+  candidate.kind = kind;
+  candidate.decision_time = now;
+  candidate.other_protects_against_recipient_subject =
+      std::find(other.protected_against_keys().begin(), other.protected_against_keys().end(),
+                recipient.subject_key()) != other.protected_against_keys().end();
+  const policy::Decision decision = policy_->Decide(candidate);
+
+  v1::DecisionBasis basis;
+  for (const std::string& rule : decision.rule_ids) basis.add_rule_ids(rule);
+  for (const std::string& legal : decision.legal_bases) basis.add_legal_bases(legal);
+  for (const std::string& consent : decision.consent_ids) basis.add_consent_ids(consent);
+  basis.set_policy_version(decision.policy_version);
+
+  const std::string& recipient_org = recipient.signal().source_organisation();
+  CallerIdentity broker_actor{"broker", Role::kOperator, ""};
+  v1::AuditEvent audit = BaseEvent(v1::AUDIT_EVENT_TYPE_MATCH_DECISION, broker_actor, now);
+  audit.add_subject_keys(Hex(recipient.subject_key()));
+  if (other.subject_key() != recipient.subject_key()) audit.add_subject_keys(Hex(other.subject_key()));
+  audit.add_signal_ids(recipient.signal().signal_id());
+  audit.add_signal_ids(other.signal().signal_id());
+  audit.set_category(other.signal().category());
+  audit.set_recipient_organisation(recipient_org);
+  audit.set_outcome(decision.allow ? v1::DECISION_OUTCOME_ALLOW : v1::DECISION_OUTCOME_DENY);
+  audit.set_disclosure_level(ToProto(decision.level));
+  audit.set_match_kind(ToProto(kind));
+  *audit.mutable_basis() = basis;
+
+  bool notify = false;
+  storage::PairDecision pair;
+  const std::string pair_key = keys::PairKey(recipient_number, other_number);
+  if (decision.allow) {
+    absl::StatusOr<std::string> previous = store_->Get(Family::kPairDecisions, pair_key);
+    uint64_t generation = 1;
+    if (previous.ok()) {
+      storage::PairDecision before;
+      before.ParseFromString(*previous);
+      // Notify again only on a reopen or a wider disclosure.
+      bool wider = before.level() < ToProto(decision.level) || !before.allowed();
+      notify = renotify || wider;
+      uint64_t last = 0;
+      absl::string_view id = before.notification_id();
+      if (size_t dash = id.rfind('-'); dash != absl::string_view::npos) {
+        (void)absl::SimpleAtoi(id.substr(dash + 1), &last);
+      }
+      generation = last + 1;
+      if (!notify) pair.set_notification_id(before.notification_id());
+    } else if (absl::IsNotFound(previous.status())) {
+      notify = true;
+    } else {
+      return previous.status();
+    }
+    pair.set_allowed(true);
+    pair.set_level(ToProto(decision.level));
+    pair.set_policy_version(decision.policy_version);
+    if (notify) {
+      // Stable id: the same (recipient signal, other signal, generation)
+      // always has the same id, so a redelivered notification deduplicates.
+      std::string notification_id =
+          absl::StrCat("ntf-", recipient_number, "-", other_number, "-", generation);
+      pair.set_notification_id(notification_id);
+      v1::Notification notification;
+      notification.set_notification_id(notification_id);
+      *notification.mutable_created_at() = ToProto(now);
+      notification.set_kind(v1::NOTIFICATION_KIND_MATCH);
+      notification.set_your_signal_id(recipient.signal().signal_id());
+      notification.set_your_local_reference(recipient.signal().local_reference());
+      *notification.mutable_other() = Disclose(other, decision.level);
+      notification.set_disclosure_level(ToProto(decision.level));
+      notification.set_match_kind(ToProto(kind));
+      *notification.mutable_basis() = basis;
+      write.AppendOutbox(recipient_org, std::move(notification));
+      audit.set_notification_id(notification_id);
+    }
+  } else {
+    pair.set_allowed(false);
+    pair.set_level(v1::DISCLOSURE_LEVEL_NONE);
+    pair.set_policy_version(decision.policy_version);
+  }
+  write.batch().Put(store_->Handle(Family::kPairDecisions), pair_key, pair.SerializeAsString());
+  write.AppendAudit(std::move(audit));
+  return notify;
+}
+
+absl::StatusOr<storage::StoredSignal> SignalLedger::LoadSignal(uint64_t number) const {
+  absl::StatusOr<std::string> bytes = store_->Get(Family::kSignals, keys::SignalKey(number));
+  if (!bytes.ok()) return bytes.status();
+  storage::StoredSignal stored;
+  if (!stored.ParseFromString(*bytes)) return absl::DataLossError("stored signal does not parse");
+  return stored;
+}
+
+absl::StatusOr<storage::StoredSignal> SignalLedger::LoadOwn(const CallerIdentity& caller,
+                                                            absl::string_view signal_id,
+                                                            uint64_t* number) const {
+  if (!keys::ParseSignalId(signal_id, number)) {
+    return absl::InvalidArgumentError("signal_id: must look like sig-<number>");
+  }
+  absl::StatusOr<storage::StoredSignal> stored = LoadSignal(*number);
+  // Another organisation's signal looks exactly like a missing one.
+  if ((!stored.ok() && absl::IsNotFound(stored.status())) ||
+      (stored.ok() && stored->signal().source_organisation() != caller.organisation_id)) {
+    return absl::NotFoundError("signal_id: no such signal of your organisation");
+  }
+  return stored;
+}
+
+absl::StatusOr<v1::Signal> SignalLedger::Transition(
+    const CallerIdentity& caller, absl::string_view signal_id, v1::AuditEventType event_type,
+    absl::string_view reason, const std::function<absl::Status(storage::StoredSignal&)>& change) {
+  const absl::Time now = options_.clock();
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  uint64_t number = 0;
+  absl::StatusOr<storage::StoredSignal> stored = LoadOwn(caller, signal_id, &number);
+  if (!stored.ok()) return stored.status();
+  const v1::SignalStatus before = stored->signal().status();
+  if (absl::Status s = change(*stored); !s.ok()) return s;
+  v1::Signal& signal = *stored->mutable_signal();
+  signal.set_revision(signal.revision() + 1);
+  *signal.mutable_updated_at() = ToProto(now);
+
+  PendingWrite write(store_, &counters_);
+  write.batch().Put(store_->Handle(Family::kSignals), keys::SignalKey(number), stored->SerializeAsString());
+  if (signal.status() == v1::SIGNAL_STATUS_REVOKED) {
+    // Gone from matching at once: drop its index entries.
+    write.batch().Delete(store_->Handle(Family::kSubjectIndex), keys::IndexKey(stored->subject_key(), number));
+    for (const storage::StoredRelated& related : stored->related()) {
+      write.batch().Delete(store_->Handle(Family::kRelatedIndex), keys::IndexKey(related.key(), number));
+    }
+  }
+  v1::AuditEvent event = BaseEvent(event_type, caller, now);
+  event.add_subject_keys(Hex(stored->subject_key()));
+  event.add_signal_ids(signal.signal_id());
+  event.set_category(signal.category());
+  event.set_reason(std::string(reason));
+  write.AppendAudit(std::move(event));
+  if (before == v1::SIGNAL_STATUS_CLOSED && signal.status() == v1::SIGNAL_STATUS_OPEN) {
+    absl::StatusOr<uint32_t> notified = MatchAndNotify(write, number, *stored, /*renotify=*/true);
+    if (!notified.ok()) return notified.status();
+  }
+  absl::StatusOr<std::set<std::string>> recipients = write.Commit();
+  if (!recipients.ok()) return recipients.status();
+  PublishCommitted(*recipients);
+  return ToClientView(*stored);
+}
+
+absl::StatusOr<v1::Signal> SignalLedger::Close(const CallerIdentity& caller,
+                                               const v1::CloseSignalRequest& request) {
+  const absl::Time now = options_.clock();
+  return Transition(caller, request.signal_id(), v1::AUDIT_EVENT_TYPE_SIGNAL_CLOSED, "",
+                    [&](storage::StoredSignal& stored) -> absl::Status {
+                      if (stored.signal().status() != v1::SIGNAL_STATUS_OPEN) {
+                        return absl::FailedPreconditionError("signal_id: only an open signal can be closed");
+                      }
+                      stored.mutable_signal()->set_status(v1::SIGNAL_STATUS_CLOSED);
+                      *stored.mutable_signal()->mutable_closed_at() =
+                          request.has_closed_at() ? request.closed_at() : ToProto(now);
+                      return absl::OkStatus();
+                    });
+}
+
+absl::StatusOr<v1::Signal> SignalLedger::Reopen(const CallerIdentity& caller,
+                                                const v1::ReopenSignalRequest& request) {
+  return Transition(caller, request.signal_id(), v1::AUDIT_EVENT_TYPE_SIGNAL_REOPENED, "",
+                    [](storage::StoredSignal& stored) -> absl::Status {
+                      if (stored.signal().status() != v1::SIGNAL_STATUS_CLOSED) {
+                        return absl::FailedPreconditionError("signal_id: only a closed signal can be reopened");
+                      }
+                      stored.mutable_signal()->set_status(v1::SIGNAL_STATUS_OPEN);
+                      stored.mutable_signal()->clear_closed_at();
+                      return absl::OkStatus();
+                    });
+}
+
+absl::StatusOr<v1::Signal> SignalLedger::Revoke(const CallerIdentity& caller,
+                                                const v1::RevokeSignalRequest& request) {
+  if (request.reason().size() > 500) {
+    return absl::InvalidArgumentError("reason: too long (at most 500 characters)");
+  }
+  return Transition(caller, request.signal_id(), v1::AUDIT_EVENT_TYPE_SIGNAL_REVOKED, request.reason(),
+                    [](storage::StoredSignal& stored) -> absl::Status {
+                      if (stored.signal().status() == v1::SIGNAL_STATUS_REVOKED) {
+                        return absl::FailedPreconditionError("signal_id: already revoked");
+                      }
+                      stored.mutable_signal()->set_status(v1::SIGNAL_STATUS_REVOKED);
+                      return absl::OkStatus();
+                    });
+}
+
+absl::StatusOr<v1::Signal> SignalLedger::Get(const CallerIdentity& caller,
+                                             absl::string_view signal_id) const {
+  uint64_t number = 0;
+  absl::StatusOr<storage::StoredSignal> stored = LoadOwn(caller, signal_id, &number);
+  if (!stored.ok()) return stored.status();
+  return ToClientView(*stored);
+}
+
+absl::StatusOr<v1::ListOwnSignalsResponse> SignalLedger::ListOwn(
+    const CallerIdentity& caller, const v1::ListOwnSignalsRequest& request) const {
+  uint32_t page_size = request.page().page_size() == 0 ? 100 : request.page().page_size();
+  if (page_size > 1000) return absl::InvalidArgumentError("page.page_size: at most 1000");
+  uint64_t after = 0;
+  if (!request.page().page_token().empty() &&
+      !absl::SimpleAtoi(request.page().page_token(), &after)) {
+    return absl::InvalidArgumentError("page.page_token: not a token from a previous response");
+  }
+  std::set<int> wanted;
+  for (int status : request.statuses()) {
+    if (!v1::SignalStatus_IsValid(status)) return absl::InvalidArgumentError("statuses: unknown value");
+    wanted.insert(status);
+  }
+  v1::ListOwnSignalsResponse response;
+  const std::string prefix = keys::OrgPrefix(caller.organisation_id);
+  std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kOrgSignals);
+  for (it->Seek(keys::OrgSignalKey(caller.organisation_id, after + 1));
+       it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    uint64_t number = keys::ParseU64(AsView(it->key()).substr(prefix.size()));
+    absl::StatusOr<storage::StoredSignal> stored = LoadSignal(number);
+    if (!stored.ok()) return stored.status();
+    int status = stored->signal().status();
+    bool include = wanted.empty() ? status != v1::SIGNAL_STATUS_REVOKED : wanted.count(status) > 0;
+    if (!include) continue;
+    if (static_cast<uint32_t>(response.signals_size()) == page_size) {
+      response.set_next_page_token(absl::StrCat(number - 1));
+      break;
+    }
+    *response.add_signals() = ToClientView(*stored);
+  }
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::Notification>> SignalLedger::ReadOutbox(const std::string& recipient,
+                                                                       uint64_t after_cursor,
+                                                                       size_t limit) const {
+  std::vector<v1::Notification> out;
+  const std::string prefix = keys::OrgPrefix(recipient);
+  std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kOutbox);
+  for (it->Seek(keys::OutboxKey(recipient, after_cursor + 1));
+       it->Valid() && it->key().starts_with(prefix) && out.size() < limit; it->Next()) {
+    v1::Notification notification;
+    if (!notification.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("outbox entry does not parse");
+    }
+    out.push_back(std::move(notification));
+  }
+  if (!it->status().ok()) return absl::InternalError("outbox scan: " + it->status().ToString());
+  return out;
+}
+
+absl::StatusOr<uint64_t> SignalLedger::Acknowledge(const CallerIdentity& caller, uint64_t cursor) {
+  const absl::Time now = options_.clock();
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  const std::string& org = caller.organisation_id;
+  PendingWrite write(store_, &counters_);
+  if (cursor > write.OutboxHead(org)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cursor: beyond the last notification (", write.OutboxHead(org), ") of your outbox"));
+  }
+  uint64_t current = counters_.acknowledged[org];
+  if (cursor <= current) return current;  // acknowledging is monotonic and idempotent
+  write.SetAcknowledged(org, cursor);
+  v1::AuditEvent event = BaseEvent(v1::AUDIT_EVENT_TYPE_NOTIFICATION_ACKNOWLEDGED, caller, now);
+  event.set_reason(absl::StrCat("acknowledged up to cursor ", cursor));
+  write.AppendAudit(std::move(event));
+  absl::StatusOr<std::set<std::string>> committed = write.Commit();
+  if (!committed.ok()) return committed.status();
+  return cursor;
+}
+
+uint64_t SignalLedger::AcknowledgedCursor(const std::string& recipient) const {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto it = counters_.acknowledged.find(recipient);
+  return it == counters_.acknowledged.end() ? 0 : it->second;
+}
+
+void SignalLedger::PublishCommitted(const std::set<std::string>& recipients) {
+  for (const std::string& recipient : recipients) hub_->Publish(recipient);
+}
+
+v1::Signal SignalLedger::ToClientView(const storage::StoredSignal& stored) const {
+  // Pseudonyms were cleared before storing; the owner sees everything else,
+  // including its local reference.
+  return stored.signal();
+}
+
+}  // namespace samenloop::broker

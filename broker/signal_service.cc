@@ -1,0 +1,123 @@
+#include "broker/signal_service.h"
+
+#include "common/caller_identity.h"
+#include "common/grpc_status.h"
+
+namespace samenloop::broker {
+namespace {
+
+// Only organisation certificates may touch signals and notifications.
+absl::StatusOr<CallerIdentity> RequireOrg(const grpc::ServerContext& context) {
+  absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(context);
+  if (!caller.ok()) return caller.status();
+  if (caller->role != Role::kOrg) {
+    return absl::PermissionDeniedError("this call needs an organisation certificate (role org)");
+  }
+  return caller;
+}
+
+template <typename T>
+grpc::Status Finish(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status SignalServiceImpl::SubmitSignals(grpc::ServerContext* context,
+                                              const v1::SubmitSignalsRequest* request,
+                                              v1::SubmitSignalsResponse* response) {
+  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Finish(ledger_->Submit(*caller, *request), response);
+}
+
+grpc::Status SignalServiceImpl::UpdateSignal(grpc::ServerContext* context,
+                                             const v1::UpdateSignalRequest*, v1::Signal*) {
+  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                      "UpdateSignal is not available yet; close and resubmit instead");
+}
+
+grpc::Status SignalServiceImpl::CloseSignal(grpc::ServerContext* context,
+                                            const v1::CloseSignalRequest* request,
+                                            v1::Signal* response) {
+  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Finish(ledger_->Close(*caller, *request), response);
+}
+
+grpc::Status SignalServiceImpl::ReopenSignal(grpc::ServerContext* context,
+                                             const v1::ReopenSignalRequest* request,
+                                             v1::Signal* response) {
+  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Finish(ledger_->Reopen(*caller, *request), response);
+}
+
+grpc::Status SignalServiceImpl::RevokeSignal(grpc::ServerContext* context,
+                                             const v1::RevokeSignalRequest* request,
+                                             v1::Signal* response) {
+  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Finish(ledger_->Revoke(*caller, *request), response);
+}
+
+grpc::Status SignalServiceImpl::GetSignal(grpc::ServerContext* context,
+                                          const v1::GetSignalRequest* request, v1::Signal* response) {
+  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Finish(ledger_->Get(*caller, request->signal_id()), response);
+}
+
+grpc::Status SignalServiceImpl::ListOwnSignals(grpc::ServerContext* context,
+                                               const v1::ListOwnSignalsRequest* request,
+                                               v1::ListOwnSignalsResponse* response) {
+  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Finish(ledger_->ListOwn(*caller, *request), response);
+}
+
+grpc::Status NotificationServiceImpl::Subscribe(grpc::ServerContext* context,
+                                                const v1::SubscribeRequest* request,
+                                                grpc::ServerWriter<v1::Notification>* writer) {
+  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const std::string& recipient = caller->organisation_id;
+  uint64_t cursor = request->resume_from_acknowledged() ? ledger_->AcknowledgedCursor(recipient)
+                                                        : request->after_cursor();
+  constexpr size_t kPage = 256;
+  while (!context->IsCancelled()) {
+    // Read the version before the outbox: a commit between the two makes
+    // the wait below return at once instead of being missed.
+    const uint64_t version = hub_->Version(recipient);
+    absl::StatusOr<std::vector<v1::Notification>> page = ledger_->ReadOutbox(recipient, cursor, kPage);
+    if (!page.ok()) return ToGrpcStatus(page.status());
+    for (const v1::Notification& notification : *page) {
+      if (!writer->Write(notification)) return grpc::Status::OK;  // client went away
+      cursor = notification.cursor();
+    }
+    if (page->size() == kPage) continue;
+    if (request->stop_when_drained()) return grpc::Status::OK;
+    while (!hub_->WaitForChange(recipient, version, absl::Seconds(1))) {
+      if (context->IsCancelled()) return grpc::Status::OK;
+      if (hub_->IsShutDown()) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "broker is shutting down");
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status NotificationServiceImpl::Acknowledge(grpc::ServerContext* context,
+                                                  const v1::AcknowledgeRequest* request,
+                                                  v1::AcknowledgeResponse* response) {
+  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<uint64_t> cursor = ledger_->Acknowledge(*caller, request->cursor());
+  if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+  response->set_acknowledged_cursor(*cursor);
+  return grpc::Status::OK;
+}
+
+}  // namespace samenloop::broker

@@ -1,0 +1,86 @@
+#include "broker/store.h"
+
+#include <array>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/filter_policy.h"
+
+namespace samenloop::broker {
+namespace {
+
+constexpr std::array<const char*, static_cast<size_t>(Family::kCount)> kFamilyNames = {
+    "signals", "subject_index", "related_index", "org_signals", "idempotency",
+    "pair_decisions", "outbox", "audit", "meta"};
+
+absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  if (status.IsNotFound()) return absl::NotFoundError(what);
+  return absl::InternalError(absl::StrCat(what, ": storage error: ", status.ToString()));
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions() {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  // Bloom filters make point lookups of absent keys (idempotency, pair
+  // decisions) cheap.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.compression = rocksdb::kNoCompression;
+  return options;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.IncreaseParallelism(2);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, FamilyOptions());
+  for (const char* name : kFamilyNames) descriptors.emplace_back(name, FamilyOptions());
+
+  std::unique_ptr<Store> store(new Store());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
+  if (!status.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open store at ", path, ": ", status.ToString()));
+  }
+  store->db_.reset(raw);
+  store->handles_ = std::move(handles);
+  return store;
+}
+
+Store::~Store() {
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+  handles_.clear();
+  if (db_ != nullptr) db_->Close().PermitUncheckedError();
+}
+
+rocksdb::ColumnFamilyHandle* Store::Handle(Family family) const {
+  // handles_[0] is the default family, unused.
+  return handles_[static_cast<size_t>(family) + 1];
+}
+
+absl::Status Store::Commit(rocksdb::WriteBatch* batch) {
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  return FromRocks(db_->Write(options, batch), "commit");
+}
+
+absl::StatusOr<std::string> Store::Get(Family family, const rocksdb::Slice& key) const {
+  std::string value;
+  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), Handle(family), key, &value);
+  if (!status.ok()) return FromRocks(status, "record");
+  return value;
+}
+
+std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family family) const {
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), Handle(family)));
+}
+
+}  // namespace samenloop::broker

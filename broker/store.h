@@ -1,0 +1,65 @@
+#ifndef SAMENLOOP_BROKER_STORE_H_
+#define SAMENLOOP_BROKER_STORE_H_
+
+// Store owns the broker's RocksDB database and its column families. Every
+// write that is acknowledged to a client goes through Commit(), which syncs
+// the WAL before returning (non-negotiable 4: acks after durable writes).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+namespace samenloop::broker {
+
+// RocksDB slices as absl::string_view (Debian's Abseil does not alias
+// std::string_view).
+inline absl::string_view AsView(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+
+// Column families, named after what they hold (ARCHITECTURE.md §8).
+enum class Family {
+  kSignals = 0,        // signal number -> StoredSignal
+  kSubjectIndex,       // subject key || signal number -> ""
+  kRelatedIndex,       // related key || signal number -> ""
+  kOrgSignals,         // organisation || 0 || signal number -> ""
+  kIdempotency,        // organisation || 0 || idempotency key -> signal number
+  kPairDecisions,      // recipient signal || other signal -> PairDecision
+  kOutbox,             // recipient || 0 || cursor -> Notification
+  kAudit,              // event number -> AuditEvent
+  kMeta,               // named counters and cursors
+  kCount
+};
+
+class Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  rocksdb::ColumnFamilyHandle* Handle(Family family) const;
+  rocksdb::DB* db() const { return db_.get(); }
+
+  // Writes the batch atomically with a synced WAL.
+  absl::Status Commit(rocksdb::WriteBatch* batch);
+
+  // Point read; NOT_FOUND when absent.
+  absl::StatusOr<std::string> Get(Family family, const rocksdb::Slice& key) const;
+
+  // Iterator over one column family, for prefix scans.
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Family family) const;
+
+ private:
+  Store() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+}  // namespace samenloop::broker
+
+#endif  // SAMENLOOP_BROKER_STORE_H_

@@ -1,0 +1,22 @@
+// samenloop: the command-line client for organisations, privacy officers
+// and auditors. See docs/cli.md.
+
+#include "client/cli/cli_context.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"samenloop: submit signals, watch notifications, pseudonymise BSNs"};
+  app.require_subcommand(1);
+  samenloop::cli::GlobalOptions options;
+  samenloop::cli::AddGlobalOptions(app, options);
+  samenloop::cli::RegisterPseudonymiseCommand(app, options);
+  samenloop::cli::RegisterSubmitCommand(app, options);
+  samenloop::cli::RegisterSignalCommands(app, options);
+  samenloop::cli::RegisterWatchCommand(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Also carries a subcommand's failure (CLI::RuntimeError) as its exit code.
+    return app.exit(e);
+  }
+  return 0;
+}

@@ -1,0 +1,104 @@
+// samenloop watch: streams your organisation's notifications, as a table
+// or as JSON lines. Resumes from a cursor; --ack acknowledges what it shows.
+
+#include <iomanip>
+
+#include "client/cli/cli_context.h"
+#include "google/protobuf/util/json_util.h"
+#include "samenloop/v1/notifications.grpc.pb.h"
+
+namespace samenloop::cli {
+namespace {
+
+struct WatchArgs {
+  uint64_t after = 0;
+  bool resume = false;
+  bool once = false;
+  bool ack = false;
+};
+
+std::string ContactText(const v1::Contact& contact) {
+  std::string text = contact.name();
+  if (!contact.phone().empty()) absl::StrAppend(&text, ", ", contact.phone());
+  if (!contact.email().empty()) absl::StrAppend(&text, ", ", contact.email());
+  return text;
+}
+
+void PrintHeader() {
+  std::cout << std::left << std::setw(7) << "CURSOR" << std::setw(11) << "YOUR SIG" << std::setw(26)
+            << "OTHER ORGANISATION" << std::setw(9) << "MATCH" << std::setw(20) << "CATEGORY"
+            << std::setw(36) << "CONTACT" << "RULE\n";
+}
+
+void PrintRow(const v1::Notification& n) {
+  std::string category = n.other().category().empty() ? "-" : n.other().category();
+  std::string rule = n.basis().rule_ids().empty() ? "-" : n.basis().rule_ids(0);
+  std::cout << std::left << std::setw(7) << n.cursor() << std::setw(11) << n.your_signal_id() << std::setw(26)
+            << n.other().organisation_id() << std::setw(9)
+            << ShortEnumName(v1::MatchKind_descriptor(), n.match_kind(), "MATCH_KIND_") << std::setw(20)
+            << category << std::setw(36) << ContactText(n.other().contact()) << rule << "\n";
+}
+
+int Run(const GlobalOptions& options, const WatchArgs& args) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = BrokerChannel(options);
+  if (!channel.ok()) return Fail(channel.status());
+  auto stub = v1::NotificationService::NewStub(*channel);
+  v1::SubscribeRequest request;
+  request.set_after_cursor(args.after);
+  request.set_resume_from_acknowledged(args.resume);
+  request.set_stop_when_drained(args.once);
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::Notification>> reader = stub->Subscribe(&context, request);
+  if (!options.json) PrintHeader();
+  v1::Notification notification;
+  uint64_t last = 0;
+  size_t count = 0;
+  while (reader->Read(&notification)) {
+    ++count;
+    last = notification.cursor();
+    if (options.json) {
+      std::string json;
+      (void)google::protobuf::util::MessageToJsonString(notification, &json);
+      std::cout << json << "\n";
+    } else {
+      PrintRow(notification);
+    }
+    std::cout.flush();
+    if (args.ack && !args.once) {
+      grpc::ClientContext ack_context;
+      v1::AcknowledgeRequest ack;
+      ack.set_cursor(last);
+      v1::AcknowledgeResponse ack_response;
+      grpc::Status status = stub->Acknowledge(&ack_context, ack, &ack_response);
+      if (!status.ok()) return Fail(status, "Acknowledge");
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return Fail(status, "Subscribe");
+  if (args.ack && args.once && last != 0) {
+    grpc::ClientContext ack_context;
+    v1::AcknowledgeRequest ack;
+    ack.set_cursor(last);
+    v1::AcknowledgeResponse ack_response;
+    grpc::Status ack_status = stub->Acknowledge(&ack_context, ack, &ack_response);
+    if (!ack_status.ok()) return Fail(ack_status, "Acknowledge");
+  }
+  if (!options.json && count == 0) std::cout << "(no notifications)\n";
+  return 0;
+}
+
+}  // namespace
+
+void RegisterWatchCommand(CLI::App& app, GlobalOptions& options) {
+  auto args = std::make_shared<WatchArgs>();
+  CLI::App* cmd = app.add_subcommand("watch", "Stream your notifications");
+  cmd->add_option("--after", args->after, "start after this cursor")->default_val(0);
+  cmd->add_flag("--resume", args->resume, "start after your last acknowledged cursor");
+  cmd->add_flag("--once", args->once, "stop when the outbox is drained instead of waiting");
+  cmd->add_flag("--ack", args->ack, "acknowledge notifications once shown");
+  cmd->callback([&options, args] {
+    if (int code = Run(options, *args); code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace samenloop::cli

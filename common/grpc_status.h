@@ -1,0 +1,16 @@
+#ifndef SAMENLOOP_COMMON_GRPC_STATUS_H_
+#define SAMENLOOP_COMMON_GRPC_STATUS_H_
+
+// The one place where an internal absl::Status becomes the grpc::Status a
+// client sees. Abseil's codes are gRPC's codes, so only the type changes.
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+
+namespace samenloop {
+
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace samenloop
+
+#endif  // SAMENLOOP_COMMON_GRPC_STATUS_H_

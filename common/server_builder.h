@@ -1,0 +1,40 @@
+#ifndef SAMENLOOP_COMMON_SERVER_BUILDER_H_
+#define SAMENLOOP_COMMON_SERVER_BUILDER_H_
+
+// Starts a gRPC server the way every Samenloop server runs: mTLS with a
+// required client certificate, standard health checking and server
+// reflection on, explicit message-size limits.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/tls_files.h"
+#include "grpcpp/server.h"
+
+namespace grpc {
+class Service;
+}
+
+namespace samenloop {
+
+struct ServerOptions {
+  std::string listen_address = "127.0.0.1:0";
+  TlsFiles tls;
+  int max_receive_message_bytes = 16 * 1024 * 1024;
+  int max_send_message_bytes = 16 * 1024 * 1024;
+  int max_concurrent_streams = 256;
+};
+
+struct RunningServer {
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;  // the bound port (useful with port 0)
+};
+
+absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
+                                          const std::vector<grpc::Service*>& services);
+
+}  // namespace samenloop
+
+#endif  // SAMENLOOP_COMMON_SERVER_BUILDER_H_

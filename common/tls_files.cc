@@ -1,0 +1,85 @@
+#include "common/tls_files.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace samenloop {
+
+TlsFiles TlsFilesFromDirectory(const std::string& dir) {
+  return TlsFiles{dir + "/ca.pem", dir + "/cert.pem", dir + "/key.pem"};
+}
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    int err = errno;
+    std::string reason = std::strerror(err);
+    if (err == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": ", reason));
+    if (err == EACCES) return absl::PermissionDeniedError(absl::StrCat(path, ": ", reason));
+    return absl::FailedPreconditionError(absl::StrCat(path, ": ", reason));
+  }
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+absl::Status CheckSecretFilePermissions(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return absl::NotFoundError(absl::StrCat(path, ": ", std::strerror(errno)));
+  }
+  if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": secret file is accessible by group or others; run chmod 600 on it"));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+struct LoadedFiles {
+  std::string ca, cert, key;
+};
+
+absl::StatusOr<LoadedFiles> Load(const TlsFiles& files) {
+  if (absl::Status s = CheckSecretFilePermissions(files.key_path); !s.ok()) return s;
+  LoadedFiles loaded;
+  absl::StatusOr<std::string> ca = ReadFileToString(files.ca_cert_path);
+  if (!ca.ok()) return ca.status();
+  absl::StatusOr<std::string> cert = ReadFileToString(files.cert_path);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadFileToString(files.key_path);
+  if (!key.ok()) return key.status();
+  return LoadedFiles{*std::move(ca), *std::move(cert), *std::move(key)};
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const TlsFiles& files) {
+  absl::StatusOr<LoadedFiles> loaded = Load(files);
+  if (!loaded.ok()) return loaded.status();
+  grpc::SslServerCredentialsOptions options(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_root_certs = loaded->ca;
+  options.pem_key_cert_pairs.push_back({loaded->key, loaded->cert});
+  return grpc::SslServerCredentials(options);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(const TlsFiles& files) {
+  absl::StatusOr<LoadedFiles> loaded = Load(files);
+  if (!loaded.ok()) return loaded.status();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = loaded->ca;
+  options.pem_private_key = loaded->key;
+  options.pem_cert_chain = loaded->cert;
+  return grpc::SslCredentials(options);
+}
+
+}  // namespace samenloop

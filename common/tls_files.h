@@ -1,0 +1,38 @@
+#ifndef SAMENLOOP_COMMON_TLS_FILES_H_
+#define SAMENLOOP_COMMON_TLS_FILES_H_
+
+// Loads the PEM files of an mTLS identity and turns them into gRPC
+// credentials. Servers always require and verify a client certificate from
+// the deployment CA; there is no insecure mode.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+
+namespace samenloop {
+
+struct TlsFiles {
+  std::string ca_cert_path;  // the deployment CA that signs every peer
+  std::string cert_path;     // own certificate (chain)
+  std::string key_path;      // own private key; must not be readable by others
+};
+
+// The conventional layout made by deploy/dev-pki.sh: DIR/{ca.pem,cert.pem,key.pem}.
+TlsFiles TlsFilesFromDirectory(const std::string& dir);
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const TlsFiles& files);
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(const TlsFiles& files);
+
+// Reads a whole file; NOT_FOUND / PERMISSION_DENIED name the path.
+absl::StatusOr<std::string> ReadFileToString(const std::string& path);
+
+// Refuses a secret file that group or others can read (mode must be 0600 or
+// stricter), so a secret never silently sits in a world-readable place.
+absl::Status CheckSecretFilePermissions(const std::string& path);
+
+}  // namespace samenloop
+
+#endif  // SAMENLOOP_COMMON_TLS_FILES_H_

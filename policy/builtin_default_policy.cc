@@ -1,0 +1,44 @@
+#include "policy/disclosure_policy.h"
+
+namespace samenloop::policy {
+namespace {
+
+constexpr char kVersion[] = "builtin-default-v1";
+constexpr char kSubjectRule[] = "builtin.subject-match";
+constexpr char kProtectedRule[] = "builtin.forbid-protected";
+constexpr char kDefaultDeny[] = "builtin.default-deny";
+constexpr char kDevelopmentBasis[] =
+    "built-in development default; replace with an applied policy before production use";
+
+class BuiltinDefaultPolicy final : public DisclosurePolicy {
+ public:
+  Decision Decide(const MatchCandidate& candidate) const override {
+    Decision decision;
+    decision.policy_version = kVersion;
+    // Forbid first: a protected signal is never disclosed by the default.
+    if (candidate.other.is_protected || candidate.other_protects_against_recipient_subject) {
+      decision.rule_ids.push_back(kProtectedRule);
+      return decision;
+    }
+    if (candidate.kind == MatchKind::kSubject &&
+        candidate.recipient.organisation_id != candidate.other.organisation_id) {
+      decision.allow = true;
+      decision.level = DisclosureLevel::kExistenceAndContact;
+      decision.rule_ids.push_back(kSubjectRule);
+      decision.legal_bases.push_back(kDevelopmentBasis);
+      return decision;
+    }
+    decision.rule_ids.push_back(kDefaultDeny);
+    return decision;
+  }
+
+  std::string Version() const override { return kVersion; }
+};
+
+}  // namespace
+
+std::unique_ptr<DisclosurePolicy> MakeBuiltinDefaultPolicy() {
+  return std::make_unique<BuiltinDefaultPolicy>();
+}
+
+}  // namespace samenloop::policy

@@ -1,0 +1,80 @@
+#ifndef SAMENLOOP_POLICY_DISCLOSURE_POLICY_H_
+#define SAMENLOOP_POLICY_DISCLOSURE_POLICY_H_
+
+// DisclosurePolicy decides, for one candidate pair of signals and one
+// direction, whether the recipient may learn of the other signal and how
+// much. It is plain C++ (no gRPC, no storage) so the broker and the CLI's
+// policy tools run the very same decision code.
+//
+// Default deny: a policy returns a Decision with allow == false unless a rule
+// permits the disclosure, and every Decision names the rules that decided it.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace samenloop::policy {
+
+enum class MatchKind {
+  kSubject,                // both signals are about the same person
+  kHouseholdRelated,       // one subject is a related person of the other signal
+  kHouseholdSharedRelated  // both signals name the same related person
+};
+
+// Ordered: each level includes everything of the levels below it.
+enum class DisclosureLevel {
+  kNone = 0,
+  kExistenceAndContact = 1,
+  kCategory = 2,
+  kDetails = 3,
+};
+
+// The facts about one signal that rules may look at. Never a pseudonym,
+// never contact details: the policy does not need them.
+struct SignalFacts {
+  std::string organisation_id;
+  std::string organisation_kind;
+  std::string category;
+  bool closed = false;
+  bool is_protected = false;
+};
+
+// One direction of a candidate pair: may `recipient` learn of `other`?
+struct MatchCandidate {
+  SignalFacts recipient;
+  SignalFacts other;
+  MatchKind kind = MatchKind::kSubject;
+  // True when `other` is protected against the recipient signal's subject
+  // (e.g. a shelter signal and a signal about the person it hides from).
+  bool other_protects_against_recipient_subject = false;
+  absl::Time decision_time;
+};
+
+struct Decision {
+  bool allow = false;
+  DisclosureLevel level = DisclosureLevel::kNone;
+  std::vector<std::string> rule_ids;     // rules that decided the outcome
+  std::vector<std::string> legal_bases;  // their legal bases, with citations
+  std::vector<std::string> consent_ids;  // consent records relied on
+  std::string policy_version;            // hash of the deciding policy
+};
+
+class DisclosurePolicy {
+ public:
+  virtual ~DisclosurePolicy() = default;
+  // Pure: the same candidate always gets the same decision.
+  virtual Decision Decide(const MatchCandidate& candidate) const = 0;
+  // Hex identifier of this policy version, recorded with every decision.
+  virtual std::string Version() const = 0;
+};
+
+// The development default used until a policy file is applied: a subject
+// match between two different organisations discloses existence and contact;
+// everything else, and anything protected, is denied.
+std::unique_ptr<DisclosurePolicy> MakeBuiltinDefaultPolicy();
+
+}  // namespace samenloop::policy
+
+#endif  // SAMENLOOP_POLICY_DISCLOSURE_POLICY_H_

@@ -1,0 +1,87 @@
+#include "pseudonymiser/pseudonymiser_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/caller_identity.h"
+#include "common/grpc_status.h"
+
+namespace samenloop::pseudonymiser {
+namespace {
+
+grpc::Status Invalid(std::string message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::move(message));
+}
+
+crypto::OprfMode RequestedMode(v1::OprfMode mode) {
+  return mode == v1::OPRF_MODE_VOPRF ? crypto::OprfMode::kVoprf : crypto::OprfMode::kOprf;
+}
+
+}  // namespace
+
+PseudonymiserServiceImpl::PseudonymiserServiceImpl(const OprfKey* key, ServiceOptions options)
+    : key_(key), options_(options), evaluator_(&key->secret, options.threads) {}
+
+grpc::Status PseudonymiserServiceImpl::Evaluate(grpc::ServerContext* context,
+                                                const v1::EvaluateRequest* request,
+                                                v1::EvaluateResponse* response) {
+  absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (caller->role != Role::kOrg) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        "only organisation certificates (role org) may pseudonymise");
+  }
+  if (!v1::OprfMode_IsValid(request->mode())) return Invalid("mode: unknown value");
+  if (RequestedMode(request->mode()) != key_->mode) {
+    return Invalid(absl::StrCat("mode: this pseudonymiser runs in ",
+                                key_->mode == crypto::OprfMode::kVoprf ? "VOPRF" : "OPRF",
+                                " mode (see GetPublicKey)"));
+  }
+  const int count = request->blinded_elements_size();
+  if (count == 0) return Invalid("blinded_elements: at least one element is required");
+  if (count > options_.max_batch) {
+    return Invalid(absl::StrCat("blinded_elements: at most ", options_.max_batch,
+                                " elements per call (got ", count, ")"));
+  }
+
+  std::vector<crypto::Element> blinded(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    const std::string& bytes = request->blinded_elements(i);
+    if (bytes.size() != crypto::kElementBytes) {
+      return Invalid(absl::StrCat("blinded_elements[", i, "]: must be ", crypto::kElementBytes,
+                                  " bytes (got ", bytes.size(), ")"));
+    }
+    std::copy(bytes.begin(), bytes.end(), blinded[static_cast<size_t>(i)].begin());
+    if (!crypto::IsValidElement(blinded[static_cast<size_t>(i)])) {
+      return Invalid(absl::StrCat("blinded_elements[", i,
+                                  "]: not a valid ristretto255 point (or the identity)"));
+    }
+  }
+
+  absl::StatusOr<std::vector<crypto::Element>> evaluated = evaluator_.Evaluate(blinded);
+  if (!evaluated.ok()) return ToGrpcStatus(evaluated.status());
+  response->mutable_evaluated_elements()->Reserve(count);
+  for (const crypto::Element& element : *evaluated) {
+    response->add_evaluated_elements(reinterpret_cast<const char*>(element.data()), element.size());
+  }
+  if (key_->mode == crypto::OprfMode::kVoprf) {
+    absl::StatusOr<crypto::Proof> proof = crypto::GenerateProof(key_->secret, key_->public_key, blinded, *evaluated);
+    if (!proof.ok()) return ToGrpcStatus(proof.status());
+    response->set_proof(reinterpret_cast<const char*>(proof->data()), proof->size());
+  }
+  response->set_key_epoch(key_->epoch);
+  return grpc::Status::OK;
+}
+
+grpc::Status PseudonymiserServiceImpl::GetPublicKey(grpc::ServerContext* context,
+                                                    const v1::GetPublicKeyRequest*,
+                                                    v1::GetPublicKeyResponse* response) {
+  absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  response->set_public_key(reinterpret_cast<const char*>(key_->public_key.data()), key_->public_key.size());
+  response->set_key_epoch(key_->epoch);
+  response->set_suite("ristretto255-SHA512");
+  return grpc::Status::OK;
+}
+
+}  // namespace samenloop::pseudonymiser

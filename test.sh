@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds and runs the whole test suite (ctest): unit tests per component and
+# integration tests with real processes over loopback mTLS.
+#   ./test.sh             RelWithDebInfo build in build/
+#   ./test.sh --sanitize  ASan + UBSan build in build-sanitize/
+set -euo pipefail
+cd "$(dirname "$0")"
+
+build_dir=build
+cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) build_dir=build-sanitize; cmake_args+=(-DSAMENLOOP_SANITIZE=ON -DSAMENLOOP_BUILD_BENCH=OFF) ;;
+    *) echo "test.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+# CI treats warnings as errors.
+if [ "${CI:-}" = "true" ]; then cmake_args+=(-DSAMENLOOP_WERROR=ON); fi
+
+./deploy/install-deps.sh
+cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
+cmake --build "$build_dir" -j2
+ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300

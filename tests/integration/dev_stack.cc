@@ -1,0 +1,71 @@
+#include "tests/integration/dev_stack.h"
+
+#include "absl/strings/str_cat.h"
+#include "client/connection.h"
+#include "samenloop/v1/notifications.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "tests/support/dev_pki.h"
+
+namespace samenloop::testing {
+
+absl::Status DevStack::Start() {
+  if (absl::Status s = MakeDevPki(pki()); !s.ok()) return s;
+  if (absl::Status s = RunCommand(absl::StrCat(BinaryPath("samenloop-pseudonymiser"), " keygen --out ",
+                                               Sub("oprf.key"), " >/dev/null"));
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = RunCommand(absl::StrCat("mkdir -p ", Sub("broker"), " && ", BinaryPath("samenloop-broker"),
+                                               " init-secret --out ", Sub("broker/index.secret"), " >/dev/null"));
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<int> port = pseudonymiser_.Start(
+      {BinaryPath("samenloop-pseudonymiser"), "serve", "--listen", "127.0.0.1:0", "--tls-dir",
+       pki() + "/pseudonymiser", "--key-file", Sub("oprf.key"), "--port-file", Sub("pseudonymiser.port")},
+      Sub("pseudonymiser.port"), Sub("pseudonymiser.log"));
+  if (!port.ok()) return port.status();
+  pseudonymiser_port_ = *port;
+  return StartBroker();
+}
+
+absl::Status DevStack::StartBroker() {
+  absl::StatusOr<int> port = broker_.Start(
+      {BinaryPath("samenloop-broker"), "serve", "--listen", "127.0.0.1:0", "--tls-dir", pki() + "/broker",
+       "--data-dir", broker_data_dir(), "--index-secret", Sub("broker/index.secret"), "--port-file",
+       Sub("broker.port")},
+      Sub("broker.port"), broker_log());
+  if (!port.ok()) return port.status();
+  broker_port_ = *port;
+  return absl::OkStatus();
+}
+
+void DevStack::StopBroker(int signal) { broker_.Stop(signal); }
+
+std::string DevStack::broker_address() const { return absl::StrCat("localhost:", broker_port_); }
+std::string DevStack::pseudonymiser_address() const { return absl::StrCat("localhost:", pseudonymiser_port_); }
+
+std::shared_ptr<grpc::Channel> DevStack::BrokerChannelAs(const std::string& identity) const {
+  return *client::Connect(broker_address(), TlsFilesFromDirectory(pki() + "/" + identity));
+}
+
+std::shared_ptr<grpc::Channel> DevStack::PseudonymiserChannelAs(const std::string& identity) const {
+  return *client::Connect(pseudonymiser_address(), TlsFilesFromDirectory(pki() + "/" + identity));
+}
+
+std::vector<v1::Notification> DevStack::DrainNotifications(const std::string& identity) const {
+  auto stub = v1::NotificationService::NewStub(BrokerChannelAs(identity));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::SubscribeRequest request;
+  request.set_stop_when_drained(true);
+  auto reader = stub->Subscribe(&context, request);
+  std::vector<v1::Notification> out;
+  v1::Notification notification;
+  while (reader->Read(&notification)) out.push_back(notification);
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) ADD_FAILURE() << "Subscribe as " << identity << ": " << status.error_message();
+  return out;
+}
+
+}  // namespace samenloop::testing

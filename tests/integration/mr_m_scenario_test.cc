@@ -1,0 +1,131 @@
+// Seed scenario 1, "Mr M.", end to end: real pseudonymiser and broker
+// processes, the real CLI driven by deploy/demo/mr-m.sh (the same script
+// quickstart.sh runs), and the results read back over the notification
+// stream. Then the broker is restarted, gracefully and by SIGKILL, and
+// nothing acknowledged is lost.
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "client/pseudonymiser_client.h"
+#include "common/tls_files.h"
+#include "gtest/gtest.h"
+#include "tests/integration/dev_stack.h"
+#include "tests/support/dev_pki.h"
+
+namespace samenloop::testing {
+namespace {
+
+const std::vector<std::string> kLaterOrganisations = {"politie-amsterdam", "ggz-inforsa", "reclassering-nl",
+                                                      "wijkteam-west"};
+const std::vector<std::string> kEarlierOrganisations = {"veilig-thuis-amsterdam", "zorg-de-brug"};
+// The fictitious BSNs deploy/demo/mr-m.sh uses.
+const std::vector<std::string> kScenarioBsns = {"100000009", "200000007", "300000005", "400000003", "500000001"};
+
+std::set<std::string> OthersIn(const std::vector<v1::Notification>& notifications) {
+  std::set<std::string> out;
+  for (const v1::Notification& n : notifications) out.insert(n.other().organisation_id());
+  return out;
+}
+
+std::set<std::string> AllBut(const std::string& self) {
+  std::set<std::string> out;
+  for (const auto* group : {&kLaterOrganisations, &kEarlierOrganisations}) {
+    for (const std::string& org : *group) {
+      if (org != self) out.insert(org);
+    }
+  }
+  return out;
+}
+
+class MrMScenarioTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::Status started = stack_.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    demo_output_ = stack_.Sub("demo.out");
+    absl::Status demo = RunCommand(absl::StrCat(
+        "SAMENLOOP=", BinaryPath("samenloop"), " PKI=", stack_.pki(), " SAMENLOOP_BROKER=", stack_.broker_address(),
+        " SAMENLOOP_PSEUDONYMISER=", stack_.pseudonymiser_address(), " ", SAMENLOOP_SOURCE_DIR,
+        "/deploy/demo/mr-m.sh > ", demo_output_, " 2>&1"));
+    ASSERT_TRUE(demo.ok()) << demo << "\n" << *ReadFileToString(demo_output_);
+  }
+
+  DevStack stack_;
+  std::string demo_output_;
+};
+
+TEST_F(MrMScenarioTest, EachLaterOrganisationIsMatchedWithAllOthersIncludingTheClosedHistory) {
+  for (const std::string& org : kLaterOrganisations) {
+    std::vector<v1::Notification> told = stack_.DrainNotifications(org);
+    EXPECT_EQ(OthersIn(told), AllBut(org)) << org;
+    EXPECT_EQ(told.size(), 5u) << org << " is told once per other signal";
+    for (const v1::Notification& n : told) {
+      EXPECT_EQ(n.match_kind(), v1::MATCH_KIND_SUBJECT);
+      EXPECT_FALSE(n.other().contact().name().empty());
+      EXPECT_FALSE(n.basis().rule_ids().empty());
+      EXPECT_FALSE(n.your_local_reference().empty());
+    }
+  }
+  // The closed domestic-violence signals' owners learn of the new involvement too.
+  for (const std::string& org : kEarlierOrganisations) {
+    EXPECT_EQ(OthersIn(stack_.DrainNotifications(org)), AllBut(org)) << org;
+  }
+}
+
+TEST_F(MrMScenarioTest, DemoOutputNamesWhomEachLaterOrganisationWasMatchedWith) {
+  std::string output = *ReadFileToString(demo_output_);
+  for (const std::string& org : kLaterOrganisations) {
+    std::string expected = absl::StrCat("-> ", org, " was matched with: ");
+    size_t at = output.find(expected);
+    ASSERT_NE(at, std::string::npos) << output;
+    std::string line = output.substr(at, output.find('\n', at) - at);
+    for (const std::string& other : AllBut(org)) EXPECT_NE(line.find(other), std::string::npos) << line;
+  }
+  // The CLI never prints a BSN back.
+  for (const std::string& bsn : kScenarioBsns) EXPECT_EQ(output.find(bsn), std::string::npos) << bsn;
+}
+
+TEST_F(MrMScenarioTest, NotificationsSurviveGracefulAndHardRestarts) {
+  std::vector<v1::Notification> before = stack_.DrainNotifications("politie-amsterdam");
+  ASSERT_EQ(before.size(), 5u);
+  for (int signal : {SIGTERM, SIGKILL}) {
+    stack_.StopBroker(signal);
+    absl::Status restarted = stack_.StartBroker();
+    ASSERT_TRUE(restarted.ok()) << restarted;
+    std::vector<v1::Notification> after = stack_.DrainNotifications("politie-amsterdam");
+    ASSERT_EQ(after.size(), before.size()) << "after signal " << signal;
+    for (size_t i = 0; i < before.size(); ++i) {
+      EXPECT_EQ(after[i].notification_id(), before[i].notification_id());
+      EXPECT_EQ(after[i].cursor(), before[i].cursor());
+    }
+  }
+}
+
+TEST_F(MrMScenarioTest, NoBsnOrPseudonymReachesTheBrokersFilesOrLog) {
+  client::PseudonymiserClient pseudonymiser(stack_.PseudonymiserChannelAs("politie-amsterdam"));
+  absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = pseudonymiser.Pseudonymise(kScenarioBsns);
+  ASSERT_TRUE(pseudonyms.ok()) << pseudonyms.status();
+  stack_.StopBroker(SIGTERM);  // flush memtables to files too
+
+  std::vector<std::string> needles(kScenarioBsns.begin(), kScenarioBsns.end());
+  for (const v1::Pseudonym& p : *pseudonyms) needles.push_back(p.value());
+  std::vector<std::string> files = {stack_.broker_log()};
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(stack_.broker_data_dir())) {
+    if (entry.is_regular_file()) files.push_back(entry.path().string());
+  }
+  ASSERT_GT(files.size(), 3u);
+  for (const std::string& file : files) {
+    std::string contents = *ReadFileToString(file);
+    for (const std::string& needle : needles) {
+      EXPECT_EQ(contents.find(needle), std::string::npos) << "found an identifier in " << file;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace samenloop::testing

@@ -1,0 +1,322 @@
+#include "broker/signal_ledger.h"
+
+#include <sodium.h>
+
+#include "broker/keys.h"
+#include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
+#include "tests/unit/broker/signal_test_helpers.h"
+
+namespace samenloop::broker {
+namespace {
+
+using testing::RandomPseudonym;
+using testing::ValidSignal;
+
+const CallerIdentity kPolice{"politie-amsterdam", Role::kOrg, "police"};
+const CallerIdentity kGgz{"ggz-inforsa", Role::kOrg, "ggz"};
+const CallerIdentity kWijkteam{"wijkteam-west", Role::kOrg, "local_team"};
+
+crypto::IndexSecret TestSecret() {
+  std::array<uint8_t, 32> bytes{};
+  bytes.fill(7);
+  return *crypto::IndexSecret::FromBytes(bytes);
+}
+
+class SignalLedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_GE(sodium_init(), 0);
+    keyer_ = std::make_unique<SubjectKeyer>(TestSecret());
+    policy_ = policy::MakeBuiltinDefaultPolicy();
+    Reopen();
+  }
+
+  // Closes and reopens the store and ledger, as a broker restart would.
+  void Reopen() {
+    ledger_.reset();
+    store_.reset();
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(dir_.Sub("db"));
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    absl::StatusOr<std::unique_ptr<SignalLedger>> ledger =
+        SignalLedger::Create(store_.get(), keyer_.get(), policy_.get(), &hub_);
+    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    ledger_ = *std::move(ledger);
+  }
+
+  v1::SubmitSignalResult SubmitOne(const CallerIdentity& caller, const v1::Signal& signal,
+                                    const std::string& key) {
+    v1::SubmitSignalsRequest request;
+    v1::SubmitSignalItem* item = request.add_items();
+    item->set_idempotency_key(key);
+    *item->mutable_signal() = signal;
+    absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->Submit(caller, request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response->results(0);
+  }
+
+  std::vector<v1::Notification> Outbox(const CallerIdentity& caller) {
+    absl::StatusOr<std::vector<v1::Notification>> out = ledger_->ReadOutbox(caller.organisation_id, 0, 1000);
+    EXPECT_TRUE(out.ok()) << out.status();
+    return *out;
+  }
+
+  uint64_t AuditCount() {
+    uint64_t count = 0;
+    std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kAudit);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+    return count;
+  }
+
+  samenloop::testing::TempDir dir_;
+  std::unique_ptr<SubjectKeyer> keyer_;
+  std::unique_ptr<policy::DisclosurePolicy> policy_;
+  NotificationHub hub_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<SignalLedger> ledger_;
+};
+
+TEST_F(SignalLedgerTest, SubjectMatchNotifiesBothOrganisationsOnce) {
+  v1::Pseudonym m = RandomPseudonym();
+  v1::SubmitSignalResult first = SubmitOne(kPolice, ValidSignal(m), "p-1");
+  ASSERT_EQ(first.code(), 0) << first.message();
+  EXPECT_EQ(first.notifications_created(), 0u);
+  v1::SubmitSignalResult second = SubmitOne(kGgz, ValidSignal(m, "psychiatric_concern"), "g-1");
+  ASSERT_EQ(second.code(), 0) << second.message();
+  EXPECT_EQ(second.notifications_created(), 2u);
+
+  std::vector<v1::Notification> police = Outbox(kPolice);
+  ASSERT_EQ(police.size(), 1u);
+  EXPECT_EQ(police[0].your_signal_id(), first.signal_id());
+  EXPECT_EQ(police[0].other().organisation_id(), "ggz-inforsa");
+  EXPECT_EQ(police[0].other().organisation_kind(), "ggz");
+  EXPECT_EQ(police[0].other().contact().name(), "Team Noord");
+  EXPECT_EQ(police[0].disclosure_level(), v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
+  EXPECT_TRUE(police[0].other().category().empty()) << "category is above the granted level";
+  EXPECT_EQ(police[0].match_kind(), v1::MATCH_KIND_SUBJECT);
+  ASSERT_EQ(police[0].basis().rule_ids_size(), 1);
+  EXPECT_EQ(police[0].basis().rule_ids(0), "builtin.subject-match");
+  EXPECT_EQ(police[0].cursor(), 1u);
+
+  std::vector<v1::Notification> ggz = Outbox(kGgz);
+  ASSERT_EQ(ggz.size(), 1u);
+  EXPECT_EQ(ggz[0].other().organisation_id(), "politie-amsterdam");
+  EXPECT_EQ(ggz[0].your_local_reference(), "case-1");
+  EXPECT_NE(ggz[0].notification_id(), police[0].notification_id());
+}
+
+TEST_F(SignalLedgerTest, DifferentSubjectsAndSameOrganisationDoNotMatch) {
+  v1::Pseudonym m = RandomPseudonym();
+  SubmitOne(kPolice, ValidSignal(m), "p-1");
+  SubmitOne(kPolice, ValidSignal(m), "p-2");
+  SubmitOne(kGgz, ValidSignal(RandomPseudonym()), "g-1");
+  EXPECT_TRUE(Outbox(kPolice).empty());
+  EXPECT_TRUE(Outbox(kGgz).empty());
+}
+
+TEST_F(SignalLedgerTest, RetriedIdempotencyKeyNeverDuplicates) {
+  v1::Pseudonym m = RandomPseudonym();
+  SubmitOne(kPolice, ValidSignal(m), "p-1");
+  v1::SubmitSignalResult first = SubmitOne(kGgz, ValidSignal(m), "g-1");
+  uint64_t audit_before = AuditCount();
+  v1::SubmitSignalResult retry = SubmitOne(kGgz, ValidSignal(m), "g-1");
+  EXPECT_TRUE(retry.duplicate());
+  EXPECT_EQ(retry.signal_id(), first.signal_id());
+  EXPECT_EQ(Outbox(kPolice).size(), 1u);
+  EXPECT_EQ(AuditCount(), audit_before);
+
+  // The same key from another organisation is a different signal.
+  v1::SubmitSignalResult other_org = SubmitOne(kWijkteam, ValidSignal(m), "g-1");
+  EXPECT_FALSE(other_org.duplicate());
+}
+
+TEST_F(SignalLedgerTest, DuplicateKeysWithinOneBatchStoreOnce) {
+  v1::SubmitSignalsRequest request;
+  for (int i = 0; i < 2; ++i) {
+    v1::SubmitSignalItem* item = request.add_items();
+    item->set_idempotency_key("same");
+    *item->mutable_signal() = ValidSignal(RandomPseudonym());
+  }
+  absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->Submit(kPolice, request);
+  ASSERT_TRUE(response.ok());
+  EXPECT_FALSE(response->results(0).duplicate());
+  EXPECT_TRUE(response->results(1).duplicate());
+  EXPECT_EQ(response->results(0).signal_id(), response->results(1).signal_id());
+}
+
+TEST_F(SignalLedgerTest, BadItemFailsAloneAndIsAudited) {
+  v1::SubmitSignalsRequest request;
+  v1::SubmitSignalItem* good = request.add_items();
+  good->set_idempotency_key("a");
+  *good->mutable_signal() = ValidSignal(RandomPseudonym());
+  v1::SubmitSignalItem* bad = request.add_items();
+  bad->set_idempotency_key("b");
+  *bad->mutable_signal() = ValidSignal(RandomPseudonym());
+  bad->mutable_signal()->set_category("");
+  uint64_t audit_before = AuditCount();
+  absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->Submit(kPolice, request);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->results(0).code(), 0);
+  EXPECT_EQ(response->results(1).code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
+  EXPECT_NE(response->results(1).message().find("items[1].signal.category"), std::string::npos);
+  EXPECT_TRUE(response->results(1).signal_id().empty());
+  // One submitted event and one refusal.
+  EXPECT_EQ(AuditCount(), audit_before + 2);
+}
+
+TEST_F(SignalLedgerTest, EmptyAndOversizedBatchesAreRefusedWhole) {
+  EXPECT_EQ(ledger_->Submit(kPolice, v1::SubmitSignalsRequest()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::SubmitSignalsRequest big;
+  for (int i = 0; i < 1001; ++i) {
+    v1::SubmitSignalItem* item = big.add_items();
+    item->set_idempotency_key(absl::StrCat("k", i));
+    *item->mutable_signal() = ValidSignal(RandomPseudonym());
+  }
+  absl::Status status = ledger_->Submit(kPolice, big).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(AuditCount(), 0u);
+}
+
+TEST_F(SignalLedgerTest, ClosedSignalStillSurfacesAsHistory) {
+  v1::Pseudonym m = RandomPseudonym();
+  v1::SubmitSignalResult vt = SubmitOne(kPolice, ValidSignal(m, "domestic_violence"), "vt-1");
+  v1::CloseSignalRequest close;
+  close.set_signal_id(vt.signal_id());
+  absl::StatusOr<v1::Signal> closed = ledger_->Close(kPolice, close);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->status(), v1::SIGNAL_STATUS_CLOSED);
+  EXPECT_TRUE(closed->has_closed_at());
+
+  SubmitOne(kGgz, ValidSignal(m), "g-1");
+  ASSERT_EQ(Outbox(kGgz).size(), 1u);
+  EXPECT_EQ(Outbox(kGgz)[0].other().organisation_id(), "politie-amsterdam");
+  // Closing twice is refused.
+  EXPECT_EQ(ledger_->Close(kPolice, close).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SignalLedgerTest, RevokedSignalIsGoneFromMatchingAtOnce) {
+  v1::Pseudonym m = RandomPseudonym();
+  v1::SubmitSignalResult wrong = SubmitOne(kPolice, ValidSignal(m), "p-1");
+  v1::RevokeSignalRequest revoke;
+  revoke.set_signal_id(wrong.signal_id());
+  revoke.set_reason("wrong person");
+  ASSERT_TRUE(ledger_->Revoke(kPolice, revoke).ok());
+  SubmitOne(kGgz, ValidSignal(m), "g-1");
+  EXPECT_TRUE(Outbox(kGgz).empty());
+  EXPECT_TRUE(Outbox(kPolice).empty());
+}
+
+TEST_F(SignalLedgerTest, ReopenNotifiesAgainWithANewStableId) {
+  v1::Pseudonym m = RandomPseudonym();
+  v1::SubmitSignalResult police = SubmitOne(kPolice, ValidSignal(m), "p-1");
+  SubmitOne(kGgz, ValidSignal(m), "g-1");
+  v1::CloseSignalRequest close;
+  close.set_signal_id(police.signal_id());
+  ASSERT_TRUE(ledger_->Close(kPolice, close).ok());
+  v1::ReopenSignalRequest reopen;
+  reopen.set_signal_id(police.signal_id());
+  ASSERT_TRUE(ledger_->Reopen(kPolice, reopen).ok());
+  std::vector<v1::Notification> ggz = Outbox(kGgz);
+  ASSERT_EQ(ggz.size(), 2u);
+  EXPECT_NE(ggz[0].notification_id(), ggz[1].notification_id());
+  EXPECT_EQ(ggz[1].cursor(), 2u);
+}
+
+TEST_F(SignalLedgerTest, AnotherOrganisationsSignalLooksMissing) {
+  v1::SubmitSignalResult police = SubmitOne(kPolice, ValidSignal(RandomPseudonym()), "p-1");
+  EXPECT_EQ(ledger_->Get(kGgz, police.signal_id()).status().code(), absl::StatusCode::kNotFound);
+  v1::CloseSignalRequest close;
+  close.set_signal_id(police.signal_id());
+  EXPECT_EQ(ledger_->Close(kGgz, close).status().code(), absl::StatusCode::kNotFound);
+  v1::RevokeSignalRequest revoke;
+  revoke.set_signal_id(police.signal_id());
+  EXPECT_EQ(ledger_->Revoke(kGgz, revoke).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(ledger_->Get(kPolice, police.signal_id()).ok());
+  EXPECT_EQ(ledger_->Get(kPolice, "sig-x").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SignalLedgerTest, ListOwnPagesThroughOnlyOwnSignals) {
+  for (int i = 0; i < 5; ++i) SubmitOne(kPolice, ValidSignal(RandomPseudonym()), absl::StrCat("p-", i));
+  SubmitOne(kGgz, ValidSignal(RandomPseudonym()), "g-1");
+  v1::ListOwnSignalsRequest request;
+  request.mutable_page()->set_page_size(2);
+  std::vector<std::string> ids;
+  do {
+    absl::StatusOr<v1::ListOwnSignalsResponse> page = ledger_->ListOwn(kPolice, request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const v1::Signal& s : page->signals()) {
+      EXPECT_EQ(s.source_organisation(), "politie-amsterdam");
+      ids.push_back(s.signal_id());
+    }
+    request.mutable_page()->set_page_token(page->next_page_token());
+  } while (!request.page().page_token().empty());
+  EXPECT_EQ(ids.size(), 5u);
+}
+
+TEST_F(SignalLedgerTest, EverythingSurvivesARestart) {
+  v1::Pseudonym m = RandomPseudonym();
+  v1::SubmitSignalResult first = SubmitOne(kPolice, ValidSignal(m), "p-1");
+  SubmitOne(kGgz, ValidSignal(m), "g-1");
+  ASSERT_TRUE(ledger_->Acknowledge(kPolice, 1).ok());
+  std::vector<v1::Notification> before = Outbox(kPolice);
+  Reopen();
+  std::vector<v1::Notification> after = Outbox(kPolice);
+  ASSERT_EQ(after.size(), before.size());
+  EXPECT_EQ(after[0].notification_id(), before[0].notification_id());
+  EXPECT_EQ(ledger_->AcknowledgedCursor("politie-amsterdam"), 1u);
+  // Counters continue: no id or cursor is reused.
+  v1::SubmitSignalResult third = SubmitOne(kWijkteam, ValidSignal(m), "w-1");
+  EXPECT_NE(third.signal_id(), first.signal_id());
+  std::vector<v1::Notification> police = Outbox(kPolice);
+  ASSERT_EQ(police.size(), 2u);
+  EXPECT_EQ(police[1].cursor(), 2u);
+  // Idempotency survives too.
+  EXPECT_TRUE(SubmitOne(kPolice, ValidSignal(m), "p-1").duplicate());
+}
+
+TEST_F(SignalLedgerTest, AcknowledgeIsMonotonicAndBounded) {
+  v1::Pseudonym m = RandomPseudonym();
+  SubmitOne(kPolice, ValidSignal(m), "p-1");
+  SubmitOne(kGgz, ValidSignal(m), "g-1");
+  EXPECT_EQ(ledger_->Acknowledge(kPolice, 2).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(*ledger_->Acknowledge(kPolice, 1), 1u);
+  EXPECT_EQ(*ledger_->Acknowledge(kPolice, 0), 1u);
+}
+
+TEST_F(SignalLedgerTest, ProtectedSignalIsNotDisclosedButOthersAre) {
+  v1::Pseudonym mother = RandomPseudonym();
+  v1::Pseudonym father = RandomPseudonym();
+  v1::Signal shelter = ValidSignal(mother, "domestic_violence");
+  shelter.set_protected_(true);
+  *shelter.add_protected_against() = father;
+  SubmitOne(kPolice, shelter, "shelter-1");
+  SubmitOne(kGgz, ValidSignal(mother), "g-1");
+  // GGZ is not told of the protected signal; the shelter side learns of GGZ.
+  EXPECT_TRUE(Outbox(kGgz).empty());
+  EXPECT_EQ(Outbox(kPolice).size(), 1u);
+}
+
+TEST_F(SignalLedgerTest, NoPseudonymIsEverStored) {
+  v1::Pseudonym subject = RandomPseudonym();
+  v1::Pseudonym related = RandomPseudonym();
+  v1::Signal signal = ValidSignal(subject);
+  v1::RelatedPerson* person = signal.add_related();
+  *person->mutable_person() = related;
+  person->set_relation(v1::RELATION_PARENT);
+  SubmitOne(kPolice, signal, "p-1");
+  SubmitOne(kGgz, ValidSignal(subject), "g-1");
+  for (int f = 0; f < static_cast<int>(Family::kCount); ++f) {
+    std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(static_cast<Family>(f));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      for (const v1::Pseudonym* p : {&subject, &related}) {
+        EXPECT_EQ(it->key().ToString().find(p->value()), std::string::npos);
+        EXPECT_EQ(it->value().ToString().find(p->value()), std::string::npos);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace samenloop::broker

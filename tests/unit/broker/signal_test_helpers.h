@@ -1,0 +1,38 @@
+#ifndef SAMENLOOP_TESTS_UNIT_BROKER_SIGNAL_TEST_HELPERS_H_
+#define SAMENLOOP_TESTS_UNIT_BROKER_SIGNAL_TEST_HELPERS_H_
+
+// Builders for valid signals in broker tests. Pseudonyms are random 64-byte
+// strings: the broker only needs them to be equal for the same person.
+
+#include <sodium.h>
+
+#include <string>
+
+#include "samenloop/v1/signals.pb.h"
+
+namespace samenloop::broker::testing {
+
+inline v1::Pseudonym RandomPseudonym() {
+  std::string bytes(64, '\0');
+  randombytes_buf(bytes.data(), bytes.size());
+  v1::Pseudonym p;
+  p.set_value(bytes);
+  return p;
+}
+
+inline v1::Signal ValidSignal(const v1::Pseudonym& subject, const std::string& category = "housing_nuisance") {
+  v1::Signal signal;
+  *signal.mutable_subject() = subject;
+  signal.set_age_band(v1::AGE_BAND_23_PLUS);
+  signal.set_category(category);
+  signal.set_nature(v1::NATURE_CONCERN);
+  signal.set_severity(v1::SEVERITY_ELEVATED);
+  signal.mutable_contact()->set_name("Team Noord");
+  signal.mutable_contact()->set_phone("020-5550000");
+  signal.set_local_reference("case-1");
+  return signal;
+}
+
+}  // namespace samenloop::broker::testing
+
+#endif  // SAMENLOOP_TESTS_UNIT_BROKER_SIGNAL_TEST_HELPERS_H_

@@ -1,0 +1,129 @@
+// The pseudonymiser as a real gRPC server over loopback mTLS, driven by the
+// SDK's PseudonymiserClient.
+
+#include "pseudonymiser/pseudonymiser_service.h"
+
+#include "client/connection.h"
+#include "client/pseudonymiser_client.h"
+#include "common/server_builder.h"
+#include "gtest/gtest.h"
+#include "tests/support/dev_pki.h"
+#include "tests/support/temp_dir.h"
+
+namespace samenloop::pseudonymiser {
+namespace {
+
+class PseudonymiserServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    ASSERT_TRUE(testing::MakeDevPki(dir_->Sub("pki"), "--only pseudonymiser,politie-amsterdam,ggz-inforsa,auditor").ok());
+    ASSERT_TRUE(GenerateKeyFile(dir_->Sub("oprf.key"), crypto::OprfMode::kOprf, 0).ok());
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  void SetUp() override {
+    absl::StatusOr<OprfKey> key = LoadKeyFile(dir_->Sub("oprf.key"));
+    ASSERT_TRUE(key.ok()) << key.status();
+    key_ = std::make_unique<OprfKey>(*std::move(key));
+    ServiceOptions options;
+    options.max_batch = 100;
+    service_ = std::make_unique<PseudonymiserServiceImpl>(key_.get(), options);
+    ServerOptions server;
+    server.tls = TlsFilesFromDirectory(dir_->Sub("pki/pseudonymiser"));
+    absl::StatusOr<RunningServer> running = StartServer(server, {service_.get()});
+    ASSERT_TRUE(running.ok()) << running.status();
+    running_ = *std::move(running);
+  }
+  void TearDown() override { running_.server->Shutdown(); }
+
+  std::shared_ptr<grpc::Channel> ChannelAs(const std::string& identity) {
+    return *client::Connect(absl::StrCat("localhost:", running_.port),
+                            TlsFilesFromDirectory(dir_->Sub("pki/" + identity)));
+  }
+
+  grpc::Status Evaluate(const v1::EvaluateRequest& request, v1::EvaluateResponse* response,
+                        const std::string& identity = "politie-amsterdam") {
+    grpc::ClientContext context;
+    return v1::Pseudonymiser::NewStub(ChannelAs(identity))->Evaluate(&context, request, response);
+  }
+
+  static testing::TempDir* dir_;
+  std::unique_ptr<OprfKey> key_;
+  std::unique_ptr<PseudonymiserServiceImpl> service_;
+  RunningServer running_;
+};
+testing::TempDir* PseudonymiserServiceTest::dir_ = nullptr;
+
+TEST_F(PseudonymiserServiceTest, SamePersonSamePseudonymAcrossOrganisations) {
+  client::PseudonymiserClient police(ChannelAs("politie-amsterdam"));
+  client::PseudonymiserClient ggz(ChannelAs("ggz-inforsa"));
+  std::vector<std::string> bsns = {"111222333", "123456782"};
+  auto a = police.Pseudonymise(bsns);
+  auto b = ggz.Pseudonymise(bsns);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_EQ(a->size(), 2u);
+  EXPECT_EQ((*a)[0].value(), (*b)[0].value());
+  EXPECT_EQ((*a)[1].value(), (*b)[1].value());
+  EXPECT_NE((*a)[0].value(), (*a)[1].value());
+  EXPECT_EQ((*a)[0].value().size(), 64u);
+}
+
+TEST_F(PseudonymiserServiceTest, InvalidBsnIsRefusedBeforeAnyNetworkCallWithoutEchoingIt) {
+  // A client pointed at a closed port: the BSN check must fail first.
+  auto channel = *client::Connect("localhost:1", TlsFilesFromDirectory(dir_->Sub("pki/politie-amsterdam")));
+  client::PseudonymiserClient offline(channel);
+  std::vector<std::string> bsns = {"111222333", "111222334"};
+  auto result = offline.Pseudonymise(bsns);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(result.status().message().find("bsns[1]"), absl::string_view::npos) << result.status();
+  EXPECT_EQ(result.status().message().find("111222334"), absl::string_view::npos);
+}
+
+TEST_F(PseudonymiserServiceTest, BadElementsAreNamedByIndex) {
+  v1::EvaluateRequest request;
+  request.add_blinded_elements(std::string(32, '\x01'));  // not a canonical point
+  v1::EvaluateResponse response;
+  grpc::Status status = Evaluate(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("blinded_elements[0]"), std::string::npos);
+
+  request.Clear();
+  auto blinded = crypto::Blind(std::vector<uint8_t>{1, 2, 3}, crypto::OprfMode::kOprf);
+  request.add_blinded_elements(reinterpret_cast<const char*>(blinded->blinded_element.data()), 32);
+  request.add_blinded_elements(std::string(32, '\0'));  // the identity
+  status = Evaluate(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("blinded_elements[1]"), std::string::npos);
+
+  request.Clear();
+  request.add_blinded_elements(std::string(31, '\x01'));
+  status = Evaluate(request, &response);
+  EXPECT_NE(status.error_message().find("blinded_elements[0]: must be 32 bytes"), std::string::npos);
+}
+
+TEST_F(PseudonymiserServiceTest, BatchLimitsAreEnforced) {
+  v1::EvaluateResponse response;
+  EXPECT_EQ(Evaluate(v1::EvaluateRequest(), &response).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::EvaluateRequest big;
+  auto blinded = crypto::Blind(std::vector<uint8_t>{1}, crypto::OprfMode::kOprf);
+  for (int i = 0; i < 101; ++i) {
+    big.add_blinded_elements(reinterpret_cast<const char*>(blinded->blinded_element.data()), 32);
+  }
+  grpc::Status status = Evaluate(big, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("at most 100"), std::string::npos);
+}
+
+TEST_F(PseudonymiserServiceTest, OnlyOrganisationsMayPseudonymise) {
+  v1::EvaluateRequest request;
+  auto blinded = crypto::Blind(std::vector<uint8_t>{1}, crypto::OprfMode::kOprf);
+  request.add_blinded_elements(reinterpret_cast<const char*>(blinded->blinded_element.data()), 32);
+  v1::EvaluateResponse response;
+  EXPECT_EQ(Evaluate(request, &response, "auditor").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+}  // namespace
+}  // namespace samenloop::pseudonymiser
