@@ -27,7 +27,7 @@ std::string ContactText(const v1::Contact& contact) {
 void PrintHeader() {
   std::cout << std::left << std::setw(7) << "CURSOR" << std::setw(11) << "YOUR SIG" << std::setw(26)
             << "OTHER ORGANISATION" << std::setw(9) << "MATCH" << std::setw(20) << "CATEGORY"
-            << std::setw(36) << "CONTACT" << "RULE\n";
+            << std::setw(44) << "CONTACT" << "RULE\n";
 }
 
 void PrintRow(const v1::Notification& n) {
@@ -36,7 +36,7 @@ void PrintRow(const v1::Notification& n) {
   std::cout << std::left << std::setw(7) << n.cursor() << std::setw(11) << n.your_signal_id() << std::setw(26)
             << n.other().organisation_id() << std::setw(9)
             << ShortEnumName(v1::MatchKind_descriptor(), n.match_kind(), "MATCH_KIND_") << std::setw(20)
-            << category << std::setw(36) << ContactText(n.other().contact()) << rule << "\n";
+            << category << std::setw(44) << ContactText(n.other().contact()) << rule << "\n";
 }
 
 int Run(const GlobalOptions& options, const WatchArgs& args) {
