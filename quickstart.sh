@@ -56,7 +56,7 @@ wait_for_port_file() {
 echo "== Starting the pseudonymiser on localhost:$PSEUDONYMISER_PORT and the broker on localhost:$BROKER_PORT"
 rm -f "$VAR/pseudonymiser.port" "$VAR/broker.port"
 "$BIN/samenloop-pseudonymiser" serve --listen "127.0.0.1:$PSEUDONYMISER_PORT" \
-  --tls-dir "$VAR/pki/pseudonymiser" --key-file "$VAR/pseudonymiser/oprf.key" \
+  --tls-dir "$VAR/pki/pseudonymiser" --key-file "$VAR/pseudonymiser/oprf.key" --state-dir "$VAR/pseudonymiser/state" \
   --port-file "$VAR/pseudonymiser.port" >"$VAR/log/pseudonymiser.log" 2>&1 &
 pids+=($!)
 "$BIN/samenloop-broker" serve --listen "127.0.0.1:$BROKER_PORT" --data-dir "$VAR/broker/db" \

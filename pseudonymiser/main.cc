@@ -1,8 +1,10 @@
 // samenloop-pseudonymiser: the OPRF evaluation service and its key tool.
 //
 //   samenloop-pseudonymiser keygen --out var/pseudonymiser/oprf.key
-//   samenloop-pseudonymiser serve --listen 127.0.0.1:7444
-//       --tls-dir var/pki/pseudonymiser --key-file var/pseudonymiser/oprf.key
+//   samenloop-pseudonymiser serve --config /etc/samenloop/pseudonymiser.yaml
+//   samenloop-pseudonymiser serve --listen 127.0.0.1:7444 --tls-dir var/pki/pseudonymiser
+//       --key-file var/pseudonymiser/oprf.key --state-dir var/pseudonymiser/state
+// Options given on the command line override the configuration file.
 
 #include <signal.h>
 
@@ -13,6 +15,7 @@
 #include "common/server_builder.h"
 #include "crypto/hex.h"
 #include "pseudonymiser/oprf_key_file.h"
+#include "pseudonymiser/pseudonymiser_config.h"
 #include "pseudonymiser/pseudonymiser_service.h"
 #include "spdlog/spdlog.h"
 
@@ -20,17 +23,18 @@ int main(int argc, char** argv) {
   CLI::App app{"Samenloop pseudonymiser: evaluates the OPRF on blinded elements"};
   app.require_subcommand(1);
 
-  samenloop::ServerOptions server;
-  samenloop::pseudonymiser::ServiceOptions service;
-  std::string tls_dir, key_file, port_file;
+  samenloop::pseudonymiser::PseudonymiserConfig config;
+  std::string config_file, port_file, key_file;
   CLI::App* serve = app.add_subcommand("serve", "Run the pseudonymiser");
-  serve->add_option("--listen", server.listen_address, "host:port (port 0 picks one)")->default_val("127.0.0.1:7444");
-  serve->add_option("--tls-dir", tls_dir, "directory with ca.pem, cert.pem, key.pem")->required();
-  serve->add_option("--key-file", key_file, "OPRF key file (mode 0600)")->required();
+  serve->add_option("--config", config_file, "YAML configuration file (docs/operations.md)");
+  CLI::Option* listen = serve->add_option("--listen", config.listen, "host:port (port 0 picks one)");
+  CLI::Option* tls_dir = serve->add_option("--tls-dir", config.tls_dir, "directory with ca.pem, cert.pem, key.pem");
+  CLI::Option* key_option = serve->add_option("--key-file", config.key_file, "OPRF key file (mode 0600)");
+  CLI::Option* state_dir = serve->add_option("--state-dir", config.state_dir, "quota state directory (RocksDB)");
+  CLI::Option* max_batch = serve->add_option("--max-batch", config.max_batch, "most elements per Evaluate call")
+                               ->check(CLI::Range(1, 100000));
+  CLI::Option* threads = serve->add_option("--threads", config.threads, "evaluation threads (0: all cores)");
   serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
-  serve->add_option("--max-batch", service.max_batch, "most elements per Evaluate call")
-      ->default_val(10000)->check(CLI::Range(1, 100000));
-  serve->add_option("--threads", service.threads, "evaluation threads (0: all cores)")->default_val(0);
 
   std::string out;
   std::string mode = "oprf";
@@ -56,6 +60,34 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (*serve) {
+    // The file supplies defaults; options given on the command line win.
+    samenloop::pseudonymiser::PseudonymiserConfig from_flags = config;
+    if (!config_file.empty()) {
+      absl::StatusOr<samenloop::pseudonymiser::PseudonymiserConfig> loaded =
+          samenloop::pseudonymiser::LoadPseudonymiserConfig(config_file);
+      if (!loaded.ok()) {
+        std::cerr << "samenloop-pseudonymiser: " << loaded.status().message() << "\n";
+        return 1;
+      }
+      config = *std::move(loaded);
+      if (listen->count() > 0) config.listen = from_flags.listen;
+      if (tls_dir->count() > 0) config.tls_dir = from_flags.tls_dir;
+      if (key_option->count() > 0) config.key_file = from_flags.key_file;
+      if (state_dir->count() > 0) config.state_dir = from_flags.state_dir;
+      if (max_batch->count() > 0) config.max_batch = from_flags.max_batch;
+      if (threads->count() > 0) config.threads = from_flags.threads;
+    }
+    for (auto [name, value] : {std::pair{"tls_dir", &config.tls_dir}, std::pair{"key_file", &config.key_file},
+                               std::pair{"state_dir", &config.state_dir}}) {
+      if (value->empty()) {
+        std::cerr << "samenloop-pseudonymiser: " << name << " is required (option or configuration file)\n";
+        return 1;
+      }
+    }
+    key_file = config.key_file;
+  }
+
   absl::StatusOr<samenloop::pseudonymiser::OprfKey> key = samenloop::pseudonymiser::LoadKeyFile(key_file);
   if (!key.ok()) {
     std::cerr << "samenloop-pseudonymiser: " << key.status().message() << "\n";
@@ -72,8 +104,19 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  server.tls = samenloop::TlsFilesFromDirectory(tls_dir);
-  samenloop::pseudonymiser::PseudonymiserServiceImpl impl(&*key, service);
+  absl::StatusOr<std::unique_ptr<samenloop::pseudonymiser::QuotaLedger>> quotas =
+      samenloop::pseudonymiser::QuotaLedger::Open(config.state_dir, config.quotas);
+  if (!quotas.ok()) {
+    std::cerr << "samenloop-pseudonymiser: " << quotas.status().message() << "\n";
+    return 1;
+  }
+  samenloop::ServerOptions server;
+  server.listen_address = config.listen;
+  server.tls = samenloop::TlsFilesFromDirectory(config.tls_dir);
+  samenloop::pseudonymiser::ServiceOptions service;
+  service.max_batch = config.max_batch;
+  service.threads = config.threads;
+  samenloop::pseudonymiser::PseudonymiserServiceImpl impl(&*key, quotas->get(), service);
   absl::StatusOr<samenloop::RunningServer> running = samenloop::StartServer(server, {&impl});
   if (!running.ok()) {
     spdlog::error("pseudonymiser failed to start: {}", running.status().ToString());

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/caller_identity.h"
 #include "common/grpc_status.h"
+#include "spdlog/spdlog.h"
 
 namespace samenloop::pseudonymiser {
 namespace {
@@ -19,8 +20,8 @@ crypto::OprfMode RequestedMode(v1::OprfMode mode) {
 
 }  // namespace
 
-PseudonymiserServiceImpl::PseudonymiserServiceImpl(const OprfKey* key, ServiceOptions options)
-    : key_(key), options_(options), evaluator_(&key->secret, options.threads) {}
+PseudonymiserServiceImpl::PseudonymiserServiceImpl(const OprfKey* key, QuotaLedger* quotas, ServiceOptions options)
+    : key_(key), quotas_(quotas), options_(options), evaluator_(&key->secret, options.threads) {}
 
 grpc::Status PseudonymiserServiceImpl::Evaluate(grpc::ServerContext* context,
                                                 const v1::EvaluateRequest* request,
@@ -56,6 +57,19 @@ grpc::Status PseudonymiserServiceImpl::Evaluate(grpc::ServerContext* context,
       return Invalid(absl::StrCat("blinded_elements[", i,
                                   "]: not a valid ristretto255 point (or the identity)"));
     }
+  }
+
+  absl::Duration retry_after;
+  if (absl::Status charged = quotas_->Charge(caller->organisation_id, static_cast<uint64_t>(count), &retry_after);
+      !charged.ok()) {
+    if (absl::IsResourceExhausted(charged)) {
+      spdlog::warn("quota refused {} element(s) for {}", count, caller->organisation_id);
+      if (retry_after != absl::InfiniteDuration()) {
+        context->AddTrailingMetadata("retry-after-ms", absl::StrCat(absl::ToInt64Milliseconds(
+                                                           absl::Ceil(retry_after, absl::Milliseconds(1)))));
+      }
+    }
+    return ToGrpcStatus(charged);
   }
 
   absl::StatusOr<std::vector<crypto::Element>> evaluated = evaluator_.Evaluate(blinded);

@@ -22,7 +22,8 @@ absl::Status DevStack::Start() {
   }
   absl::StatusOr<int> port = pseudonymiser_.Start(
       {BinaryPath("samenloop-pseudonymiser"), "serve", "--listen", "127.0.0.1:0", "--tls-dir",
-       pki() + "/pseudonymiser", "--key-file", Sub("oprf.key"), "--port-file", Sub("pseudonymiser.port")},
+       pki() + "/pseudonymiser", "--key-file", Sub("oprf.key"), "--state-dir", Sub("pseudonymiser-state"),
+       "--port-file", Sub("pseudonymiser.port")},
       Sub("pseudonymiser.port"), Sub("pseudonymiser.log"));
   if (!port.ok()) return port.status();
   pseudonymiser_port_ = *port;

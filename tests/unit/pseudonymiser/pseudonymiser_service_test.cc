@@ -26,9 +26,14 @@ class PseudonymiserServiceTest : public ::testing::Test {
     absl::StatusOr<OprfKey> key = LoadKeyFile(dir_->Sub("oprf.key"));
     ASSERT_TRUE(key.ok()) << key.status();
     key_ = std::make_unique<OprfKey>(*std::move(key));
+    QuotaConfig quota_config;
+    quota_config.organisations["ggz-inforsa"] = QuotaLimits{1, 5, 8};  // tight, for the quota test
+    absl::StatusOr<std::unique_ptr<QuotaLedger>> quotas = QuotaLedger::Open(state_.Sub("quota"), quota_config);
+    ASSERT_TRUE(quotas.ok()) << quotas.status();
+    quotas_ = *std::move(quotas);
     ServiceOptions options;
     options.max_batch = 100;
-    service_ = std::make_unique<PseudonymiserServiceImpl>(key_.get(), options);
+    service_ = std::make_unique<PseudonymiserServiceImpl>(key_.get(), quotas_.get(), options);
     ServerOptions server;
     server.tls = TlsFilesFromDirectory(dir_->Sub("pki/pseudonymiser"));
     absl::StatusOr<RunningServer> running = StartServer(server, {service_.get()});
@@ -49,7 +54,9 @@ class PseudonymiserServiceTest : public ::testing::Test {
   }
 
   static testing::TempDir* dir_;
+  testing::TempDir state_;
   std::unique_ptr<OprfKey> key_;
+  std::unique_ptr<QuotaLedger> quotas_;
   std::unique_ptr<PseudonymiserServiceImpl> service_;
   RunningServer running_;
 };
@@ -115,6 +122,26 @@ TEST_F(PseudonymiserServiceTest, BatchLimitsAreEnforced) {
   grpc::Status status = Evaluate(big, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("at most 100"), std::string::npos);
+}
+
+TEST_F(PseudonymiserServiceTest, SpentQuotaIsResourceExhaustedWithARetryHint) {
+  v1::EvaluateRequest request;
+  auto blinded = crypto::Blind(std::vector<uint8_t>{1}, crypto::OprfMode::kOprf);
+  for (int i = 0; i < 5; ++i) {
+    request.add_blinded_elements(reinterpret_cast<const char*>(blinded->blinded_element.data()), 32);
+  }
+  v1::EvaluateResponse response;
+  ASSERT_TRUE(Evaluate(request, &response, "ggz-inforsa").ok());  // the full burst
+  grpc::ClientContext context;
+  grpc::Status status = v1::Pseudonymiser::NewStub(ChannelAs("ggz-inforsa"))->Evaluate(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(status.error_message().find("retry after"), std::string::npos) << status.error_message();
+  auto hint = context.GetServerTrailingMetadata().find("retry-after-ms");
+  ASSERT_NE(hint, context.GetServerTrailingMetadata().end());
+  EXPECT_GT(std::stoi(std::string(hint->second.data(), hint->second.size())), 0);
+  EXPECT_EQ(quotas_->refusals(), 1u);
+  // Another organisation is not affected.
+  EXPECT_TRUE(Evaluate(request, &response, "politie-amsterdam").ok());
 }
 
 TEST_F(PseudonymiserServiceTest, OnlyOrganisationsMayPseudonymise) {

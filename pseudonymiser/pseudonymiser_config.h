@@ -1,0 +1,44 @@
+#ifndef SAMENLOOP_PSEUDONYMISER_PSEUDONYMISER_CONFIG_H_
+#define SAMENLOOP_PSEUDONYMISER_PSEUDONYMISER_CONFIG_H_
+
+// The pseudonymiser's YAML configuration file (docs/operations.md):
+//
+//   listen: 127.0.0.1:7444
+//   tls_dir: /etc/samenloop/pseudonymiser/tls
+//   key_file: /var/lib/samenloop-pseudonymiser/oprf.key
+//   state_dir: /var/lib/samenloop-pseudonymiser/state
+//   max_batch: 10000
+//   threads: 0
+//   quotas:
+//     default: {per_second: 100, burst: 10000, per_day: 100000}
+//     organisations:
+//       politie-amsterdam: {per_second: 200, burst: 10000, per_day: 300000}
+//     bulk_onboarding:
+//       reclassering-nl: {until: "2027-01-31T00:00:00Z", per_second: 4000, burst: 10000, per_day: 5000000}
+//
+// Unknown keys and bad values are refused with file:line:col and a reason.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "pseudonymiser/quota_ledger.h"
+
+namespace samenloop::pseudonymiser {
+
+struct PseudonymiserConfig {
+  std::string listen = "127.0.0.1:7444";
+  std::string tls_dir;
+  std::string key_file;
+  std::string state_dir;
+  int max_batch = 10000;
+  unsigned threads = 0;
+  QuotaConfig quotas;
+};
+
+absl::StatusOr<PseudonymiserConfig> LoadPseudonymiserConfig(const std::string& path);
+// The same, from text (for tests); `name` is used in error messages.
+absl::StatusOr<PseudonymiserConfig> ParsePseudonymiserConfig(const std::string& text, const std::string& name);
+
+}  // namespace samenloop::pseudonymiser
+
+#endif  // SAMENLOOP_PSEUDONYMISER_PSEUDONYMISER_CONFIG_H_

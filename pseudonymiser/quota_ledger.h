@@ -1,0 +1,83 @@
+#ifndef SAMENLOOP_PSEUDONYMISER_QUOTA_LEDGER_H_
+#define SAMENLOOP_PSEUDONYMISER_QUOTA_LEDGER_H_
+
+// QuotaLedger limits how many elements each organisation may have
+// evaluated: a token bucket (a sustained rate with a burst) plus a cap per
+// UTC day. It is what makes enumerating the ~9·10^7 valid BSNs through the
+// pseudonymiser impractical for any one organisation (docs/trust-model.md).
+//
+// An organisation in a bulk-onboarding window (configured separately, with
+// an end date) gets that window's limits instead. State is persisted with a
+// synced write before an evaluation is allowed, so neither a restart nor a
+// crash gives anybody a fresh quota.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "rocksdb/db.h"
+
+namespace samenloop::pseudonymiser {
+
+struct QuotaLimits {
+  double per_second = 100;      // sustained refill rate
+  double burst = 10000;         // bucket size: the largest batch that can ever pass
+  uint64_t per_day = 100000;    // elements per UTC day
+};
+
+struct BulkAllowance {
+  QuotaLimits limits;
+  absl::Time until;  // the allowance ends here; normal limits apply after
+};
+
+struct QuotaConfig {
+  QuotaLimits defaults;
+  std::map<std::string, QuotaLimits> organisations;
+  std::map<std::string, BulkAllowance> bulk_onboarding;
+};
+
+class QuotaLedger {
+ public:
+  static absl::StatusOr<std::unique_ptr<QuotaLedger>> Open(
+      const std::string& state_dir, QuotaConfig config,
+      std::function<absl::Time()> clock = [] { return absl::Now(); });
+  ~QuotaLedger();
+
+  // Charges `count` elements to `organisation`. RESOURCE_EXHAUSTED when the
+  // bucket or the day's cap is spent, with *retry_after set to when the
+  // same request could pass (the charge is then not made).
+  absl::Status Charge(const std::string& organisation, uint64_t count, absl::Duration* retry_after);
+
+  // How many requests were refused since start (exported as a metric).
+  uint64_t refusals() const;
+
+ private:
+  struct State {
+    double tokens = 0;
+    absl::Time refilled;
+    int64_t day = 0;  // days since the epoch, UTC
+    uint64_t used_today = 0;
+  };
+
+  QuotaLedger(std::unique_ptr<rocksdb::DB> db, QuotaConfig config, std::function<absl::Time()> clock);
+  const QuotaLimits& LimitsFor(const std::string& organisation, absl::Time now) const;
+  absl::StatusOr<State> LoadState(const std::string& organisation, const QuotaLimits& limits, absl::Time now);
+  absl::Status SaveState(const std::string& organisation, const State& state);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  QuotaConfig config_;
+  std::function<absl::Time()> clock_;
+  mutable std::mutex mutex_;
+  std::map<std::string, State> states_;  // cache of persisted states
+  uint64_t refusals_ = 0;
+};
+
+}  // namespace samenloop::pseudonymiser
+
+#endif  // SAMENLOOP_PSEUDONYMISER_QUOTA_LEDGER_H_
