@@ -1,96 +1,170 @@
 #include "client/pseudonymiser_client.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "crypto/bsn.h"
-#include "crypto/oprf_rfc9497.h"
 
 namespace samenloop::client {
 namespace {
+
+constexpr char kRetryAfterPayload[] = "type.samenloop.dev/retry-after-ms";
 
 absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       absl::StrCat(what, ": ", status.error_message()));
 }
 
+std::string CacheKey(const std::vector<uint8_t>& input) {
+  std::string digest(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()), input.data(), input.size());
+  return digest;
+}
+
+template <size_t N>
+bool CopyExact(const std::string& bytes, std::array<uint8_t, N>* out) {
+  if (bytes.size() != N) return false;
+  std::copy(bytes.begin(), bytes.end(), out->begin());
+  return true;
+}
+
 }  // namespace
 
-PseudonymiserClient::PseudonymiserClient(std::shared_ptr<grpc::Channel> channel)
-    : stub_(v1::Pseudonymiser::NewStub(std::move(channel))) {}
+std::optional<absl::Duration> RetryAfter(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kRetryAfterPayload);
+  int64_t millis = 0;
+  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &millis)) return std::nullopt;
+  return absl::Milliseconds(millis);
+}
+
+PseudonymiserClient::PseudonymiserClient(std::shared_ptr<grpc::Channel> channel, PseudonymiserClientOptions options)
+    : stub_(v1::Pseudonymiser::NewStub(std::move(channel))), options_(std::move(options)) {}
 
 absl::Status PseudonymiserClient::LoadKeyInfo() {
-  if (have_key_info_) return absl::OkStatus();
+  if (key_info_.has_value()) return absl::OkStatus();
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
   v1::GetPublicKeyResponse response;
   grpc::Status status = stub_->GetPublicKey(&context, v1::GetPublicKeyRequest(), &response);
   if (!status.ok()) return FromGrpc(status, "pseudonymiser GetPublicKey");
-  key_epoch_ = response.key_epoch();
-  have_key_info_ = true;
+  KeyInfo info;
+  info.epoch = response.key_epoch();
+  info.mode = response.mode() == v1::OPRF_MODE_VOPRF ? crypto::OprfMode::kVoprf : crypto::OprfMode::kOprf;
+  if (!CopyExact(response.public_key(), &info.public_key) || !crypto::IsValidElement(info.public_key)) {
+    return absl::UnavailableError("pseudonymiser GetPublicKey: not a valid public key");
+  }
+  if (options_.pinned_public_key.has_value() && *options_.pinned_public_key != info.public_key) {
+    return absl::FailedPreconditionError(
+        "pseudonymiser GetPublicKey: the announced key is not the pinned published key");
+  }
+  key_info_ = info;
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<v1::Pseudonym>> PseudonymiserClient::Pseudonymise(
-    absl::Span<const std::string> bsns) {
-  if (bsns.empty()) return std::vector<v1::Pseudonym>{};
+absl::StatusOr<std::vector<v1::Pseudonym>> PseudonymiserClient::Pseudonymise(absl::Span<const std::string> bsns) {
   // Validate everything before anything leaves the process.
   for (size_t i = 0; i < bsns.size(); ++i) {
     if (absl::Status s = crypto::ValidateBsn(bsns[i]); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("bsns[", i, "]: ", s.message()));
     }
   }
+  if (bsns.empty()) return std::vector<v1::Pseudonym>{};
   if (absl::Status s = LoadKeyInfo(); !s.ok()) return s;
+  absl::StatusOr<std::vector<v1::Pseudonym>> result = Evaluate(bsns);
+  if (absl::IsUnavailable(result.status())) key_info_.reset();  // re-read the key next time
+  return result;
+}
 
-  std::vector<std::vector<uint8_t>> inputs;
+absl::StatusOr<std::vector<v1::Pseudonym>> PseudonymiserClient::Evaluate(absl::Span<const std::string> bsns) {
+  const KeyInfo info = *key_info_;
+  std::vector<v1::Pseudonym> pseudonyms(bsns.size());
+  std::vector<std::vector<uint8_t>> inputs(bsns.size());
+  // The encoded inputs contain the BSNs: wipe them on every way out.
+  absl::Cleanup wipe_inputs = [&inputs] {
+    for (std::vector<uint8_t>& input : inputs) crypto::WipeBytes(absl::MakeSpan(input));
+  };
+  std::vector<std::string> cache_keys(bsns.size());
+  std::vector<size_t> pending;  // positions that need the pseudonymiser
   std::vector<crypto::BlindedInput> blinded;
-  inputs.reserve(bsns.size());
-  blinded.reserve(bsns.size());
+  std::vector<crypto::Element> blinded_elements;
   v1::EvaluateRequest request;
-  request.set_mode(v1::OPRF_MODE_OPRF);
-  for (const std::string& bsn : bsns) {
-    inputs.push_back(crypto::EncodeBsnOprfInput(bsn, key_epoch_));
-    absl::StatusOr<crypto::BlindedInput> b = crypto::Blind(inputs.back(), crypto::OprfMode::kOprf);
-    if (!b.ok()) return b.status();
-    request.add_blinded_elements(reinterpret_cast<const char*>(b->blinded_element.data()),
-                                 b->blinded_element.size());
-    blinded.push_back(*std::move(b));
-  }
-
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  v1::EvaluateResponse response;
-  grpc::Status status = stub_->Evaluate(&context, request, &response);
-  if (!status.ok()) return FromGrpc(status, "pseudonymiser Evaluate");
-  if (static_cast<size_t>(response.evaluated_elements_size()) != bsns.size()) {
-    return absl::InternalError("pseudonymiser answered with the wrong number of elements");
-  }
-  if (response.key_epoch() != key_epoch_) {
-    have_key_info_ = false;  // the key rotated under us: let the caller retry
-    return absl::UnavailableError("pseudonymiser key epoch changed; retry");
-  }
-
-  std::vector<v1::Pseudonym> pseudonyms;
-  pseudonyms.reserve(bsns.size());
+  request.set_mode(info.mode == crypto::OprfMode::kVoprf ? v1::OPRF_MODE_VOPRF : v1::OPRF_MODE_OPRF);
   for (size_t i = 0; i < bsns.size(); ++i) {
-    const std::string& bytes = response.evaluated_elements(static_cast<int>(i));
-    crypto::Element evaluated{};
-    if (bytes.size() != evaluated.size()) {
-      return absl::InternalError(absl::StrCat("evaluated_elements[", i, "]: wrong length"));
+    inputs[i] = crypto::EncodeBsnOprfInput(bsns[i], info.epoch);
+    if (options_.cache_capacity > 0) {
+      cache_keys[i] = CacheKey(inputs[i]);
+      if (auto hit = cache_.find(cache_keys[i]); hit != cache_.end()) {
+        pseudonyms[i] = hit->second;
+        ++cache_hits_;
+        continue;
+      }
     }
-    std::copy(bytes.begin(), bytes.end(), evaluated.begin());
-    absl::StatusOr<crypto::OprfOutput> output = crypto::Finalize(inputs[i], blinded[i].blind, evaluated);
-    if (!output.ok()) {
-      return absl::Status(output.status().code(), absl::StrCat("evaluated_elements[", i, "]: ",
-                                                               output.status().message()));
-    }
-    v1::Pseudonym pseudonym;
-    pseudonym.set_value(reinterpret_cast<const char*>(output->data()), output->size());
-    pseudonym.set_key_epoch(key_epoch_);
-    pseudonyms.push_back(std::move(pseudonym));
+    absl::StatusOr<crypto::BlindedInput> b = crypto::Blind(inputs[i], info.mode);
+    if (!b.ok()) return b.status();
+    request.add_blinded_elements(reinterpret_cast<const char*>(b->blinded_element.data()), b->blinded_element.size());
+    blinded_elements.push_back(b->blinded_element);
+    blinded.push_back(*std::move(b));
+    pending.push_back(i);
   }
-  for (std::vector<uint8_t>& input : inputs) crypto::WipeBytes(absl::MakeSpan(input));
+
+  if (!pending.empty()) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
+    v1::EvaluateResponse response;
+    grpc::Status status = stub_->Evaluate(&context, request, &response);
+    if (!status.ok()) {
+      absl::Status error = FromGrpc(status, "pseudonymiser Evaluate");
+      auto hint = context.GetServerTrailingMetadata().find("retry-after-ms");
+      if (hint != context.GetServerTrailingMetadata().end()) {
+        error.SetPayload(kRetryAfterPayload, absl::Cord(std::string(hint->second.data(), hint->second.size())));
+      }
+      return error;
+    }
+    if (response.key_epoch() != info.epoch) return absl::UnavailableError("pseudonymiser key epoch changed; retry");
+    if (static_cast<size_t>(response.evaluated_elements_size()) != pending.size()) {
+      return absl::InternalError("pseudonymiser answered with the wrong number of elements");
+    }
+    std::vector<crypto::Element> evaluated(pending.size());
+    for (size_t j = 0; j < pending.size(); ++j) {
+      if (!CopyExact(response.evaluated_elements(static_cast<int>(j)), &evaluated[j])) {
+        return absl::InternalError(absl::StrCat("evaluated_elements[", j, "]: wrong length"));
+      }
+    }
+    if (info.mode == crypto::OprfMode::kVoprf) {
+      crypto::Proof proof{};
+      if (!CopyExact(response.proof(), &proof)) return absl::DataLossError("pseudonymiser proof: wrong length");
+      if (absl::Status verified = crypto::VerifyProof(info.public_key, blinded_elements, evaluated, proof);
+          !verified.ok()) {
+        return absl::DataLossError("pseudonymiser proof does not verify: the published key was not used");
+      }
+    }
+    for (size_t j = 0; j < pending.size(); ++j) {
+      const size_t i = pending[j];
+      absl::StatusOr<crypto::OprfOutput> output = crypto::Finalize(inputs[i], blinded[j].blind, evaluated[j]);
+      if (!output.ok()) {
+        return absl::Status(output.status().code(),
+                            absl::StrCat("evaluated_elements[", j, "]: ", output.status().message()));
+      }
+      pseudonyms[i].set_value(reinterpret_cast<const char*>(output->data()), output->size());
+      pseudonyms[i].set_key_epoch(info.epoch);
+      sodium_memzero(output->data(), output->size());
+      if (options_.cache_capacity > 0) Remember(cache_keys[i], pseudonyms[i]);
+    }
+  }
   return pseudonyms;
+}
+
+void PseudonymiserClient::Remember(const std::string& cache_key, const v1::Pseudonym& pseudonym) {
+  if (!cache_.emplace(cache_key, pseudonym).second) return;
+  cache_order_.push_back(cache_key);
+  while (cache_order_.size() > options_.cache_capacity) {
+    cache_.erase(cache_order_.front());
+    cache_order_.pop_front();
+  }
 }
 
 }  // namespace samenloop::client

@@ -95,6 +95,7 @@ grpc::Status PseudonymiserServiceImpl::GetPublicKey(grpc::ServerContext* context
   response->set_public_key(reinterpret_cast<const char*>(key_->public_key.data()), key_->public_key.size());
   response->set_key_epoch(key_->epoch);
   response->set_suite("ristretto255-SHA512");
+  response->set_mode(key_->mode == crypto::OprfMode::kVoprf ? v1::OPRF_MODE_VOPRF : v1::OPRF_MODE_OPRF);
   return grpc::Status::OK;
 }
 

@@ -1,5 +1,7 @@
 #include "tests/integration/dev_stack.h"
 
+#include <fstream>
+
 #include "absl/strings/str_cat.h"
 #include "client/connection.h"
 #include "samenloop/v1/notifications.grpc.pb.h"
@@ -20,15 +22,27 @@ absl::Status DevStack::Start() {
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<int> port = pseudonymiser_.Start(
-      {BinaryPath("samenloop-pseudonymiser"), "serve", "--listen", "127.0.0.1:0", "--tls-dir",
-       pki() + "/pseudonymiser", "--key-file", Sub("oprf.key"), "--state-dir", Sub("pseudonymiser-state"),
-       "--port-file", Sub("pseudonymiser.port")},
-      Sub("pseudonymiser.port"), Sub("pseudonymiser.log"));
-  if (!port.ok()) return port.status();
-  pseudonymiser_port_ = *port;
+  if (absl::Status s = StartPseudonymiser(); !s.ok()) return s;
   return StartBroker();
 }
+
+absl::Status DevStack::StartPseudonymiser() {
+  std::vector<std::string> argv = {BinaryPath("samenloop-pseudonymiser"), "serve", "--listen", "127.0.0.1:0",
+                                   "--tls-dir", pki() + "/pseudonymiser", "--key-file", Sub("oprf.key"),
+                                   "--state-dir", Sub("pseudonymiser-state"), "--port-file",
+                                   Sub("pseudonymiser.port")};
+  if (!pseudonymiser_config_.empty()) {
+    std::ofstream(Sub("pseudonymiser.yaml")) << pseudonymiser_config_;
+    argv.push_back("--config");
+    argv.push_back(Sub("pseudonymiser.yaml"));
+  }
+  absl::StatusOr<int> port = pseudonymiser_.Start(argv, Sub("pseudonymiser.port"), Sub("pseudonymiser.log"));
+  if (!port.ok()) return port.status();
+  pseudonymiser_port_ = *port;
+  return absl::OkStatus();
+}
+
+void DevStack::StopPseudonymiser(int signal) { pseudonymiser_.Stop(signal); }
 
 absl::Status DevStack::StartBroker() {
   absl::StatusOr<int> port = broker_.Start(

@@ -20,8 +20,13 @@ namespace samenloop::testing {
 
 class DevStack {
  public:
+  // Optional pseudonymiser configuration (YAML), written before Start().
+  void SetPseudonymiserConfig(const std::string& yaml) { pseudonymiser_config_ = yaml; }
+
   absl::Status Start();
   absl::Status StartBroker();
+  absl::Status StartPseudonymiser();
+  void StopPseudonymiser(int signal);
   // Stops the broker with `signal` (SIGTERM: graceful; SIGKILL: crash).
   void StopBroker(int signal);
 
@@ -42,6 +47,7 @@ class DevStack {
   TempDir dir_;
   ChildProcess pseudonymiser_;
   ChildProcess broker_;
+  std::string pseudonymiser_config_;
   int pseudonymiser_port_ = 0;
   int broker_port_ = 0;
 };

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/pseudonymiser_client.h"
 #include "common/tls_files.h"
+#include "crypto/bsn.h"
 #include "gtest/gtest.h"
 #include "tests/integration/dev_stack.h"
 #include "tests/support/dev_pki.h"
@@ -112,7 +113,12 @@ TEST_F(MrMScenarioTest, NoBsnOrPseudonymReachesTheBrokersFilesOrLog) {
   ASSERT_TRUE(pseudonyms.ok()) << pseudonyms.status();
   stack_.StopBroker(SIGTERM);  // flush memtables to files too
 
+  // The BSNs as digits and in the OPRF input encoding, and the pseudonyms.
   std::vector<std::string> needles(kScenarioBsns.begin(), kScenarioBsns.end());
+  for (const std::string& bsn : kScenarioBsns) {
+    std::vector<uint8_t> encoded = crypto::EncodeBsnOprfInput(bsn, 0);
+    needles.emplace_back(encoded.begin(), encoded.end());
+  }
   for (const v1::Pseudonym& p : *pseudonyms) needles.push_back(p.value());
   std::vector<std::string> files = {stack_.broker_log()};
   for (const auto& entry : std::filesystem::recursive_directory_iterator(stack_.broker_data_dir())) {

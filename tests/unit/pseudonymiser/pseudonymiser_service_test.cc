@@ -19,6 +19,21 @@ class PseudonymiserServiceTest : public ::testing::Test {
     dir_ = new testing::TempDir();
     ASSERT_TRUE(testing::MakeDevPki(dir_->Sub("pki"), "--only pseudonymiser,politie-amsterdam,ggz-inforsa,auditor").ok());
     ASSERT_TRUE(GenerateKeyFile(dir_->Sub("oprf.key"), crypto::OprfMode::kOprf, 0).ok());
+    ASSERT_TRUE(GenerateKeyFile(dir_->Sub("voprf.key"), crypto::OprfMode::kVoprf, 0).ok());
+  }
+
+  // Restarts the server with another key file (e.g. a VOPRF key).
+  void RestartWithKey(const std::string& key_file) {
+    running_.server->Shutdown();
+    absl::StatusOr<OprfKey> key = LoadKeyFile(dir_->Sub(key_file));
+    ASSERT_TRUE(key.ok()) << key.status();
+    key_ = std::make_unique<OprfKey>(*std::move(key));
+    service_ = std::make_unique<PseudonymiserServiceImpl>(key_.get(), quotas_.get(), ServiceOptions{});
+    ServerOptions server;
+    server.tls = TlsFilesFromDirectory(dir_->Sub("pki/pseudonymiser"));
+    absl::StatusOr<RunningServer> running = StartServer(server, {service_.get()});
+    ASSERT_TRUE(running.ok()) << running.status();
+    running_ = *std::move(running);
   }
   static void TearDownTestSuite() { delete dir_; }
 
@@ -142,6 +157,57 @@ TEST_F(PseudonymiserServiceTest, SpentQuotaIsResourceExhaustedWithARetryHint) {
   EXPECT_EQ(quotas_->refusals(), 1u);
   // Another organisation is not affected.
   EXPECT_TRUE(Evaluate(request, &response, "politie-amsterdam").ok());
+}
+
+TEST_F(PseudonymiserServiceTest, SdkReportsTheRetryHint) {
+  client::PseudonymiserClient ggz(ChannelAs("ggz-inforsa"));
+  std::vector<std::string> bsns(6, "111222333");  // more than the burst of 5
+  auto result = ggz.Pseudonymise(bsns);
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_FALSE(client::RetryAfter(result.status()).has_value()) << "a batch above the burst never passes";
+  ASSERT_TRUE(ggz.Pseudonymise(std::vector<std::string>(5, "111222333")).ok());
+  result = ggz.Pseudonymise(std::vector<std::string>(2, "111222333"));
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kResourceExhausted);
+  ASSERT_TRUE(client::RetryAfter(result.status()).has_value());
+  EXPECT_GT(*client::RetryAfter(result.status()), absl::ZeroDuration());
+}
+
+TEST_F(PseudonymiserServiceTest, CacheAnswersRepeatedBsnsWithoutAskingAgain) {
+  client::PseudonymiserClientOptions options;
+  options.cache_capacity = 10;
+  client::PseudonymiserClient police(ChannelAs("politie-amsterdam"), options);
+  auto first = police.Pseudonymise(std::vector<std::string>{"111222333"});
+  auto again = police.Pseudonymise(std::vector<std::string>{"111222333", "123456782"});
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(police.cache_hits(), 1u);
+  EXPECT_EQ((*first)[0].value(), (*again)[0].value());
+  client::PseudonymiserClient uncached(ChannelAs("politie-amsterdam"));
+  EXPECT_EQ((*uncached.Pseudonymise(std::vector<std::string>{"123456782"}))[0].value(), (*again)[1].value());
+}
+
+TEST_F(PseudonymiserServiceTest, VoprfDeploymentIsVerifiedAgainstThePinnedKey) {
+  RestartWithKey("voprf.key");
+  client::PseudonymiserClientOptions pinned;
+  pinned.pinned_public_key = key_->public_key;
+  client::PseudonymiserClient police(ChannelAs("politie-amsterdam"), pinned);
+  auto verified = police.Pseudonymise(std::vector<std::string>{"111222333", "123456782"});
+  ASSERT_TRUE(verified.ok()) << verified.status();
+
+  client::PseudonymiserClientOptions wrong;
+  wrong.pinned_public_key = crypto::OprfSecretKey::Generate().PublicKey();
+  client::PseudonymiserClient misled(ChannelAs("politie-amsterdam"), wrong);
+  EXPECT_EQ(misled.Pseudonymise(std::vector<std::string>{"111222333"}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  // A request in the other mode is refused with a reason.
+  v1::EvaluateRequest request;
+  request.set_mode(v1::OPRF_MODE_OPRF);
+  auto blinded = crypto::Blind(std::vector<uint8_t>{1}, crypto::OprfMode::kOprf);
+  request.add_blinded_elements(reinterpret_cast<const char*>(blinded->blinded_element.data()), 32);
+  v1::EvaluateResponse response;
+  grpc::Status status = Evaluate(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("VOPRF mode"), std::string::npos);
 }
 
 TEST_F(PseudonymiserServiceTest, OnlyOrganisationsMayPseudonymise) {
