@@ -12,10 +12,12 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "common/metrics_endpoint.h"
 #include "common/server_builder.h"
 #include "crypto/hex.h"
 #include "pseudonymiser/oprf_key_file.h"
 #include "pseudonymiser/pseudonymiser_config.h"
+#include "pseudonymiser/pseudonymiser_metrics.h"
 #include "pseudonymiser/pseudonymiser_service.h"
 #include "spdlog/spdlog.h"
 
@@ -28,6 +30,8 @@ int main(int argc, char** argv) {
   CLI::App* serve = app.add_subcommand("serve", "Run the pseudonymiser");
   serve->add_option("--config", config_file, "YAML configuration file (docs/operations.md)");
   CLI::Option* listen = serve->add_option("--listen", config.listen, "host:port (port 0 picks one)");
+  CLI::Option* metrics_listen = serve->add_option("--metrics-listen", config.metrics_listen,
+                                                  "host:port of the Prometheus /metrics endpoint (empty: off)");
   CLI::Option* tls_dir = serve->add_option("--tls-dir", config.tls_dir, "directory with ca.pem, cert.pem, key.pem");
   CLI::Option* key_option = serve->add_option("--key-file", config.key_file, "OPRF key file (mode 0600)");
   CLI::Option* state_dir = serve->add_option("--state-dir", config.state_dir, "quota state directory (RocksDB)");
@@ -73,6 +77,7 @@ int main(int argc, char** argv) {
       config = *std::move(loaded);
       if (listen->count() > 0) config.listen = from_flags.listen;
       if (tls_dir->count() > 0) config.tls_dir = from_flags.tls_dir;
+      if (metrics_listen->count() > 0) config.metrics_listen = from_flags.metrics_listen;
       if (key_option->count() > 0) config.key_file = from_flags.key_file;
       if (state_dir->count() > 0) config.state_dir = from_flags.state_dir;
       if (max_batch->count() > 0) config.max_batch = from_flags.max_batch;
@@ -121,6 +126,18 @@ int main(int argc, char** argv) {
   if (!running.ok()) {
     spdlog::error("pseudonymiser failed to start: {}", running.status().ToString());
     return 1;
+  }
+  std::unique_ptr<samenloop::MetricsEndpoint> metrics;
+  if (!config.metrics_listen.empty()) {
+    samenloop::pseudonymiser::QuotaLedger* ledger = quotas->get();
+    absl::StatusOr<std::unique_ptr<samenloop::MetricsEndpoint>> started = samenloop::MetricsEndpoint::Start(
+        config.metrics_listen, [ledger] { return samenloop::pseudonymiser::RenderMetrics(*ledger); });
+    if (!started.ok()) {
+      spdlog::error("pseudonymiser failed to start: {}", started.status().ToString());
+      return 1;
+    }
+    metrics = *std::move(started);
+    spdlog::info("metrics on port {}", metrics->port());
   }
   spdlog::info("pseudonymiser listening on port {} (key epoch {})", running->port, key->epoch);
   if (!port_file.empty()) std::ofstream(port_file) << running->port << "\n";

@@ -4,6 +4,7 @@
 // The pseudonymiser's YAML configuration file (docs/operations.md):
 //
 //   listen: 127.0.0.1:7444
+//   metrics_listen: 127.0.0.1:9444
 //   tls_dir: /etc/samenloop/pseudonymiser/tls
 //   key_file: /var/lib/samenloop-pseudonymiser/oprf.key
 //   state_dir: /var/lib/samenloop-pseudonymiser/state
@@ -27,6 +28,7 @@ namespace samenloop::pseudonymiser {
 
 struct PseudonymiserConfig {
   std::string listen = "127.0.0.1:7444";
+  std::string metrics_listen = "127.0.0.1:9444";  // Prometheus /metrics; empty: off
   std::string tls_dir;
   std::string key_file;
   std::string state_dir;

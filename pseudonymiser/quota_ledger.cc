@@ -106,21 +106,21 @@ absl::Status QuotaLedger::Charge(const std::string& organisation, uint64_t count
 
   const double needed = static_cast<double>(count);
   if (needed > limits.burst) {
-    ++refusals_;
+    CountRefusal(organisation);
     *retry_after = absl::InfiniteDuration();
     return absl::ResourceExhaustedError(absl::StrCat(
         "quota: a batch of ", count, " is larger than your burst of ", static_cast<uint64_t>(limits.burst),
         "; split it"));
   }
   if (state.used_today + count > limits.per_day) {
-    ++refusals_;
+    CountRefusal(organisation);
     *retry_after = StartOfDay(state.day + 1) - now;
     return absl::ResourceExhaustedError(absl::StrCat("quota: daily cap of ", limits.per_day,
                                                      " elements reached; retry after ",
                                                      absl::FormatDuration(absl::Ceil(*retry_after, absl::Seconds(1)))));
   }
   if (state.tokens < needed) {
-    ++refusals_;
+    CountRefusal(organisation);
     *retry_after = absl::Seconds((needed - state.tokens) / limits.per_second);
     return absl::ResourceExhaustedError(absl::StrCat(
         "quota: rate limit reached; retry after ",
@@ -128,12 +128,24 @@ absl::Status QuotaLedger::Charge(const std::string& organisation, uint64_t count
   }
   state.tokens -= needed;
   state.used_today += count;
-  return SaveState(organisation, state);
+  if (absl::Status saved = SaveState(organisation, state); !saved.ok()) return saved;
+  counters_.elements_by_organisation[organisation] += count;
+  return absl::OkStatus();
+}
+
+void QuotaLedger::CountRefusal(const std::string& organisation) {
+  ++counters_.refusals;
+  ++counters_.refusals_by_organisation[organisation];
 }
 
 uint64_t QuotaLedger::refusals() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return refusals_;
+  return counters_.refusals;
+}
+
+QuotaLedger::Counters QuotaLedger::counters() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return counters_;
 }
 
 }  // namespace samenloop::pseudonymiser

@@ -54,8 +54,15 @@ class QuotaLedger {
   // same request could pass (the charge is then not made).
   absl::Status Charge(const std::string& organisation, uint64_t count, absl::Duration* retry_after);
 
-  // How many requests were refused since start (exported as a metric).
+  // Counters since start, exported as metrics: requests refused and
+  // elements allowed, in total and per organisation.
+  struct Counters {
+    uint64_t refusals = 0;
+    std::map<std::string, uint64_t> refusals_by_organisation;
+    std::map<std::string, uint64_t> elements_by_organisation;
+  };
   uint64_t refusals() const;
+  Counters counters() const;
 
  private:
   struct State {
@@ -69,13 +76,14 @@ class QuotaLedger {
   const QuotaLimits& LimitsFor(const std::string& organisation, absl::Time now) const;
   absl::StatusOr<State> LoadState(const std::string& organisation, const QuotaLimits& limits, absl::Time now);
   absl::Status SaveState(const std::string& organisation, const State& state);
+  void CountRefusal(const std::string& organisation);
 
   std::unique_ptr<rocksdb::DB> db_;
   QuotaConfig config_;
   std::function<absl::Time()> clock_;
   mutable std::mutex mutex_;
   std::map<std::string, State> states_;  // cache of persisted states
-  uint64_t refusals_ = 0;
+  Counters counters_;
 };
 
 }  // namespace samenloop::pseudonymiser

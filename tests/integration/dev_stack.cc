@@ -29,7 +29,8 @@ absl::Status DevStack::Start() {
 absl::Status DevStack::StartPseudonymiser() {
   std::vector<std::string> argv = {BinaryPath("samenloop-pseudonymiser"), "serve", "--listen", "127.0.0.1:0",
                                    "--tls-dir", pki() + "/pseudonymiser", "--key-file", Sub("oprf.key"),
-                                   "--state-dir", Sub("pseudonymiser-state"), "--port-file",
+                                   "--state-dir", Sub("pseudonymiser-state"), "--metrics-listen",
+                                   "127.0.0.1:0", "--port-file",
                                    Sub("pseudonymiser.port")};
   if (!pseudonymiser_config_.empty()) {
     std::ofstream(Sub("pseudonymiser.yaml")) << pseudonymiser_config_;

@@ -107,6 +107,16 @@ TEST_F(MrMScenarioTest, NotificationsSurviveGracefulAndHardRestarts) {
   }
 }
 
+TEST(BrokerBinary, HasNoWayToLoadTheOprfKey) {
+  std::string help_file = ::testing::TempDir() + "/broker-help.txt";
+  ASSERT_TRUE(RunCommand(absl::StrCat(BinaryPath("samenloop-broker"), " serve --help > ", help_file, " 2>&1")).ok());
+  std::string help = *ReadFileToString(help_file);
+  EXPECT_NE(help.find("--index-secret"), std::string::npos) << help;
+  for (const char* forbidden : {"oprf", "OPRF", "key-file", "pseudonymiser"}) {
+    EXPECT_EQ(help.find(forbidden), std::string::npos) << forbidden;
+  }
+}
+
 TEST_F(MrMScenarioTest, NoBsnOrPseudonymReachesTheBrokersFilesOrLog) {
   client::PseudonymiserClient pseudonymiser(stack_.PseudonymiserChannelAs("politie-amsterdam"));
   absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = pseudonymiser.Pseudonymise(kScenarioBsns);

@@ -1,6 +1,7 @@
 #include "pseudonymiser/quota_ledger.h"
 
 #include "gtest/gtest.h"
+#include "pseudonymiser/pseudonymiser_metrics.h"
 #include "tests/support/temp_dir.h"
 
 namespace samenloop::pseudonymiser {
@@ -35,6 +36,11 @@ TEST_F(QuotaLedgerTest, BurstThenRateLimitWithAnAccurateRetryHint) {
   now_ += absl::Seconds(2);
   EXPECT_TRUE(Charge("politie-amsterdam", 20).ok());
   EXPECT_EQ(ledger_->refusals(), 1u);
+  const std::string metrics = RenderMetrics(*ledger_);
+  EXPECT_NE(metrics.find("samenloop_pseudonymiser_quota_refusals_total{organisation=\"politie-amsterdam\"} 1\n"),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("samenloop_pseudonymiser_elements_evaluated_total{organisation=\"politie-amsterdam\"} 120\n"),
+            std::string::npos) << metrics;
 }
 
 TEST_F(QuotaLedgerTest, BatchLargerThanTheBurstCanNeverPass) {
