@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "broker/keys.h"
+#include "broker/match_finder.h"
 #include "broker/signal_validation.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -41,11 +42,6 @@ v1::MatchKind ToProto(policy::MatchKind kind) {
     case policy::MatchKind::kHouseholdSharedRelated: return v1::MATCH_KIND_HOUSEHOLD_SHARED_RELATED;
   }
   return v1::MATCH_KIND_UNSPECIFIED;
-}
-
-bool IsLive(const storage::StoredSignal& stored) {
-  v1::SignalStatus status = stored.signal().status();
-  return status == v1::SIGNAL_STATUS_OPEN || status == v1::SIGNAL_STATUS_CLOSED;
 }
 
 policy::SignalFacts FactsOf(const storage::StoredSignal& stored) {
@@ -217,28 +213,21 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
 absl::StatusOr<uint32_t> SignalLedger::MatchAndNotify(PendingWrite& write, uint64_t number,
                                                       const storage::StoredSignal& signal,
                                                       bool renotify) {
+  absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches = FindMatches(*store_, number, signal);
+  if (!matches.ok()) return matches.status();
   uint32_t notifications = 0;
-  const std::string& prefix = signal.subject_key();
-  std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kSubjectIndex);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const uint64_t other_number = keys::ParseU64(AsView(it->key()).substr(prefix.size()));
-    if (other_number == number) continue;
-    absl::StatusOr<storage::StoredSignal> other = LoadSignal(other_number);
-    if (!other.ok()) return other.status();
-    if (!IsLive(*other)) continue;
-    // An organisation is never notified about itself.
-    if (other->signal().source_organisation() == signal.signal().source_organisation()) continue;
-
-    for (bool new_is_recipient : {false, true}) {
-      absl::StatusOr<bool> sent =
-          new_is_recipient
-              ? DecideDirection(write, number, signal, other_number, *other, policy::MatchKind::kSubject, renotify)
-              : DecideDirection(write, other_number, *other, number, signal, policy::MatchKind::kSubject, renotify);
-      if (!sent.ok()) return sent.status();
-      if (*sent) ++notifications;
-    }
+  for (const auto& [other_number, match] : *matches) {
+    // Each direction is decided on its own: the other organisation may learn
+    // of this signal, and this organisation of the other one.
+    absl::StatusOr<bool> to_other = DecideDirection(write, other_number, match.signal, number, signal, match.kind,
+                                                    InverseRelation(match.relation), renotify);
+    if (!to_other.ok()) return to_other.status();
+    absl::StatusOr<bool> to_self =
+        DecideDirection(write, number, signal, other_number, match.signal, match.kind, match.relation, renotify);
+    if (!to_self.ok()) return to_self.status();
+    if (*to_other) ++notifications;
+    if (*to_self) ++notifications;
   }
-  if (!it->status().ok()) return absl::InternalError("subject index scan: " + it->status().ToString());
   return notifications;
 }
 
@@ -246,7 +235,8 @@ absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t
                                                    const storage::StoredSignal& recipient,
                                                    uint64_t other_number,
                                                    const storage::StoredSignal& other,
-                                                   policy::MatchKind kind, bool renotify) {
+                                                   policy::MatchKind kind, v1::Relation relation,
+                                                   bool renotify) {
   const absl::Time now = options_.clock();
   policy::MatchCandidate candidate;
   candidate.recipient = FactsOf(recipient);
@@ -320,6 +310,7 @@ absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t
       *notification.mutable_other() = Disclose(other, decision.level);
       notification.set_disclosure_level(ToProto(decision.level));
       notification.set_match_kind(ToProto(kind));
+      notification.set_relation(relation);
       *notification.mutable_basis() = basis;
       write.AppendOutbox(recipient_org, std::move(notification));
       audit.set_notification_id(notification_id);

@@ -66,16 +66,16 @@ class SignalLedger {
   absl::StatusOr<storage::StoredSignal> LoadOwn(const CallerIdentity& caller,
                                                 absl::string_view signal_id, uint64_t* number) const;
   absl::StatusOr<storage::StoredSignal> LoadSignal(uint64_t number) const;
-  // Matches `signal` against every live signal on the same subject and
-  // queues the decisions, notifications and audit events. Returns the
-  // number of notifications queued.
+  // Matches `signal` against every live signal it matches (subject or
+  // household, see match_finder.h) and queues the decisions, notifications
+  // and audit events. Returns the number of notifications queued.
   absl::StatusOr<uint32_t> MatchAndNotify(PendingWrite& write, uint64_t number,
                                           const storage::StoredSignal& signal, bool renotify);
   // Decides one direction of a pair and, if allowed and new, notifies.
   absl::StatusOr<bool> DecideDirection(PendingWrite& write, uint64_t recipient_number,
                                        const storage::StoredSignal& recipient,
                                        uint64_t other_number, const storage::StoredSignal& other,
-                                       policy::MatchKind kind, bool renotify);
+                                       policy::MatchKind kind, v1::Relation relation, bool renotify);
   absl::StatusOr<v1::Signal> Transition(const CallerIdentity& caller, absl::string_view signal_id,
                                         v1::AuditEventType event_type, absl::string_view reason,
                                         const std::function<absl::Status(storage::StoredSignal&)>& change);

@@ -5,6 +5,7 @@ namespace {
 
 constexpr char kVersion[] = "builtin-default-v1";
 constexpr char kSubjectRule[] = "builtin.subject-match";
+constexpr char kHouseholdRule[] = "builtin.household-match";
 constexpr char kProtectedRule[] = "builtin.forbid-protected";
 constexpr char kDefaultDeny[] = "builtin.default-deny";
 constexpr char kDevelopmentBasis[] =
@@ -20,11 +21,10 @@ class BuiltinDefaultPolicy final : public DisclosurePolicy {
       decision.rule_ids.push_back(kProtectedRule);
       return decision;
     }
-    if (candidate.kind == MatchKind::kSubject &&
-        candidate.recipient.organisation_id != candidate.other.organisation_id) {
+    if (candidate.recipient.organisation_id != candidate.other.organisation_id) {
       decision.allow = true;
       decision.level = DisclosureLevel::kExistenceAndContact;
-      decision.rule_ids.push_back(kSubjectRule);
+      decision.rule_ids.push_back(candidate.kind == MatchKind::kSubject ? kSubjectRule : kHouseholdRule);
       decision.legal_bases.push_back(kDevelopmentBasis);
       return decision;
     }

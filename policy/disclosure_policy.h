@@ -70,9 +70,9 @@ class DisclosurePolicy {
   virtual std::string Version() const = 0;
 };
 
-// The development default used until a policy file is applied: a subject
-// match between two different organisations discloses existence and contact;
-// everything else, and anything protected, is denied.
+// The development default used until a policy file is applied: a subject or
+// household match between two different organisations discloses existence
+// and contact; anything protected, and everything else, is denied.
 std::unique_ptr<DisclosurePolicy> MakeBuiltinDefaultPolicy();
 
 }  // namespace samenloop::policy

@@ -298,6 +298,83 @@ TEST_F(SignalLedgerTest, ProtectedSignalIsNotDisclosedButOthersAre) {
   EXPECT_EQ(Outbox(kPolice).size(), 1u);
 }
 
+v1::Signal WithRelated(v1::Signal signal, const v1::Pseudonym& person, v1::Relation relation) {
+  v1::RelatedPerson* related = signal.add_related();
+  *related->mutable_person() = person;
+  related->set_relation(relation);
+  return signal;
+}
+
+TEST_F(SignalLedgerTest, HouseholdMatchThroughARelatedPersonInBothDirections) {
+  v1::Pseudonym mother = RandomPseudonym();
+  v1::Pseudonym child = RandomPseudonym();
+  // Veilig Thuis names the child as the mother's child; the school's signal
+  // is about the child and names nobody.
+  SubmitOne(kPolice, WithRelated(ValidSignal(mother, "domestic_violence"), child, v1::RELATION_CHILD), "vt-1");
+  SubmitOne(kGgz, ValidSignal(child, "school_absence"), "school-1");
+
+  std::vector<v1::Notification> about_mother = Outbox(kPolice);
+  ASSERT_EQ(about_mother.size(), 1u);
+  EXPECT_EQ(about_mother[0].match_kind(), v1::MATCH_KIND_HOUSEHOLD_RELATED);
+  EXPECT_EQ(about_mother[0].relation(), v1::RELATION_CHILD) << "the other subject is the child of ours";
+  EXPECT_EQ(about_mother[0].basis().rule_ids(0), "builtin.household-match");
+
+  std::vector<v1::Notification> about_child = Outbox(kGgz);
+  ASSERT_EQ(about_child.size(), 1u);
+  EXPECT_EQ(about_child[0].match_kind(), v1::MATCH_KIND_HOUSEHOLD_RELATED);
+  EXPECT_EQ(about_child[0].relation(), v1::RELATION_PARENT) << "the other subject is the parent of ours";
+
+  // The other way round: the new signal names a subject already known.
+  v1::Pseudonym father = RandomPseudonym();
+  SubmitOne(kWijkteam, WithRelated(ValidSignal(child), father, v1::RELATION_PARENT), "w-1");
+  SubmitOne(kPolice, ValidSignal(father, "domestic_violence"), "p-father");
+  bool told_of_father = false;
+  for (const v1::Notification& n : Outbox(kWijkteam)) {
+    if (n.other().organisation_id() == "politie-amsterdam" && n.relation() == v1::RELATION_PARENT) {
+      told_of_father = true;
+    }
+  }
+  EXPECT_TRUE(told_of_father);
+}
+
+TEST_F(SignalLedgerTest, SharedRelatedPersonMatchesTwoSignals) {
+  v1::Pseudonym child = RandomPseudonym();
+  SubmitOne(kPolice, WithRelated(ValidSignal(RandomPseudonym()), child, v1::RELATION_CHILD), "father");
+  SubmitOne(kGgz, WithRelated(ValidSignal(RandomPseudonym()), child, v1::RELATION_CHILD), "mother");
+  ASSERT_EQ(Outbox(kPolice).size(), 1u);
+  EXPECT_EQ(Outbox(kPolice)[0].match_kind(), v1::MATCH_KIND_HOUSEHOLD_SHARED_RELATED);
+  EXPECT_EQ(Outbox(kPolice)[0].relation(), v1::RELATION_UNSPECIFIED);
+  ASSERT_EQ(Outbox(kGgz).size(), 1u);
+}
+
+TEST_F(SignalLedgerTest, APairMatchingSeveralWaysIsNotifiedOnceAsTheClosestKind) {
+  v1::Pseudonym m = RandomPseudonym();
+  v1::Pseudonym brother = RandomPseudonym();
+  SubmitOne(kPolice, WithRelated(ValidSignal(m), brother, v1::RELATION_SIBLING), "p-1");
+  SubmitOne(kGgz, WithRelated(ValidSignal(m), brother, v1::RELATION_SIBLING), "g-1");
+  ASSERT_EQ(Outbox(kGgz).size(), 1u);
+  EXPECT_EQ(Outbox(kGgz)[0].match_kind(), v1::MATCH_KIND_SUBJECT);
+}
+
+TEST_F(SignalLedgerTest, HouseholdWithinOneOrganisationIsNotMatched) {
+  v1::Pseudonym child = RandomPseudonym();
+  SubmitOne(kPolice, WithRelated(ValidSignal(RandomPseudonym()), child, v1::RELATION_CHILD), "p-1");
+  SubmitOne(kPolice, ValidSignal(child), "p-2");
+  EXPECT_TRUE(Outbox(kPolice).empty());
+}
+
+TEST_F(SignalLedgerTest, ShelterIsNeverDisclosedTowardsThePersonItHidesFrom) {
+  v1::Pseudonym mother = RandomPseudonym();
+  v1::Pseudonym father = RandomPseudonym();
+  v1::Signal shelter = ValidSignal(mother, "domestic_violence");
+  shelter.set_protected_(true);
+  *shelter.add_protected_against() = father;
+  SubmitOne(kGgz, shelter, "shelter");
+  // The police's signal is about the father and names the mother.
+  SubmitOne(kPolice, WithRelated(ValidSignal(father, "domestic_violence"), mother, v1::RELATION_PARTNER), "p-1");
+  EXPECT_TRUE(Outbox(kPolice).empty());
+}
+
 TEST_F(SignalLedgerTest, NoPseudonymIsEverStored) {
   v1::Pseudonym subject = RandomPseudonym();
   v1::Pseudonym related = RandomPseudonym();

@@ -32,10 +32,15 @@ TEST(BuiltinDefaultPolicy, SameOrganisationIsDenied) {
   EXPECT_EQ(decision.rule_ids, std::vector<std::string>{"builtin.default-deny"});
 }
 
-TEST(BuiltinDefaultPolicy, HouseholdMatchIsDeniedByDefault) {
-  MatchCandidate candidate = Candidate("politie-amsterdam", "ggz-inforsa");
-  candidate.kind = MatchKind::kHouseholdRelated;
-  EXPECT_FALSE(MakeBuiltinDefaultPolicy()->Decide(candidate).allow);
+TEST(BuiltinDefaultPolicy, HouseholdMatchesDiscloseExistenceAndContactUnderTheirOwnRule) {
+  for (MatchKind kind : {MatchKind::kHouseholdRelated, MatchKind::kHouseholdSharedRelated}) {
+    MatchCandidate candidate = Candidate("politie-amsterdam", "ggz-inforsa");
+    candidate.kind = kind;
+    Decision decision = MakeBuiltinDefaultPolicy()->Decide(candidate);
+    EXPECT_TRUE(decision.allow);
+    EXPECT_EQ(decision.level, DisclosureLevel::kExistenceAndContact);
+    EXPECT_EQ(decision.rule_ids, std::vector<std::string>{"builtin.household-match"});
+  }
 }
 
 TEST(BuiltinDefaultPolicy, ProtectedSignalIsNeverDisclosed) {

@@ -1,0 +1,278 @@
+// Golden-file scenario tests (tests/scenarios/<name>/): `scenario.txt` lists
+// what each organisation does, in order; `expected.txt` lists exactly the
+// notifications each organisation must have received, no more. They run
+// against real pseudonymiser and broker processes, with the SDK as each
+// organisation's client. See tests/scenarios/README.md for the format.
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "client/pseudonymiser_client.h"
+#include "common/tls_files.h"
+#include "gtest/gtest.h"
+#include "samenloop/v1/signals.grpc.pb.h"
+#include "tests/integration/dev_stack.h"
+
+namespace samenloop::testing {
+namespace {
+
+const std::string kScenarioDir = std::string(SAMENLOOP_SOURCE_DIR) + "/tests/scenarios";
+
+template <typename Enum>
+Enum ParseEnum(const google::protobuf::EnumDescriptor* descriptor, const std::string& prefix, const std::string& text) {
+  const google::protobuf::EnumValueDescriptor* value =
+      descriptor->FindValueByName(prefix + absl::AsciiStrToUpper(text));
+  if (value == nullptr) {
+    ADD_FAILURE() << "unknown " << prefix << " value '" << text << "'";
+    return static_cast<Enum>(0);
+  }
+  return static_cast<Enum>(value->number());
+}
+
+std::string ShortName(const google::protobuf::EnumDescriptor* descriptor, int number, const std::string& prefix) {
+  std::string name = descriptor->FindValueByNumber(number)->name();
+  return absl::AsciiStrToLower(name.substr(prefix.size()));
+}
+
+// The n-th fictitious BSN passing the 11-check: deterministic per person.
+std::string FictitiousBsn(int n) {
+  for (int candidate = 100000000 + n * 1000;; ++candidate) {
+    std::string bsn = absl::StrFormat("%09d", candidate);
+    int sum = 0;
+    for (int i = 0; i < 9; ++i) sum += (i == 8 ? -1 : 9 - i) * (bsn[static_cast<size_t>(i)] - '0');
+    if (sum % 11 == 0) return bsn;
+  }
+}
+
+class ScenarioRunner {
+ public:
+  explicit ScenarioRunner(DevStack* stack) : stack_(stack) {}
+
+  void Run(const std::string& script) {
+    int line_number = 0;
+    for (absl::string_view raw : absl::StrSplit(script, '\n')) {
+      ++line_number;
+      std::string line(absl::StripAsciiWhitespace(raw.substr(0, raw.find('#'))));
+      if (line.empty()) continue;
+      SCOPED_TRACE(absl::StrCat("scenario.txt:", line_number, ": ", line));
+      std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+      const std::string& verb = words[0];
+      if (verb == "person") {
+        ASSERT_EQ(words.size(), 3u) << "person NAME AGE_BAND";
+        people_[words[1]] = Person{FictitiousBsn(static_cast<int>(people_.size())), words[2]};
+      } else if (verb == "submit") {
+        Submit(words);
+      } else if (verb == "close" || verb == "reopen" || verb == "revoke") {
+        ASSERT_EQ(words.size(), 3u) << verb << " ORG KEY";
+        Change(verb, words[1], words[2]);
+      } else {
+        FAIL() << "unknown step '" << verb << "'";
+      }
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+  }
+
+  // Every organisation's notifications as canonical lines:
+  //   <recipient> <own key> <- <other org> <other key> <match kind> [<relation>]
+  std::vector<std::string> Received(const std::set<std::string>& organisations) {
+    std::vector<std::string> lines;
+    for (const std::string& org : organisations) {
+      for (const v1::Notification& n : stack_->DrainNotifications(org)) {
+        std::string line = absl::StrCat(org, " ", KeyOf(n.your_signal_id()), " <- ", n.other().organisation_id(), " ",
+                                        n.other().contact().name(), " ",
+                                        ShortName(v1::MatchKind_descriptor(), n.match_kind(), "MATCH_KIND_"));
+        if (n.relation() != v1::RELATION_UNSPECIFIED) {
+          absl::StrAppend(&line, " ", ShortName(v1::Relation_descriptor(), n.relation(), "RELATION_"));
+        }
+        lines.push_back(line);
+      }
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  }
+
+  const std::set<std::string>& organisations() const { return organisations_; }
+
+ private:
+  struct Person {
+    std::string bsn;
+    std::string age_band;
+  };
+
+  std::vector<v1::Pseudonym> Pseudonymise(const std::string& org, const std::vector<std::string>& names) {
+    std::vector<std::string> bsns;
+    for (const std::string& name : names) {
+      EXPECT_TRUE(people_.count(name)) << "unknown person " << name;
+      bsns.push_back(people_[name].bsn);
+    }
+    client::PseudonymiserClient pseudonymiser(stack_->PseudonymiserChannelAs(org));
+    absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = pseudonymiser.Pseudonymise(bsns);
+    EXPECT_TRUE(pseudonyms.ok()) << pseudonyms.status();
+    return pseudonyms.ok() ? *pseudonyms : std::vector<v1::Pseudonym>(names.size());
+  }
+
+  // submit ORG KEY subject=P category=C [nature=N] [severity=S] [related=P:REL[:ROLE]]...
+  //        [protected] [protected-against=P]
+  void Submit(const std::vector<std::string>& words) {
+    ASSERT_GE(words.size(), 5u) << "submit ORG KEY subject=P category=C ...";
+    const std::string& org = words[1];
+    const std::string& key = words[2];
+    organisations_.insert(org);
+    v1::Signal signal;
+    signal.set_nature(v1::NATURE_CONCERN);
+    signal.mutable_contact()->set_name(key);  // lets expected.txt name the other signal
+    signal.set_local_reference(key);
+    std::vector<std::string> names;
+    std::vector<std::pair<v1::Relation, v1::PersonRole>> relations;
+    std::vector<std::string> protected_against;
+    for (size_t i = 3; i < words.size(); ++i) {
+      std::pair<std::string, std::string> kv = absl::StrSplit(words[i], absl::MaxSplits('=', 1));
+      if (kv.first == "subject") {
+        names.insert(names.begin(), kv.second);
+        signal.set_age_band(ParseEnum<v1::AgeBand>(v1::AgeBand_descriptor(), "AGE_BAND_", people_[kv.second].age_band));
+      } else if (kv.first == "category") {
+        signal.set_category(kv.second);
+      } else if (kv.first == "nature") {
+        signal.set_nature(ParseEnum<v1::Nature>(v1::Nature_descriptor(), "NATURE_", kv.second));
+      } else if (kv.first == "severity") {
+        signal.set_severity(ParseEnum<v1::Severity>(v1::Severity_descriptor(), "SEVERITY_", kv.second));
+      } else if (kv.first == "related") {
+        std::vector<std::string> parts = absl::StrSplit(kv.second, ':');
+        ASSERT_GE(parts.size(), 2u) << "related=PERSON:RELATION[:ROLE]";
+        names.push_back(parts[0]);
+        relations.emplace_back(ParseEnum<v1::Relation>(v1::Relation_descriptor(), "RELATION_", parts[1]),
+                               parts.size() > 2
+                                   ? ParseEnum<v1::PersonRole>(v1::PersonRole_descriptor(), "PERSON_ROLE_", parts[2])
+                                   : v1::PERSON_ROLE_UNSPECIFIED);
+      } else if (kv.first == "protected") {
+        signal.set_protected_(true);
+      } else if (kv.first == "protected-against") {
+        protected_against.push_back(kv.second);
+      } else {
+        FAIL() << "unknown submit field '" << kv.first << "'";
+      }
+    }
+    names.insert(names.end(), protected_against.begin(), protected_against.end());
+    std::vector<v1::Pseudonym> pseudonyms = Pseudonymise(org, names);
+    size_t next = 0;
+    *signal.mutable_subject() = pseudonyms[next++];
+    for (const auto& [relation, role] : relations) {
+      v1::RelatedPerson* person = signal.add_related();
+      *person->mutable_person() = pseudonyms[next++];
+      person->set_relation(relation);
+      person->set_role(role);
+    }
+    while (next < pseudonyms.size()) *signal.add_protected_against() = pseudonyms[next++];
+
+    v1::SubmitSignalsRequest request;
+    v1::SubmitSignalItem* item = request.add_items();
+    item->set_idempotency_key(key);
+    *item->mutable_signal() = signal;
+    grpc::ClientContext context;
+    v1::SubmitSignalsResponse response;
+    grpc::Status status = v1::SignalService::NewStub(stack_->BrokerChannelAs(org))->SubmitSignals(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(response.results(0).code(), 0) << response.results(0).message();
+    signal_ids_[response.results(0).signal_id()] = key;
+    keys_[org + "/" + key] = response.results(0).signal_id();
+  }
+
+  void Change(const std::string& verb, const std::string& org, const std::string& key) {
+    auto stub = v1::SignalService::NewStub(stack_->BrokerChannelAs(org));
+    const std::string id = keys_[org + "/" + key];
+    ASSERT_FALSE(id.empty()) << "no signal " << key << " of " << org;
+    grpc::ClientContext context;
+    v1::Signal out;
+    grpc::Status status;
+    if (verb == "close") {
+      v1::CloseSignalRequest request;
+      request.set_signal_id(id);
+      status = stub->CloseSignal(&context, request, &out);
+    } else if (verb == "reopen") {
+      v1::ReopenSignalRequest request;
+      request.set_signal_id(id);
+      status = stub->ReopenSignal(&context, request, &out);
+    } else {
+      v1::RevokeSignalRequest request;
+      request.set_signal_id(id);
+      request.set_reason("scenario");
+      status = stub->RevokeSignal(&context, request, &out);
+    }
+    ASSERT_TRUE(status.ok()) << verb << ": " << status.error_message();
+  }
+
+  std::string KeyOf(const std::string& signal_id) {
+    auto it = signal_ids_.find(signal_id);
+    return it == signal_ids_.end() ? signal_id : it->second;
+  }
+
+  DevStack* stack_;
+  std::map<std::string, Person> people_;
+  std::map<std::string, std::string> signal_ids_;  // signal id -> scenario key
+  std::map<std::string, std::string> keys_;        // org/key -> signal id
+  std::set<std::string> organisations_;
+};
+
+std::vector<std::string> ExpectedLines(const std::string& text, std::set<std::string>* organisations) {
+  std::vector<std::string> lines;
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    std::string line(absl::StripAsciiWhitespace(raw.substr(0, raw.find('#'))));
+    if (line.empty()) continue;
+    std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    organisations->insert(words[0]);
+    lines.push_back(absl::StrJoin(words, " "));
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+std::vector<std::string> ScenarioNames() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(kScenarioDir)) {
+    if (entry.is_directory()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class ScenarioTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ScenarioTest, NotificationsAreExactlyTheExpectedOnes) {
+  const std::string dir = kScenarioDir + "/" + GetParam();
+  absl::StatusOr<std::string> script = ReadFileToString(dir + "/scenario.txt");
+  absl::StatusOr<std::string> expected_text = ReadFileToString(dir + "/expected.txt");
+  ASSERT_TRUE(script.ok()) << script.status();
+  ASSERT_TRUE(expected_text.ok()) << expected_text.status();
+
+  DevStack stack;
+  absl::Status started = stack.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  ScenarioRunner runner(&stack);
+  runner.Run(*script);
+  if (HasFatalFailure()) return;
+
+  std::set<std::string> organisations = runner.organisations();
+  std::vector<std::string> expected = ExpectedLines(*expected_text, &organisations);
+  std::vector<std::string> received = runner.Received(organisations);
+  EXPECT_EQ(absl::StrJoin(received, "\n"), absl::StrJoin(expected, "\n"))
+      << "received (left) vs expected.txt (right), sorted";
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, ScenarioTest, ::testing::ValuesIn(ScenarioNames()),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                           std::string name = param_info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace samenloop::testing
