@@ -8,9 +8,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "broker/keys.h"
 #include "broker/match_finder.h"
 #include "broker/signal_validation.h"
+#include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace samenloop::broker {
@@ -381,6 +383,94 @@ absl::StatusOr<v1::Signal> SignalLedger::Transition(
     absl::StatusOr<uint32_t> notified = MatchAndNotify(write, number, *stored, /*renotify=*/true);
     if (!notified.ok()) return notified.status();
   }
+  absl::StatusOr<std::set<std::string>> recipients = write.Commit();
+  if (!recipients.ok()) return recipients.status();
+  PublishCommitted(*recipients);
+  return ToClientView(*stored);
+}
+
+absl::StatusOr<v1::Signal> SignalLedger::Update(const CallerIdentity& caller,
+                                                const v1::UpdateSignalRequest& request) {
+  const google::protobuf::FieldMask& mask = request.update_mask();
+  if (mask.paths_size() == 0) {
+    return absl::InvalidArgumentError("update_mask: name the fields to change, e.g. contact or severity");
+  }
+  std::set<std::string> paths;
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    const std::string& path = mask.paths(i);
+    if (std::find(std::begin(kUpdatableFields), std::end(kUpdatableFields), path) == std::end(kUpdatableFields)) {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask.paths[", i, "]: '", path,
+                                                     "' cannot be updated; updatable: ",
+                                                     absl::StrJoin(kUpdatableFields, ", ")));
+    }
+    paths.insert(path);
+  }
+  const absl::Time now = options_.clock();
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  uint64_t number = 0;
+  absl::StatusOr<storage::StoredSignal> stored = LoadOwn(caller, request.signal_id(), &number);
+  if (!stored.ok()) return stored.status();
+  const v1::SignalStatus status = stored->signal().status();
+  if (status != v1::SIGNAL_STATUS_OPEN && status != v1::SIGNAL_STATUS_CLOSED) {
+    return absl::FailedPreconditionError("signal_id: only an open or closed signal can be updated");
+  }
+
+  v1::Signal merged = stored->signal();
+  google::protobuf::util::FieldMaskUtil::MergeOptions merge;
+  merge.set_replace_repeated_fields(true);
+  merge.set_replace_message_fields(true);
+  google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.signal(), mask, merge, &merged);
+  // Stored related persons carry no pseudonyms any more; only replaced
+  // lists are validated as pseudonyms.
+  v1::Signal check = merged;
+  if (paths.count("related") == 0) check.clear_related();
+  if (paths.count("protected_against") == 0) check.clear_protected_against();
+  if (!check.protected_() && paths.count("protected_against") == 0 && merged.protected_against_size() > 0) {
+    return absl::InvalidArgumentError("signal.protected: clear protected_against too to unprotect the signal");
+  }
+  if (absl::Status valid = ValidateSignalFields(check, "signal"); !valid.ok()) return valid;
+
+  PendingWrite write(store_, &counters_);
+  rocksdb::WriteBatch& batch = write.batch();
+  if (paths.count("related") > 0) {
+    for (const storage::StoredRelated& old : stored->related()) {
+      batch.Delete(store_->Handle(Family::kRelatedIndex), keys::IndexKey(old.key(), number));
+    }
+    stored->clear_related();
+    for (int i = 0; i < merged.related_size(); ++i) {
+      v1::RelatedPerson& related = *merged.mutable_related(i);
+      std::string key = keyer_->KeyFor(related.person());
+      if (key == stored->subject_key()) {
+        return absl::InvalidArgumentError(absl::StrCat("signal.related[", i, "].person: is the signal's subject"));
+      }
+      storage::StoredRelated* entry = stored->add_related();
+      entry->set_key(key);
+      entry->set_relation(related.relation());
+      entry->set_role(related.role());
+      related.mutable_person()->clear_value();
+      batch.Put(store_->Handle(Family::kRelatedIndex), keys::IndexKey(key, number), "");
+    }
+  }
+  if (paths.count("protected_against") > 0) {
+    stored->clear_protected_against_keys();
+    for (v1::Pseudonym& person : *merged.mutable_protected_against()) {
+      stored->add_protected_against_keys(keyer_->KeyFor(person));
+      person.clear_value();
+    }
+  }
+  merged.set_revision(merged.revision() + 1);
+  *merged.mutable_updated_at() = ToProto(now);
+  *stored->mutable_signal() = merged;
+  batch.Put(store_->Handle(Family::kSignals), keys::SignalKey(number), stored->SerializeAsString());
+
+  v1::AuditEvent event = BaseEvent(v1::AUDIT_EVENT_TYPE_SIGNAL_UPDATED, caller, now);
+  event.add_subject_keys(Hex(stored->subject_key()));
+  event.add_signal_ids(merged.signal_id());
+  event.set_category(merged.category());
+  event.set_reason(absl::StrCat("updated: ", absl::StrJoin(paths, ", ")));
+  write.AppendAudit(std::move(event));
+  absl::StatusOr<uint32_t> notified = MatchAndNotify(write, number, *stored, /*renotify=*/false);
+  if (!notified.ok()) return notified.status();
   absl::StatusOr<std::set<std::string>> recipients = write.Commit();
   if (!recipients.ok()) return recipients.status();
   PublishCommitted(*recipients);

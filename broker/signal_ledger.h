@@ -45,6 +45,10 @@ class SignalLedger {
   // whole call; a bad item only fails its own result.
   absl::StatusOr<v1::SubmitSignalsResponse> Submit(const CallerIdentity& caller,
                                                    const v1::SubmitSignalsRequest& request);
+  // Changes the fields named in the update mask (kUpdatableFields) of an
+  // open or closed own signal, then matches it again: new pairs (e.g. from a
+  // new related person) are notified; known pairs only if more is disclosed.
+  absl::StatusOr<v1::Signal> Update(const CallerIdentity& caller, const v1::UpdateSignalRequest& request);
   absl::StatusOr<v1::Signal> Close(const CallerIdentity& caller, const v1::CloseSignalRequest& request);
   absl::StatusOr<v1::Signal> Reopen(const CallerIdentity& caller, const v1::ReopenSignalRequest& request);
   absl::StatusOr<v1::Signal> Revoke(const CallerIdentity& caller, const v1::RevokeSignalRequest& request);

@@ -34,11 +34,10 @@ grpc::Status SignalServiceImpl::SubmitSignals(grpc::ServerContext* context,
 }
 
 grpc::Status SignalServiceImpl::UpdateSignal(grpc::ServerContext* context,
-                                             const v1::UpdateSignalRequest*, v1::Signal*) {
+                                             const v1::UpdateSignalRequest* request, v1::Signal* response) {
   absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                      "UpdateSignal is not available yet; close and resubmit instead");
+  return Finish(ledger_->Update(*caller, *request), response);
 }
 
 grpc::Status SignalServiceImpl::CloseSignal(grpc::ServerContext* context,

@@ -79,6 +79,10 @@ absl::Status ValidateNewSignal(const v1::Signal& signal, absl::string_view path)
   if (absl::Status s = ValidatePseudonym(signal.subject(), absl::StrCat(path, ".subject")); !s.ok()) {
     return s;
   }
+  return ValidateSignalFields(signal, path);
+}
+
+absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view path) {
   if (!v1::AgeBand_IsValid(signal.age_band()) || signal.age_band() == v1::AGE_BAND_UNSPECIFIED) {
     return Invalid(path, "age_band", "must be one of 0_11, 12_15, 16_17, 18_22, 23_plus");
   }

@@ -19,6 +19,15 @@ inline constexpr int kMaxRelated = 32;
 // Checks a signal for SubmitSignals. `path` prefixes field names in errors.
 absl::Status ValidateNewSignal(const v1::Signal& signal, absl::string_view path);
 
+// The checks of every client-settable field except the subject and the
+// output-only fields; used for a new signal and for an updated one.
+absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view path);
+
+// Fields UpdateSignal may change (UpdateSignalRequest.update_mask paths).
+inline constexpr const char* kUpdatableFields[] = {
+    "age_band", "subject_role", "related", "category", "nature", "severity", "last_confirmed_at", "contact",
+    "local_reference", "protected", "protected_against", "legal_framework", "duty_to_inform"};
+
 // Checks a client-supplied idempotency key.
 absl::Status ValidateIdempotencyKey(absl::string_view key, absl::string_view path);
 

@@ -397,3 +397,68 @@ TEST_F(SignalLedgerTest, NoPseudonymIsEverStored) {
 
 }  // namespace
 }  // namespace samenloop::broker
+
+namespace samenloop::broker {
+namespace {
+
+v1::UpdateSignalRequest UpdateOf(const std::string& id, const v1::Signal& signal, std::vector<std::string> paths) {
+  v1::UpdateSignalRequest request;
+  request.set_signal_id(id);
+  *request.mutable_signal() = signal;
+  for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);
+  return request;
+}
+
+TEST_F(SignalLedgerTest, UpdateChangesOnlyTheMaskedFields) {
+  v1::SubmitSignalResult sent = SubmitOne(kPolice, ValidSignal(RandomPseudonym()), "p-1");
+  v1::Signal change;
+  change.set_severity(v1::SEVERITY_ACUTE);
+  change.mutable_contact()->set_name("Team Zuid");
+  change.set_category("ignored_because_not_masked");
+  absl::StatusOr<v1::Signal> updated = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {"severity", "contact"}));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->severity(), v1::SEVERITY_ACUTE);
+  EXPECT_EQ(updated->contact().name(), "Team Zuid");
+  EXPECT_EQ(updated->category(), "housing_nuisance");
+  EXPECT_EQ(updated->revision(), 2u);
+  EXPECT_EQ(ledger_->Get(kPolice, sent.signal_id())->contact().name(), "Team Zuid");
+}
+
+TEST_F(SignalLedgerTest, UpdateRefusesUnknownFieldsBadValuesAndOthersSignals) {
+  v1::SubmitSignalResult sent = SubmitOne(kPolice, ValidSignal(RandomPseudonym()), "p-1");
+  v1::Signal change;
+  absl::Status no_mask = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {})).status();
+  EXPECT_EQ(no_mask.code(), absl::StatusCode::kInvalidArgument);
+  absl::Status forbidden = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {"status"})).status();
+  EXPECT_NE(forbidden.message().find("update_mask.paths[0]: 'status' cannot be updated"), absl::string_view::npos)
+      << forbidden;
+  change.set_category("Not A Category");
+  absl::Status invalid = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {"category"})).status();
+  EXPECT_NE(invalid.message().find("signal.category:"), absl::string_view::npos) << invalid;
+  EXPECT_EQ(ledger_->Update(kGgz, UpdateOf(sent.signal_id(), change, {"severity"})).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ledger_->Get(kPolice, sent.signal_id())->revision(), 1u) << "refusals change nothing";
+}
+
+TEST_F(SignalLedgerTest, UpdatedRelatedPersonsAreReindexedAndMatched) {
+  v1::Pseudonym child = RandomPseudonym();
+  v1::Pseudonym other_child = RandomPseudonym();
+  SubmitOne(kGgz, ValidSignal(child, "school_absence"), "school-1");
+  v1::SubmitSignalResult mother = SubmitOne(kPolice, ValidSignal(RandomPseudonym()), "p-1");
+  EXPECT_TRUE(Outbox(kPolice).empty());
+
+  v1::Signal change = WithRelated(v1::Signal(), child, v1::RELATION_CHILD);
+  ASSERT_TRUE(ledger_->Update(kPolice, UpdateOf(mother.signal_id(), change, {"related"})).ok());
+  ASSERT_EQ(Outbox(kPolice).size(), 1u) << "the new related person matches the school's signal";
+  EXPECT_EQ(Outbox(kPolice)[0].relation(), v1::RELATION_CHILD);
+
+  // Replacing the list removes the old index entry: a new signal on the
+  // first child no longer meets the police signal.
+  change = WithRelated(v1::Signal(), other_child, v1::RELATION_CHILD);
+  ASSERT_TRUE(ledger_->Update(kPolice, UpdateOf(mother.signal_id(), change, {"related"})).ok());
+  SubmitOne(kWijkteam, ValidSignal(child), "w-1");
+  for (const v1::Notification& n : Outbox(kWijkteam)) EXPECT_NE(n.other().organisation_id(), "politie-amsterdam");
+}
+
+}  // namespace
+}  // namespace samenloop::broker
