@@ -60,7 +60,7 @@ rm -f "$VAR/pseudonymiser.port" "$VAR/broker.port"
   --port-file "$VAR/pseudonymiser.port" >"$VAR/log/pseudonymiser.log" 2>&1 &
 pids+=($!)
 "$BIN/samenloop-broker" serve --listen "127.0.0.1:$BROKER_PORT" --data-dir "$VAR/broker/db" \
-  --tls-dir "$VAR/pki/broker" --index-secret "$VAR/broker/index.secret" \
+  --tls-dir "$VAR/pki/broker" --index-secret "$VAR/broker/index.secret" --coordinator zvh-amsterdam \
   --port-file "$VAR/broker.port" >"$VAR/log/broker.log" 2>&1 &
 pids+=($!)
 wait_for_port_file "$VAR/pseudonymiser.port" pseudonymiser

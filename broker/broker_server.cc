@@ -12,7 +12,10 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options.data_dir);
   if (!store.ok()) return store.status();
   broker->store_ = *std::move(store);
-  broker->policy_ = policy::MakeBuiltinDefaultPolicy();
+  if (!options.coordinator.empty() && !IsValidOrganisationId(options.coordinator)) {
+    return absl::InvalidArgumentError("coordinator: not an organisation id");
+  }
+  broker->policy_ = policy::MakeBuiltinDefaultPolicy(options.coordinator);
 
   LedgerOptions ledger_options;
   ledger_options.max_batch = options.max_submit_batch;

@@ -24,6 +24,8 @@ struct BrokerOptions {
   std::string data_dir;
   std::string index_secret_path;
   int max_submit_batch = 1000;
+  // Organisation told by the built-in coordination rules; empty: none.
+  std::string coordinator;
 };
 
 class BrokerServer {

@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
   serve->add_option("--tls-dir", tls_dir, "directory with ca.pem, cert.pem, key.pem")->required();
   serve->add_option("--index-secret", options.index_secret_path, "index secret file (mode 0600)")->required();
   serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
+  serve->add_option("--coordinator", options.coordinator,
+                    "organisation told by the built-in coordination rules (e.g. the regional safety team)");
   serve->add_option("--max-submit-batch", options.max_submit_batch, "most signals per SubmitSignals call")
       ->default_val(1000)->check(CLI::Range(1, 10000));
 

@@ -44,6 +44,9 @@ class PendingWrite {
   void AppendOutbox(const std::string& recipient, v1::Notification notification);
   void SetAcknowledged(const std::string& recipient, uint64_t cursor);
   uint64_t OutboxHead(const std::string& recipient) const;
+  // False if `key` was already marked in this write: for decisions that
+  // must happen once even when one batch meets them twice.
+  bool MarkOnce(const std::string& key) { return marked_.insert(key).second; }
 
   // Writes the counters and commits; on success the counters become the
   // committed ones. Returns the recipients whose outbox grew.
@@ -55,6 +58,7 @@ class PendingWrite {
   LedgerCounters counters_;
   rocksdb::WriteBatch batch_;
   std::set<std::string> recipients_;
+  std::set<std::string> marked_;
 };
 
 }  // namespace samenloop::broker

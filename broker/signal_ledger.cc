@@ -230,7 +230,96 @@ absl::StatusOr<uint32_t> SignalLedger::MatchAndNotify(PendingWrite& write, uint6
     if (*to_other) ++notifications;
     if (*to_self) ++notifications;
   }
-  return notifications;
+  absl::StatusOr<uint32_t> coordinated = Coordinate(write, number, signal, *matches);
+  if (!coordinated.ok()) return coordinated.status();
+  return notifications + *coordinated;
+}
+
+absl::StatusOr<uint32_t> SignalLedger::Coordinate(PendingWrite& write, uint64_t number,
+                                                  const storage::StoredSignal& signal,
+                                                  const std::map<uint64_t, MatchedSignal>& matches) {
+  const std::vector<policy::CoordinationRule>& rules = policy_->CoordinationRules();
+  if (rules.empty()) return 0;
+  const absl::Time now = options_.clock();
+  // The person's live signals: this one and other organisations' on the same subject.
+  std::vector<std::pair<uint64_t, const storage::StoredSignal*>> group = {{number, &signal}};
+  for (const auto& [other_number, match] : matches) {
+    if (match.kind == policy::MatchKind::kSubject) group.emplace_back(other_number, &match.signal);
+  }
+  std::set<std::string> organisations;
+  for (const auto& [n, s] : group) organisations.insert(s->signal().source_organisation());
+
+  uint32_t sent = 0;
+  for (const policy::CoordinationRule& rule : rules) {
+    bool fires = false;
+    if (rule.min_organisations > 0) {
+      std::set<std::string> recent;
+      for (const auto& [n, s] : group) {
+        absl::Time opened = absl::FromUnixSeconds(s->signal().opened_at().seconds());
+        if (now - opened <= rule.window) recent.insert(s->signal().source_organisation());
+      }
+      fires = static_cast<int>(recent.size()) >= rule.min_organisations;
+    }
+    if (!rule.closed_category.empty() && signal.signal().status() == v1::SIGNAL_STATUS_OPEN) {
+      for (const auto& [n, s] : group) {
+        if (n != number && s->signal().status() == v1::SIGNAL_STATUS_CLOSED &&
+            s->signal().category() == rule.closed_category) {
+          fires = true;
+        }
+      }
+    }
+    if (!fires) continue;
+
+    for (const auto& [n, s] : group) {
+      // Never a protected signal, never an organisation about itself.
+      if (s->signal().protected_() || s->signal().source_organisation() == rule.coordinator) continue;
+      // Once per (coordinator, signal), whichever rule fired first.
+      const std::string once_key = absl::StrCat("coordination/", rule.coordinator, "/", keys::U64(n));
+      if (!write.MarkOnce(once_key)) continue;
+      absl::StatusOr<std::string> seen = store_->Get(Family::kPairDecisions, once_key);
+      if (seen.ok()) continue;
+      if (!absl::IsNotFound(seen.status())) return seen.status();
+
+      v1::DecisionBasis basis;
+      basis.add_rule_ids(rule.id);
+      basis.add_legal_bases(rule.legal_basis);
+      basis.set_policy_version(policy_->Version());
+      const std::string notification_id = absl::StrCat("ntf-c-", rule.coordinator, "-", n);
+      v1::Notification notification;
+      notification.set_notification_id(notification_id);
+      *notification.mutable_created_at() = ToProto(now);
+      notification.set_kind(v1::NOTIFICATION_KIND_COORDINATION);
+      *notification.mutable_other() = Disclose(*s, policy::DisclosureLevel::kExistenceAndContact);
+      notification.set_disclosure_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
+      notification.set_match_kind(v1::MATCH_KIND_COORDINATION);
+      *notification.mutable_basis() = basis;
+      notification.set_coordination_rule_id(rule.id);
+      notification.set_coordination_count(static_cast<uint32_t>(organisations.size()));
+      write.AppendOutbox(rule.coordinator, std::move(notification));
+
+      storage::PairDecision decision;
+      decision.set_allowed(true);
+      decision.set_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
+      decision.set_policy_version(policy_->Version());
+      decision.set_notification_id(notification_id);
+      write.batch().Put(store_->Handle(Family::kPairDecisions), once_key, decision.SerializeAsString());
+
+      CallerIdentity broker_actor{"broker", Role::kOperator, ""};
+      v1::AuditEvent audit = BaseEvent(v1::AUDIT_EVENT_TYPE_COORDINATION_FIRED, broker_actor, now);
+      audit.add_subject_keys(Hex(s->subject_key()));
+      audit.add_signal_ids(s->signal().signal_id());
+      audit.set_category(s->signal().category());
+      audit.set_recipient_organisation(rule.coordinator);
+      audit.set_outcome(v1::DECISION_OUTCOME_ALLOW);
+      audit.set_disclosure_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
+      audit.set_match_kind(v1::MATCH_KIND_COORDINATION);
+      *audit.mutable_basis() = basis;
+      audit.set_notification_id(notification_id);
+      write.AppendAudit(std::move(audit));
+      ++sent;
+    }
+  }
+  return sent;
 }
 
 absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t recipient_number,

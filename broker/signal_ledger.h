@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "broker/notification_hub.h"
 #include "broker/pending_write.h"
+#include "broker/match_finder.h"
 #include "broker/store.h"
 #include "broker/subject_keyer.h"
 #include "common/caller_identity.h"
@@ -75,6 +76,10 @@ class SignalLedger {
   // and audit events. Returns the number of notifications queued.
   absl::StatusOr<uint32_t> MatchAndNotify(PendingWrite& write, uint64_t number,
                                           const storage::StoredSignal& signal, bool renotify);
+  // Applies the policy's coordination rules to the person of `signal`:
+  // tells each rule's coordinator of the person's signals, once per signal.
+  absl::StatusOr<uint32_t> Coordinate(PendingWrite& write, uint64_t number, const storage::StoredSignal& signal,
+                                      const std::map<uint64_t, MatchedSignal>& matches);
   // Decides one direction of a pair and, if allowed and new, notifies.
   absl::StatusOr<bool> DecideDirection(PendingWrite& write, uint64_t recipient_number,
                                        const storage::StoredSignal& recipient,

@@ -1,35 +1,57 @@
 #!/usr/bin/env bash
-# Makes a development PKI for a Samenloop deployment: a CA, server
-# certificates for the broker and the pseudonymiser, and client
+# Makes a development PKI for a Samenloop deployment: an EC P-256 CA,
+# server certificates for the broker and the pseudonymiser, and client
 # certificates for organisations, a privacy officer, an auditor and an
 # operator. Identity is carried in subjectAltName URIs (docs/pki.md):
 #   samenloop://org/<org-id>  samenloop://role/<role>  samenloop://kind/<kind>
 #
-# Usage: deploy/dev-pki.sh [--force] [--only NAME[,NAME…]] [--expired NAME]
+# Usage: deploy/dev-pki.sh [--force] [--only NAME[,NAME...]] [--expired NAME]
 #                          [--identity NAME:ROLE:KIND:DISPLAY] OUTDIR
-# Idempotent: an existing CA is reused and existing identities are kept
-# (--force regenerates everything). For development and tests only.
+#   --force          regenerate the CA and every selected identity; other
+#                    identity directories in OUTDIR (now orphaned) are removed
+#   --only A,B       make only these standard identities (repeatable)
+#   --expired NAME   also make client identity NAME (role org) whose
+#                    certificate has already expired, for tests (repeatable)
+#   --identity NAME:ROLE:KIND:DISPLAY
+#                    also make a client identity of your own (repeatable);
+#                    ROLE is org, privacy_officer, auditor or operator
+# Idempotent: an existing OUTDIR/ca/ca.pem is reused and identities that are
+# present and valid under it are kept. Writes OUTDIR/ca/{ca.pem,ca.key} and
+# OUTDIR/NAME/{cert.pem,key.pem,ca.pem}. For development and tests only.
 set -euo pipefail
+umask 077
 
-usage() { sed -n '2,12p' "$0" >&2; exit 2; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+die() { echo "dev-pki: $*" >&2; exit 1; }
 
-force=0 only="" expired=() custom=()
+force=0 only="" out="" expired=() custom=()
+need_arg() { if [ $# -lt 2 ] || [ -z "$2" ]; then die "$1 needs an argument"; fi; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --force) force=1 ;;
-    --only) only=$2; shift ;;
-    --expired) expired+=("$2"); shift ;;
-    --identity) custom+=("$2"); shift ;;
+    --only) need_arg "$@"; only+=",$2"; shift ;;
+    --only=*) only+=",${1#*=}" ;;
+    --expired) need_arg "$@"; expired+=("$2"); shift ;;
+    --expired=*) expired+=("${1#*=}") ;;
+    --identity) need_arg "$@"; custom+=("$2"); shift ;;
+    --identity=*) custom+=("${1#*=}") ;;
     -h|--help) usage ;;
+    --) shift; break ;;
     -*) echo "dev-pki: unknown option $1" >&2; usage ;;
-    *) break ;;
+    *) [ -z "$out" ] || { echo "dev-pki: more than one OUTDIR" >&2; usage; }; out=$1 ;;
   esac
   shift
 done
-[ $# -eq 1 ] || usage
-out=$1
+if [ $# -gt 0 ]; then
+  if [ -n "$out" ] || [ $# -ne 1 ]; then usage; fi
+  out=$1
+fi
+[ -n "$out" ] || usage
+command -v openssl >/dev/null || die "openssl not found"
 
-# name|role|kind|display name
+CA_SUBJECT="/O=Samenloop dev deployment/CN=Samenloop dev CA"
+SERVERS=(broker pseudonymiser)
+# name|role|kind|display name (the name is the org id)
 IDENTITIES=(
   "politie-amsterdam|org|police|Politie Eenheid Amsterdam"
   "veilig-thuis-amsterdam|org|veilig_thuis|Veilig Thuis Amsterdam-Amstelland"
@@ -47,97 +69,246 @@ IDENTITIES=(
   "auditor|auditor|authority|Auditor regio Amsterdam"
   "operator|operator|authority|Beheer Samenloop"
 )
-SERVERS=(broker pseudonymiser)
-for c in "${custom[@]}"; do IDENTITIES+=("${c//:/|}"); done
 
-wanted() {  # is NAME selected by --only (or is there no --only)?
+# --- validation of the requested identities -------------------------------
+valid_name() { [[ $1 =~ ^[a-z][a-z0-9-]{0,63}$ ]]; }  # the broker's org-id rule
+known=" ca ${SERVERS[*]} "
+for entry in "${IDENTITIES[@]}"; do known+="${entry%%|*} "; done
+standard=$known
+claim() {  # NAME: refuse a name that is invalid or already taken
+  valid_name "$1" || die "'$1' is not a valid name (1-64 of [a-z0-9-], starting with a letter)"
+  case "$known" in *" $1 "*) die "'$1' is already an identity name; pick another" ;; esac
+  known+="$1 "
+}
+extra=()  # name|role|kind|display|expired(0/1)
+for spec in "${custom[@]}"; do
+  IFS=: read -r name role kind display <<<"$spec"
+  [ -n "${display:-}" ] || die "--identity wants NAME:ROLE:KIND:DISPLAY, got '$spec'"
+  claim "$name"
+  [[ $role =~ ^(org|privacy_officer|auditor|operator)$ ]] \
+    || die "--identity $name: role must be org, privacy_officer, auditor or operator, not '$role'"
+  [[ $kind =~ ^[a-z0-9_]{1,64}$ ]] || die "--identity $name: kind must be 1-64 of [a-z0-9_], not '$kind'"
+  [ "${#display}" -le 64 ] || die "--identity $name: display name longer than 64 characters"
+  [[ $display != *[[:cntrl:]]* ]] || die "--identity $name: control character in display name"
+  extra+=("$name|$role|$kind|$display|0")
+done
+for name in "${expired[@]}"; do
+  claim "$name"
+  extra+=("$name|org|test|Expired test identity|1")
+done
+if [ -n "$only" ]; then
+  IFS=, read -r -a only_list <<<"${only#,}"
+  for name in "${only_list[@]}"; do
+    [ -n "$name" ] || continue
+    case "$standard" in *" $name "*) [ "$name" != ca ] && continue ;; esac
+    std=${standard# ca }
+    die "--only: unknown identity '$name' (standard ones: ${std% })"
+  done
+fi
+wanted() {  # is the standard identity NAME selected by --only (or is there no --only)?
   [ -z "$only" ] && return 0
-  case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac
+  case "$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac
 }
 
-[ "$force" = 1 ] && rm -rf "$out"
-mkdir -p "$out/ca"
-umask 077
+# --- set-up ----------------------------------------------------------------
+mkdir -p "$out"
+if command -v flock >/dev/null; then
+  exec 9>"$out/.dev-pki.lock"
+  flock 9
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# A self-contained OpenSSL configuration: nothing from /etc/ssl or the
+# caller's OPENSSL_CONF changes what is issued, and nothing prompts.
+export OPENSSL_CONF=$tmp/openssl.cnf
+cat >"$OPENSSL_CONF" <<'CNF'
+[req]
+distinguished_name = dn
+string_mask = utf8only
+utf8 = yes
+[dn]
+[v3_ca]
+basicConstraints = critical,CA:true
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+CNF
 
-ca_key=$out/ca/ca.key ca_cert=$out/ca/ca.pem
-if [ ! -f "$ca_cert" ]; then
-  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$ca_key" 2>/dev/null
-  openssl req -x509 -new -key "$ca_key" -sha256 -days 3650 -subj "/O=Samenloop dev deployment/CN=Samenloop dev CA" \
-    -addext "basicConstraints=critical,CA:true" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -out "$ca_cert" 2>/dev/null
-  chmod 644 "$ca_cert"
+# run CMD...: runs an openssl command quietly; on failure shows its output.
+run() {
+  if ! "$@" >"$tmp/log" 2>&1; then
+    echo "dev-pki: failed: $*" >&2
+    cat "$tmp/log" >&2
+    exit 1
+  fi
+}
+subj_escape() { local s=${1//\\/\\\\}; s=${s//\//\\/}; printf '%s' "${s//+/\\+}"; }
+new_key() { run openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:named_curve -out "$1"; }
+serial() { echo "0x$(openssl rand -hex 16)"; }
+pubkey_of_key() { openssl pkey -in "$1" -pubout 2>/dev/null; }
+pubkey_of_cert() { openssl x509 -in "$1" -noout -pubkey 2>/dev/null; }
+
+ca_dir=$out/ca ca_cert=$out/ca/ca.pem ca_key=$out/ca/ca.key
+if [ "$force" = 1 ]; then
+  # Everything issued under the old CA goes: the CA and every directory that
+  # holds an identity (cert.pem and key.pem) made by this script.
+  rm -rf "$ca_dir"
+  for dir in "$out"/*/; do
+    if [ -f "$dir/cert.pem" ] && [ -f "$dir/key.pem" ]; then rm -rf "$dir"; fi
+  done
 fi
 
-# issue NAME SUBJECT EXTENSIONS [DAYS] [NOT_AFTER_IN_PAST]
-issue() {
-  local name=$1 subject=$2 extensions=$3 past=${4:-0}
-  local dir=$out/$name
-  if [ -f "$dir/cert.pem" ] && [ "$force" = 0 ]; then return 0; fi
-  mkdir -p "$dir"
-  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/key.pem" 2>/dev/null
-  chmod 600 "$dir/key.pem"
-  openssl req -new -key "$dir/key.pem" -subj "$subject" -out "$tmp/$name.csr" 2>/dev/null
-  printf '%s\n' "$extensions" > "$tmp/$name.ext"
+ca_status=kept
+if [ ! -f "$ca_cert" ]; then
+  mkdir -p "$ca_dir"
+  new_key "$tmp/ca.key"
+  run openssl req -x509 -new -utf8 -key "$tmp/ca.key" -sha256 -days 3650 -set_serial "$(serial)" \
+    -subj "$CA_SUBJECT" -extensions v3_ca -out "$tmp/ca.pem"
+  mv "$tmp/ca.key" "$ca_key"
+  chmod 644 "$tmp/ca.pem"
+  mv "$tmp/ca.pem" "$ca_cert"
+  ca_status=created
+fi
+openssl x509 -in "$ca_cert" -noout -checkend 86400 >/dev/null 2>&1 \
+  || die "$ca_cert expires within a day or is unreadable; use --force to make a new PKI"
+ca_key_ok() {
+  [ -f "$ca_key" ] || die "$ca_key is missing, so no identity can be issued; use --force to make a new PKI"
+  [ "$(pubkey_of_key "$ca_key")" = "$(pubkey_of_cert "$ca_cert")" ] \
+    || die "$ca_key does not belong to $ca_cert; use --force to make a new PKI"
+}
+
+# --- issuing ---------------------------------------------------------------
+write_ext() {  # FILE KIND(server|client) SAN
+  local eku=clientAuth
+  [ "$2" = server ] && eku=serverAuth,clientAuth
+  cat >"$1" <<EXT
+[ext]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = $eku
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = $3
+EXT
+}
+uris_in_cert() { openssl x509 -in "$1" -noout -ext subjectAltName 2>/dev/null | grep -o 'URI:[^,[:space:]]*' | sort; }
+uris_in_san() { tr ',' '\n' <<<"$1" | grep '^URI:' | sort; }
+subject_of_cert() { openssl x509 -in "$1" -noout -subject -nameopt RFC2253 2>/dev/null; }
+subject_for() {  # KEY SUBJ: the subject a certificate for SUBJ would carry
+  openssl req -new -utf8 -key "$1" -subj "$2" -noout -subject -nameopt RFC2253 2>/dev/null
+}
+# Verifies CERT against the CA for its purposes; an expired one (PAST=1)
+# must verify apart from the time, and must really have expired.
+verify() {  # CERT KIND PAST
+  local purposes=(sslclient) time=()
+  [ "$2" = server ] && purposes=(sslserver sslclient)
+  [ "$3" = 1 ] && time=(-no_check_time)
+  for purpose in "${purposes[@]}"; do
+    openssl verify -x509_strict -purpose "$purpose" "${time[@]}" -CAfile "$ca_cert" "$1" >/dev/null 2>&1 || return 1
+  done
+  if [ "$3" = 1 ]; then
+    ! openssl x509 -in "$1" -noout -checkend 0 >/dev/null 2>&1 || return 1
+  else
+    openssl x509 -in "$1" -noout -checkend $((30 * 86400)) >/dev/null 2>&1 || return 1  # renew a month early
+  fi
+}
+
+# Is the identity in DIR complete, issued by this CA, and as requested?
+current() {  # DIR SUBJ KIND SAN PAST
+  local dir=$1
+  [ -f "$dir/cert.pem" ] && [ -f "$dir/key.pem" ] || return 1
+  verify "$dir/cert.pem" "$3" "$5" || return 1
+  [ "$(pubkey_of_key "$dir/key.pem")" = "$(pubkey_of_cert "$dir/cert.pem")" ] || return 1
+  [ "$(uris_in_cert "$dir/cert.pem")" = "$(uris_in_san "$4")" ] || return 1
+  [ "$(subject_of_cert "$dir/cert.pem")" = "$(subject_for "$dir/key.pem" "$2")" ] || return 1
+}
+
+status=""
+issue() {  # NAME SUBJ KIND SAN PAST
+  local name=$1 subj=$2 kind=$3 san=$4 past=$5
+  local dir=$out/$name work=$tmp/$name
+  if current "$dir" "$subj" "$kind" "$san" "$past"; then
+    cmp -s "$ca_cert" "$dir/ca.pem" || { cp "$ca_cert" "$dir/ca.pem"; chmod 644 "$dir/ca.pem"; }
+    chmod 600 "$dir/key.pem"
+    status=kept
+    return 0
+  fi
+  if [ -e "$dir/cert.pem" ]; then status=renewed; else status=created; fi
+  ca_key_ok
+  mkdir -p "$work"
+  new_key "$work/key.pem"
+  run openssl req -new -utf8 -key "$work/key.pem" -subj "$subj" -out "$work/csr.pem"
+  write_ext "$work/ext.cnf" "$kind" "$san"
   if [ "$past" = 1 ]; then
-    # An already expired certificate, for tests: valid for one day, two years ago.
-    local config=$tmp/ca.cnf
-    mkdir -p "$tmp/ca-db"; : > "$tmp/ca-db/index.txt"
-    cat > "$config" <<CNF
+    # Already expired: valid from 30 days ago until yesterday. OpenSSL 3.0's
+    # `x509 -req` cannot set past dates, `ca` can.
+    mkdir -p "$work/db"
+    : >"$work/db/index.txt"
+    openssl rand -hex 16 >"$work/db/serial"
+    cat >"$work/ca.cnf" <<CNF
 [ca]
 default_ca = dev
 [dev]
-database = $tmp/ca-db/index.txt
-new_certs_dir = $tmp/ca-db
-serial = $tmp/ca-db/serial
+database = $work/db/index.txt
+new_certs_dir = $work/db
+serial = $work/db/serial
 default_md = sha256
-policy = anything
-copy_extensions = none
+policy = any
 unique_subject = no
-[anything]
+preserve = yes
+copy_extensions = none
+[any]
+organizationName = supplied
 commonName = supplied
-organizationName = optional
 CNF
-    openssl rand -hex 16 > "$tmp/ca-db/serial"
-    openssl ca -batch -config "$config" -cert "$ca_cert" -keyfile "$ca_key" -in "$tmp/$name.csr" \
-      -startdate "$(date -u -d '-2 years' +%Y%m%d%H%M%SZ)" -enddate "$(date -u -d '-2 years +1 day' +%Y%m%d%H%M%SZ)" \
-      -extfile "$tmp/$name.ext" -out "$dir/cert.pem" >/dev/null 2>&1
+    run openssl ca -batch -notext -config "$work/ca.cnf" -cert "$ca_cert" -keyfile "$ca_key" \
+      -in "$work/csr.pem" -out "$work/cert.pem" -extfile "$work/ext.cnf" -extensions ext \
+      -startdate "$(date -u -d '-30 days' +%Y%m%d%H%M%SZ)" -enddate "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)"
   else
-    openssl x509 -req -in "$tmp/$name.csr" -CA "$ca_cert" -CAkey "$ca_key" -CAcreateserial -sha256 -days 825 \
-      -extfile "$tmp/$name.ext" -out "$dir/cert.pem" 2>/dev/null
+    run openssl x509 -req -in "$work/csr.pem" -CA "$ca_cert" -CAkey "$ca_key" -set_serial "$(serial)" \
+      -sha256 -days 825 -extfile "$work/ext.cnf" -extensions ext -out "$work/cert.pem"
   fi
-  chmod 644 "$dir/cert.pem"
-  cp "$ca_cert" "$dir/ca.pem"
-  if [ "$past" = 0 ]; then
-    openssl verify -CAfile "$ca_cert" "$dir/cert.pem" >/dev/null
-  fi
+  verify "$work/cert.pem" "$kind" "$past" || {
+    openssl verify -x509_strict -CAfile "$ca_cert" "$work/cert.pem" 2>&1 | grep -v '^OK' >&2 || true
+    die "$name: the new certificate does not verify against $ca_cert"
+  }
+  mkdir -p "$dir"
+  chmod 600 "$work/key.pem"
+  chmod 644 "$work/cert.pem"
+  cp "$ca_cert" "$work/ca.pem"
+  chmod 644 "$work/ca.pem"
+  # cert.pem last: its presence marks a complete identity.
+  rm -f "$dir/cert.pem"
+  mv "$work/key.pem" "$dir/key.pem"
+  mv "$work/ca.pem" "$dir/ca.pem"
+  mv "$work/cert.pem" "$dir/cert.pem"
 }
 
-client_extensions() {  # ORG ROLE KIND
-  printf 'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectAltName=URI:samenloop://org/%s,URI:samenloop://role/%s,URI:samenloop://kind/%s' "$1" "$2" "$3"
-}
+client_san() { echo "URI:samenloop://org/$1,URI:samenloop://role/$2,URI:samenloop://kind/$3"; }
 
 summary=()
 for server in "${SERVERS[@]}"; do
   wanted "$server" || continue
-  issue "$server" "/O=Samenloop dev deployment/CN=$server" \
-    "$(printf 'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1,URI:samenloop://service/%s' "$server")"
-  summary+=("$server|server|-|$out/$server")
+  issue "$server" "/O=$(subj_escape 'Samenloop dev deployment')/CN=$server" server \
+    "DNS:localhost,IP:127.0.0.1,IP:::1,URI:samenloop://service/$server" 0
+  summary+=("$server|server|-|$status|$out/$server")
 done
 for entry in "${IDENTITIES[@]}"; do
   IFS='|' read -r name role kind display <<<"$entry"
   wanted "$name" || continue
-  issue "$name" "/O=$display/CN=$name" "$(client_extensions "$name" "$role" "$kind")"
-  summary+=("$name|$role|$kind|$out/$name")
+  issue "$name" "/O=$(subj_escape "$display")/CN=$name" client "$(client_san "$name" "$role" "$kind")" 0
+  summary+=("$name|$role|$kind|$status|$out/$name")
 done
-for name in "${expired[@]}"; do
-  issue "$name" "/O=Expired test identity/CN=$name" "$(client_extensions "$name" org police)" 1
-  summary+=("$name|org (expired)|police|$out/$name")
+for entry in "${extra[@]}"; do
+  IFS='|' read -r name role kind display past <<<"$entry"
+  issue "$name" "/O=$(subj_escape "$display")/CN=$name" client "$(client_san "$name" "$role" "$kind")" "$past"
+  [ "$past" = 1 ] && status="$status, expired"
+  summary+=("$name|$role|$kind|$status|$out/$name")
 done
 
-printf '%-24s %-18s %-22s %s\n' NAME ROLE KIND DIRECTORY
+printf 'CA %s (%s)\n' "$ca_cert" "$ca_status"
+printf '%-24s %-16s %-21s %-17s %s\n' NAME ROLE KIND STATUS PATH
 for row in "${summary[@]}"; do
-  IFS='|' read -r name role kind dir <<<"$row"
-  printf '%-24s %-18s %-22s %s\n' "$name" "$role" "$kind" "$dir"
+  IFS='|' read -r name role kind st dir <<<"$row"
+  printf '%-24s %-16s %-21s %-17s %s\n' "$name" "$role" "$kind" "$st" "$dir"
 done

@@ -13,6 +13,23 @@ constexpr char kDevelopmentBasis[] =
 
 class BuiltinDefaultPolicy final : public DisclosurePolicy {
  public:
+  explicit BuiltinDefaultPolicy(const std::string& coordinator) {
+    if (coordinator.empty()) return;
+    CoordinationRule accumulation;
+    accumulation.id = "builtin.coordination.three-organisations-in-a-year";
+    accumulation.coordinator = coordinator;
+    accumulation.legal_basis = kDevelopmentBasis;
+    accumulation.min_organisations = 3;
+    accumulation.window = absl::Hours(24 * 365);
+    coordination_.push_back(accumulation);
+    CoordinationRule history;
+    history.id = "builtin.coordination.closed-domestic-violence";
+    history.coordinator = coordinator;
+    history.legal_basis = kDevelopmentBasis;
+    history.closed_category = "domestic_violence";
+    coordination_.push_back(history);
+  }
+
   Decision Decide(const MatchCandidate& candidate) const override {
     Decision decision;
     decision.policy_version = kVersion;
@@ -33,12 +50,16 @@ class BuiltinDefaultPolicy final : public DisclosurePolicy {
   }
 
   std::string Version() const override { return kVersion; }
+  const std::vector<CoordinationRule>& CoordinationRules() const override { return coordination_; }
+
+ private:
+  std::vector<CoordinationRule> coordination_;
 };
 
 }  // namespace
 
-std::unique_ptr<DisclosurePolicy> MakeBuiltinDefaultPolicy() {
-  return std::make_unique<BuiltinDefaultPolicy>();
+std::unique_ptr<DisclosurePolicy> MakeBuiltinDefaultPolicy(const std::string& coordinator) {
+  return std::make_unique<BuiltinDefaultPolicy>(coordinator);
 }
 
 }  // namespace samenloop::policy

@@ -61,6 +61,23 @@ struct Decision {
   std::string policy_version;            // hash of the deciding policy
 };
 
+// A coordination (pattern) rule (ARCHITECTURE.md §4): acting on patterns,
+// not incidents. When it fires for a person, the coordinating organisation
+// is told (existence and contact) of each live signal on that person, once
+// per signal. Protected signals are never included.
+struct CoordinationRule {
+  std::string id;
+  std::string coordinator;  // organisation id of the coordinating organisation
+  std::string legal_basis;
+  // Fires when at least this many distinct organisations have a live signal
+  // on the person opened within `window` (0: this condition is off)...
+  int min_organisations = 0;
+  absl::Duration window = absl::InfiniteDuration();
+  // ...or, when set, when a new signal arrives while a closed signal of this
+  // category exists (e.g. earlier domestic violence).
+  std::string closed_category;
+};
+
 class DisclosurePolicy {
  public:
   virtual ~DisclosurePolicy() = default;
@@ -68,12 +85,17 @@ class DisclosurePolicy {
   virtual Decision Decide(const MatchCandidate& candidate) const = 0;
   // Hex identifier of this policy version, recorded with every decision.
   virtual std::string Version() const = 0;
+  // The coordination rules in force.
+  virtual const std::vector<CoordinationRule>& CoordinationRules() const = 0;
 };
 
 // The development default used until a policy file is applied: a subject or
 // household match between two different organisations discloses existence
-// and contact; anything protected, and everything else, is denied.
-std::unique_ptr<DisclosurePolicy> MakeBuiltinDefaultPolicy();
+// and contact; anything protected, and everything else, is denied. With a
+// coordinator, two coordination rules notify it: three or more
+// organisations within a year, and any new signal on a person with a closed
+// domestic-violence signal.
+std::unique_ptr<DisclosurePolicy> MakeBuiltinDefaultPolicy(const std::string& coordinator = "");
 
 }  // namespace samenloop::policy
 

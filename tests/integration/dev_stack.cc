@@ -48,7 +48,8 @@ void DevStack::StopPseudonymiser(int signal) { pseudonymiser_.Stop(signal); }
 absl::Status DevStack::StartBroker() {
   absl::StatusOr<int> port = broker_.Start(
       {BinaryPath("samenloop-broker"), "serve", "--listen", "127.0.0.1:0", "--tls-dir", pki() + "/broker",
-       "--data-dir", broker_data_dir(), "--index-secret", Sub("broker/index.secret"), "--port-file",
+       "--data-dir", broker_data_dir(), "--index-secret", Sub("broker/index.secret"), "--coordinator",
+       "zvh-amsterdam", "--port-file",
        Sub("broker.port")},
       Sub("broker.port"), broker_log());
   if (!port.ok()) return port.status();
