@@ -15,6 +15,7 @@ std::string HexEncode(absl::Span<const uint8_t> bytes) {
 
 absl::StatusOr<std::vector<uint8_t>> HexDecode(absl::string_view hex) {
   if (hex.size() % 2 != 0) return absl::InvalidArgumentError("hex: odd number of digits");
+  if (hex.empty()) return std::vector<uint8_t>{};  // sodium_hex2bin wants a non-null buffer
   std::vector<uint8_t> out(hex.size() / 2);
   size_t written = 0;
   const char* end = nullptr;

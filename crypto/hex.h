@@ -15,8 +15,11 @@
 
 namespace samenloop::crypto {
 
+// Lowercase hex, two digits per byte.
 std::string HexEncode(absl::Span<const uint8_t> bytes);
-// INVALID_ARGUMENT for odd length or a non-hex character (never echoed).
+// Accepts upper- and lowercase digits, nothing else (no spaces, no 0x).
+// INVALID_ARGUMENT for an odd length or a non-hex character; the input is
+// never echoed, since it may be a key.
 absl::StatusOr<std::vector<uint8_t>> HexDecode(absl::string_view hex);
 
 }  // namespace samenloop::crypto
