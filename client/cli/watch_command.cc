@@ -26,16 +26,22 @@ std::string ContactText(const v1::Contact& contact) {
 
 void PrintHeader() {
   std::cout << std::left << std::setw(7) << "CURSOR" << std::setw(11) << "YOUR SIG" << std::setw(26)
-            << "OTHER ORGANISATION" << std::setw(9) << "MATCH" << std::setw(20) << "CATEGORY"
+            << "OTHER ORGANISATION" << std::setw(28) << "MATCH" << std::setw(20) << "CATEGORY"
             << std::setw(44) << "CONTACT" << "RULE\n";
 }
 
 void PrintRow(const v1::Notification& n) {
   std::string category = n.other().category().empty() ? "-" : n.other().category();
   std::string rule = n.basis().rule_ids().empty() ? "-" : n.basis().rule_ids(0);
-  std::cout << std::left << std::setw(7) << n.cursor() << std::setw(11) << n.your_signal_id() << std::setw(26)
-            << n.other().organisation_id() << std::setw(9)
-            << ShortEnumName(v1::MatchKind_descriptor(), n.match_kind(), "MATCH_KIND_") << std::setw(20)
+  std::string own = n.your_signal_id().empty() ? "-" : n.your_signal_id();
+  // The match kind, and for household matches how the other person is
+  // related to yours ("household_related (parent)").
+  std::string match = ShortEnumName(v1::MatchKind_descriptor(), n.match_kind(), "MATCH_KIND_");
+  if (n.relation() != v1::RELATION_UNSPECIFIED) {
+    absl::StrAppend(&match, " (", ShortEnumName(v1::Relation_descriptor(), n.relation(), "RELATION_"), ")");
+  }
+  std::cout << std::left << std::setw(7) << n.cursor() << std::setw(11) << own << std::setw(26)
+            << n.other().organisation_id() << std::setw(28) << match << std::setw(20)
             << category << std::setw(44) << ContactText(n.other().contact()) << rule << "\n";
 }
 

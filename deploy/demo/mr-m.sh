@@ -54,6 +54,10 @@ echo "wijkteam-west: $(as wijkteam-west submit --bsn "$M" --age-band 23_plus \
   --category housing_nuisance --nature concern --severity low \
   --contact-name "Buurtteam West" --contact-phone 020-5559900 --local-ref BT-4410)"
 
+echo
+echo "== What the regional safety team (zvh-amsterdam) was told by the coordination rules"
+as zvh-amsterdam watch --once
+
 for org in politie-amsterdam ggz-inforsa reclassering-nl wijkteam-west; do
   echo
   echo "== What $org was told"
