@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "spdlog/spdlog.h"
+
 namespace samenloop::broker {
 
 absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOptions& options) {
@@ -31,14 +33,50 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
       options.server, {broker->signal_service_.get(), broker->notification_service_.get()});
   if (!running.ok()) return running.status();
   broker->running_ = *std::move(running);
+  if (options.sweep_interval > absl::ZeroDuration()) {
+    BrokerServer* raw = broker.get();
+    const absl::Duration interval = options.sweep_interval;
+    broker->sweeper_ = std::thread([raw, interval] {
+      std::unique_lock<std::mutex> lock(raw->sweeper_mutex_);
+      while (!raw->sweeper_wake_.wait_for(lock, absl::ToChronoMilliseconds(interval),
+                                          [raw] { return raw->stop_sweeper_; })) {
+        lock.unlock();
+        absl::StatusOr<SweepResult> swept = raw->ledger_->SweepExpired();
+        if (!swept.ok()) {
+          spdlog::error("retention sweep failed: {}", swept.status().ToString());
+        } else if (swept->expired > 0) {
+          spdlog::info("retention sweep expired {} of {} signal(s)", swept->expired, swept->examined);
+        }
+        lock.lock();
+      }
+    });
+  }
   return broker;
 }
 
 void BrokerServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  {
+    std::lock_guard<std::mutex> lock(sweeper_mutex_);
+    stop_sweeper_ = true;
+  }
+  sweeper_wake_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
   hub_.Shutdown();  // ends waiting subscription streams
   running_.server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+}
+
+absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir) {
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(data_dir);
+  if (!store.ok()) return store.status();
+  std::unique_ptr<policy::DisclosurePolicy> policy = policy::MakeBuiltinDefaultPolicy();
+  NotificationHub hub;
+  // Sweeping never computes an index key, so no secret is needed.
+  absl::StatusOr<std::unique_ptr<SignalLedger>> ledger =
+      SignalLedger::Create(store->get(), /*keyer=*/nullptr, policy.get(), &hub);
+  if (!ledger.ok()) return ledger.status();
+  return (*ledger)->SweepExpired();
 }
 
 void BrokerServer::Wait() { running_.server->Wait(); }

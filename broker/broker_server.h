@@ -5,7 +5,10 @@
 // ledger, the gRPC services, and the server itself. Used by the
 // samenloop-broker binary and by in-process tests alike.
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -26,6 +29,8 @@ struct BrokerOptions {
   int max_submit_batch = 1000;
   // Organisation told by the built-in coordination rules; empty: none.
   std::string coordinator;
+  // How often the retention sweeper runs; zero turns the schedule off.
+  absl::Duration sweep_interval = absl::Hours(1);
 };
 
 class BrokerServer {
@@ -39,6 +44,9 @@ class BrokerServer {
   void Shutdown(absl::Duration grace = absl::Seconds(5));
   void Wait();
 
+  // Runs the retention sweeper now (also used by `samenloop-broker sweep`).
+  absl::StatusOr<SweepResult> SweepNow() { return ledger_->SweepExpired(); }
+
  private:
   BrokerServer() = default;
 
@@ -51,7 +59,15 @@ class BrokerServer {
   std::unique_ptr<NotificationServiceImpl> notification_service_;
   RunningServer running_;
   bool shut_down_ = false;
+  // The scheduled sweeper and what wakes it for shutdown.
+  std::thread sweeper_;
+  std::mutex sweeper_mutex_;
+  std::condition_variable sweeper_wake_;
+  bool stop_sweeper_ = false;
 };
+
+// Opens a stopped broker's store and runs the retention sweeper once.
+absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir);
 
 }  // namespace samenloop::broker
 

@@ -52,10 +52,17 @@ int main(int argc, char** argv) {
   serve->add_option("--tls-dir", tls_dir, "directory with ca.pem, cert.pem, key.pem")->required();
   serve->add_option("--index-secret", options.index_secret_path, "index secret file (mode 0600)")->required();
   serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
+  int64_t sweep_seconds = 3600;
+  serve->add_option("--sweep-interval-seconds", sweep_seconds, "how often the retention sweeper runs (0: never)")
+      ->default_val(3600)->check(CLI::NonNegativeNumber);
   serve->add_option("--coordinator", options.coordinator,
                     "organisation told by the built-in coordination rules (e.g. the regional safety team)");
   serve->add_option("--max-submit-batch", options.max_submit_batch, "most signals per SubmitSignals call")
       ->default_val(1000)->check(CLI::Range(1, 10000));
+
+  std::string sweep_data_dir;
+  CLI::App* sweep = app.add_subcommand("sweep", "Expire signals past their visible period now (broker stopped)");
+  sweep->add_option("--data-dir", sweep_data_dir, "RocksDB directory")->required();
 
   std::string secret_out;
   CLI::App* init_secret = app.add_subcommand("init-secret", "Create a new index secret file (mode 0600)");
@@ -73,6 +80,17 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (*sweep) {
+    absl::StatusOr<samenloop::broker::SweepResult> swept = samenloop::broker::SweepStore(sweep_data_dir);
+    if (!swept.ok()) {
+      std::cerr << "samenloop-broker: " << swept.status().message() << "\n";
+      return 1;
+    }
+    std::cout << "examined " << swept->examined << " signal(s), expired " << swept->expired << "\n";
+    return 0;
+  }
+
+  options.sweep_interval = absl::Seconds(sweep_seconds);
   BlockTerminationSignals();
   options.server.tls = samenloop::TlsFilesFromDirectory(tls_dir);
   absl::StatusOr<std::unique_ptr<samenloop::broker::BrokerServer>> broker =

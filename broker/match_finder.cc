@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "broker/keys.h"
+#include "broker/retention_sweeper.h"
 
 namespace samenloop::broker {
 namespace {
@@ -19,9 +20,11 @@ int Closeness(policy::MatchKind kind) {
   return 3;
 }
 
-bool IsLive(const storage::StoredSignal& stored) {
+bool IsLive(const storage::StoredSignal& stored, const policy::DisclosurePolicy& policy, absl::Time now) {
   const v1::SignalStatus status = stored.signal().status();
-  return status == v1::SIGNAL_STATUS_OPEN || status == v1::SIGNAL_STATUS_CLOSED;
+  if (status != v1::SIGNAL_STATUS_OPEN && status != v1::SIGNAL_STATUS_CLOSED) return false;
+  // Past its visible period but not yet swept: already out of matching.
+  return now < VisibleUntil(stored.signal(), policy.RetentionFor(stored.signal().category()));
 }
 
 // Calls `visit` with the signal number of every entry under `key` in an index.
@@ -37,8 +40,9 @@ absl::Status ScanIndex(const Store& store, Family index, const std::string& key,
 
 class Collector {
  public:
-  Collector(const Store& store, uint64_t self, const std::string& self_organisation)
-      : store_(store), self_(self), self_organisation_(self_organisation) {}
+  Collector(const Store& store, uint64_t self, const std::string& self_organisation,
+            const policy::DisclosurePolicy& policy, absl::Time now)
+      : store_(store), self_(self), self_organisation_(self_organisation), policy_(policy), now_(now) {}
 
   absl::Status Consider(uint64_t other, policy::MatchKind kind, v1::Relation relation) {
     if (other == self_) return absl::OkStatus();
@@ -56,7 +60,7 @@ class Collector {
     const storage::StoredSignal& signal = **loaded;
     // An organisation is never matched with itself; revoked and expired
     // signals are out of matching.
-    if (!IsLive(signal) || signal.signal().source_organisation() == self_organisation_) {
+    if (!IsLive(signal, policy_, now_) || signal.signal().source_organisation() == self_organisation_) {
       rejected_.insert(other);
       return absl::OkStatus();
     }
@@ -80,6 +84,8 @@ class Collector {
   const Store& store_;
   uint64_t self_;
   const std::string& self_organisation_;
+  const policy::DisclosurePolicy& policy_;
+  absl::Time now_;
   std::map<uint64_t, MatchedSignal> found_;
   std::map<uint64_t, storage::StoredSignal> loaded_;
   std::set<uint64_t> rejected_;
@@ -98,8 +104,10 @@ v1::Relation InverseRelation(v1::Relation relation) {
 }
 
 absl::StatusOr<std::map<uint64_t, MatchedSignal>> FindMatches(const Store& store, uint64_t number,
-                                                               const storage::StoredSignal& signal) {
-  Collector collector(store, number, signal.signal().source_organisation());
+                                                               const storage::StoredSignal& signal,
+                                                               const policy::DisclosurePolicy& policy,
+                                                               absl::Time now) {
+  Collector collector(store, number, signal.signal().source_organisation(), policy, now);
   const std::string& subject = signal.subject_key();
 
   // Same subject.

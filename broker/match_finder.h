@@ -32,9 +32,12 @@ struct MatchedSignal {
 };
 
 // Live signals of other organisations matching `signal` (stored as number
-// `number`), keyed by signal number.
+// `number`), keyed by signal number. Live: open or closed, and within the
+// visible period of its category's retention at `now`.
 absl::StatusOr<std::map<uint64_t, MatchedSignal>> FindMatches(const Store& store, uint64_t number,
-                                                               const storage::StoredSignal& signal);
+                                                               const storage::StoredSignal& signal,
+                                                               const policy::DisclosurePolicy& policy,
+                                                               absl::Time now);
 
 // The same tie seen from the other person: parent <-> child,
 // grandparent <-> grandchild; the other relations are symmetric.

@@ -215,7 +215,8 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
 absl::StatusOr<uint32_t> SignalLedger::MatchAndNotify(PendingWrite& write, uint64_t number,
                                                       const storage::StoredSignal& signal,
                                                       bool renotify) {
-  absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches = FindMatches(*store_, number, signal);
+  absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches =
+      FindMatches(*store_, number, signal, *policy_, options_.clock());
   if (!matches.ok()) return matches.status();
   uint32_t notifications = 0;
   for (const auto& [other_number, match] : *matches) {

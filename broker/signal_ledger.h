@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "broker/notification_hub.h"
 #include "broker/pending_write.h"
+#include "broker/retention_sweeper.h"
 #include "broker/match_finder.h"
 #include "broker/store.h"
 #include "broker/subject_keyer.h"
@@ -62,6 +63,9 @@ class SignalLedger {
                                                            uint64_t after_cursor, size_t limit) const;
   absl::StatusOr<uint64_t> Acknowledge(const CallerIdentity& caller, uint64_t cursor);
   uint64_t AcknowledgedCursor(const std::string& recipient) const;
+
+  // Expires every signal whose visible period has ended (retention_sweeper.h).
+  absl::StatusOr<SweepResult> SweepExpired();
 
  private:
   SignalLedger(Store* store, const SubjectKeyer* keyer, const policy::DisclosurePolicy* policy,

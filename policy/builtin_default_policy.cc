@@ -51,6 +51,8 @@ class BuiltinDefaultPolicy final : public DisclosurePolicy {
 
   std::string Version() const override { return kVersion; }
   const std::vector<CoordinationRule>& CoordinationRules() const override { return coordination_; }
+  // One year active, five years visible as history, for every category.
+  Retention RetentionFor(const std::string&) const override { return Retention{}; }
 
  private:
   std::vector<CoordinationRule> coordination_;

@@ -78,6 +78,15 @@ struct CoordinationRule {
   std::string closed_category;
 };
 
+// How long a category's signals live (ARCHITECTURE.md §8). A signal is
+// active (matched and notified) while open and confirmed within `active`;
+// after it is closed or its active period ends, it stays visible as history
+// for `visible`, and is then expired: removed from matching and deleted.
+struct Retention {
+  absl::Duration active = absl::Hours(24 * 365);
+  absl::Duration visible = absl::Hours(24 * 365 * 5);
+};
+
 class DisclosurePolicy {
  public:
   virtual ~DisclosurePolicy() = default;
@@ -87,6 +96,8 @@ class DisclosurePolicy {
   virtual std::string Version() const = 0;
   // The coordination rules in force.
   virtual const std::vector<CoordinationRule>& CoordinationRules() const = 0;
+  // Retention of a category's signals.
+  virtual Retention RetentionFor(const std::string& category) const = 0;
 };
 
 // The development default used until a policy file is applied: a subject or
@@ -94,7 +105,7 @@ class DisclosurePolicy {
 // and contact; anything protected, and everything else, is denied. With a
 // coordinator, two coordination rules notify it: three or more
 // organisations within a year, and any new signal on a person with a closed
-// domestic-violence signal.
+// domestic-violence signal. Every category: active one year, visible five.
 std::unique_ptr<DisclosurePolicy> MakeBuiltinDefaultPolicy(const std::string& coordinator = "");
 
 }  // namespace samenloop::policy

@@ -107,6 +107,16 @@ TEST_F(MrMScenarioTest, NotificationsSurviveGracefulAndHardRestarts) {
   }
 }
 
+TEST_F(MrMScenarioTest, OnDemandSweepRunsOnAStoppedBrokerOnly) {
+  const std::string out = stack_.Sub("sweep.out");
+  const std::string sweep = absl::StrCat(BinaryPath("samenloop-broker"), " sweep --data-dir ", stack_.broker_data_dir(),
+                                         " > ", out, " 2>&1");
+  EXPECT_FALSE(RunCommand(sweep).ok()) << "the running broker holds the store";
+  stack_.StopBroker(SIGTERM);
+  ASSERT_TRUE(RunCommand(sweep).ok()) << *ReadFileToString(out);
+  EXPECT_EQ(*ReadFileToString(out), "examined 6 signal(s), expired 0\n");
+}
+
 TEST(BrokerBinary, HasNoWayToLoadTheOprfKey) {
   std::string help_file = ::testing::TempDir() + "/broker-help.txt";
   ASSERT_TRUE(RunCommand(absl::StrCat(BinaryPath("samenloop-broker"), " serve --help > ", help_file, " 2>&1")).ok());

@@ -462,3 +462,66 @@ TEST_F(SignalLedgerTest, UpdatedRelatedPersonsAreReindexedAndMatched) {
 
 }  // namespace
 }  // namespace samenloop::broker
+
+namespace samenloop::broker {
+namespace {
+
+class RetentionTest : public SignalLedgerTest {
+ protected:
+  void SetUp() override {
+    ASSERT_GE(sodium_init(), 0);
+    keyer_ = std::make_unique<SubjectKeyer>(TestSecret());
+    policy_ = policy::MakeBuiltinDefaultPolicy();
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(dir_.Sub("db"));
+    ASSERT_TRUE(store.ok());
+    store_ = *std::move(store);
+    LedgerOptions options;
+    options.clock = [this] { return now_; };
+    ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy_.get(), &hub_, options);
+  }
+  absl::Time now_ = absl::FromUnixSeconds(1800000000);
+};
+
+TEST_F(RetentionTest, ClosedSignalSurfacesDuringItsVisiblePeriodThenExpires) {
+  v1::Pseudonym m = RandomPseudonym();
+  v1::SubmitSignalResult vt = SubmitOne(kPolice, ValidSignal(m, "domestic_violence"), "vt-1");
+  v1::CloseSignalRequest close;
+  close.set_signal_id(vt.signal_id());
+  ASSERT_TRUE(ledger_->Close(kPolice, close).ok());
+
+  now_ += absl::Hours(24 * 365 * 4);  // four years later: still history
+  EXPECT_EQ(ledger_->SweepExpired()->expired, 0u);
+  SubmitOne(kGgz, ValidSignal(m), "g-1");
+  EXPECT_EQ(Outbox(kGgz).size(), 1u);
+
+  now_ += absl::Hours(24 * 365 * 2);  // six years after closing: past the visible period
+  // Not yet swept, but already out of matching.
+  SubmitOne(kWijkteam, ValidSignal(m), "w-1");
+  for (const v1::Notification& n : Outbox(kWijkteam)) EXPECT_NE(n.other().organisation_id(), "politie-amsterdam");
+
+  uint64_t audit_before = AuditCount();
+  absl::StatusOr<SweepResult> swept = ledger_->SweepExpired();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->expired, 1u);
+  EXPECT_EQ(ledger_->Get(kPolice, vt.signal_id()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(AuditCount(), audit_before + 1);
+  // Physically gone: no key of any column family mentions its number.
+  uint64_t number = 0;
+  ASSERT_TRUE(keys::ParseSignalId(vt.signal_id(), &number));
+  EXPECT_FALSE(store_->Get(Family::kSignals, keys::SignalKey(number)).ok());
+  EXPECT_FALSE(store_->Get(Family::kIdempotency, keys::IdempotencyKey("politie-amsterdam", "vt-1")).ok());
+  EXPECT_EQ(ledger_->SweepExpired()->expired, 0u) << "sweeping is idempotent";
+}
+
+TEST_F(RetentionTest, AnOpenSignalNotConfirmedForAYearBecomesHistory) {
+  v1::Pseudonym m = RandomPseudonym();
+  SubmitOne(kPolice, ValidSignal(m), "p-1");
+  now_ += absl::Hours(24 * 365 * 5 + 24 * 200);  // active one year + visible five, nearly
+  SubmitOne(kGgz, ValidSignal(m), "g-1");
+  EXPECT_EQ(Outbox(kGgz).size(), 1u) << "still visible history";
+  now_ += absl::Hours(24 * 200);
+  EXPECT_EQ(ledger_->SweepExpired()->expired, 1u);
+}
+
+}  // namespace
+}  // namespace samenloop::broker

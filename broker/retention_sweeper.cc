@@ -1,0 +1,103 @@
+#include "broker/retention_sweeper.h"
+
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "broker/keys.h"
+#include "broker/signal_ledger.h"
+#include "broker_storage.pb.h"
+
+namespace samenloop::broker {
+namespace {
+
+absl::Time FromProto(const google::protobuf::Timestamp& time) {
+  return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
+}
+
+constexpr size_t kExpiriesPerWrite = 1000;
+
+}  // namespace
+
+absl::Time ActiveUntil(const v1::Signal& signal, const policy::Retention& retention) {
+  absl::Time last_active = FromProto(signal.opened_at());
+  if (signal.has_last_confirmed_at()) last_active = std::max(last_active, FromProto(signal.last_confirmed_at()));
+  absl::Time until = last_active + retention.active;
+  if (signal.has_closed_at()) until = std::min(until, FromProto(signal.closed_at()));
+  return until;
+}
+
+absl::Time VisibleUntil(const v1::Signal& signal, const policy::Retention& retention) {
+  return ActiveUntil(signal, retention) + retention.visible;
+}
+
+absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
+  SweepResult result;
+  // Find candidates without holding the write lock; each is re-read under it.
+  std::vector<uint64_t> due;
+  const absl::Time now = options_.clock();
+  {
+    std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kSignals);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++result.examined;
+      storage::StoredSignal stored;
+      if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("stored signal does not parse");
+      }
+      const v1::Signal& signal = stored.signal();
+      if (now >= VisibleUntil(signal, policy_->RetentionFor(signal.category()))) {
+        due.push_back(keys::ParseU64(AsView(it->key())));
+      }
+    }
+    if (!it->status().ok()) return absl::InternalError(absl::StrCat("sweep scan: ", it->status().ToString()));
+  }
+
+  for (size_t begin = 0; begin < due.size(); begin += kExpiriesPerWrite) {
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    PendingWrite write(store_, &counters_);
+    rocksdb::WriteBatch& batch = write.batch();
+    for (size_t i = begin; i < std::min(due.size(), begin + kExpiriesPerWrite); ++i) {
+      const uint64_t number = due[i];
+      absl::StatusOr<storage::StoredSignal> stored = LoadSignal(number);
+      if (absl::IsNotFound(stored.status())) continue;
+      if (!stored.ok()) return stored.status();
+      const std::string& org = stored->signal().source_organisation();
+      batch.Delete(store_->Handle(Family::kSignals), keys::SignalKey(number));
+      batch.Delete(store_->Handle(Family::kSubjectIndex), keys::IndexKey(stored->subject_key(), number));
+      for (const storage::StoredRelated& related : stored->related()) {
+        batch.Delete(store_->Handle(Family::kRelatedIndex), keys::IndexKey(related.key(), number));
+      }
+      batch.Delete(store_->Handle(Family::kOrgSignals), keys::OrgSignalKey(org, number));
+      batch.Delete(store_->Handle(Family::kIdempotency), keys::IdempotencyKey(org, stored->idempotency_key()));
+      batch.DeleteRange(store_->Handle(Family::kPairDecisions), keys::PairKey(number, 0),
+                        keys::PairKey(number + 1, 0));
+
+      CallerIdentity sweeper{"broker", Role::kOperator, ""};
+      v1::AuditEvent event;
+      event.set_type(v1::AUDIT_EVENT_TYPE_SIGNAL_EXPIRED);
+      *event.mutable_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
+      event.set_actor_organisation(sweeper.organisation_id);
+      event.set_actor_role(std::string(RoleName(sweeper.role)));
+      event.add_subject_keys(absl::BytesToHexString(stored->subject_key()));
+      event.add_signal_ids(stored->signal().signal_id());
+      event.set_category(stored->signal().category());
+      event.set_reason("visible period ended");
+      write.AppendAudit(std::move(event));
+      ++result.expired;
+    }
+    absl::StatusOr<std::set<std::string>> committed = write.Commit();
+    if (!committed.ok()) return committed.status();
+  }
+  if (result.expired > 0) {
+    for (Family family : {Family::kSignals, Family::kSubjectIndex, Family::kRelatedIndex, Family::kOrgSignals,
+                          Family::kIdempotency, Family::kPairDecisions}) {
+      rocksdb::CompactRangeOptions options;
+      rocksdb::Status compacted = store_->db()->CompactRange(options, store_->Handle(family), nullptr, nullptr);
+      if (!compacted.ok()) return absl::InternalError(absl::StrCat("compaction: ", compacted.ToString()));
+    }
+  }
+  return result;
+}
+
+}  // namespace samenloop::broker

@@ -1,0 +1,33 @@
+#ifndef SAMENLOOP_BROKER_RETENTION_SWEEPER_H_
+#define SAMENLOOP_BROKER_RETENTION_SWEEPER_H_
+
+// Retention (ARCHITECTURE.md §8): when a signal's visible period ends, the
+// sweeper (SignalLedger::SweepExpired) takes it out of every index, deletes
+// its record, idempotency key and pair decisions, writes a SIGNAL_EXPIRED
+// audit event in the same write, and compacts, so the data leaves the files
+// too. It runs on a schedule inside the broker and on demand
+// (`samenloop-broker sweep`).
+
+#include <cstdint>
+
+#include "absl/time/time.h"
+#include "policy/disclosure_policy.h"
+#include "samenloop/v1/signals.pb.h"
+
+namespace samenloop::broker {
+
+struct SweepResult {
+  uint64_t examined = 0;
+  uint64_t expired = 0;
+};
+
+// When a signal stops being active: when it was closed, or its active
+// period after opening or last confirmation ended, whichever is first.
+absl::Time ActiveUntil(const v1::Signal& signal, const policy::Retention& retention);
+
+// When a signal's visible period ends and it is expired.
+absl::Time VisibleUntil(const v1::Signal& signal, const policy::Retention& retention);
+
+}  // namespace samenloop::broker
+
+#endif  // SAMENLOOP_BROKER_RETENTION_SWEEPER_H_
