@@ -45,6 +45,7 @@ void RegisterPseudonymiseCommand(CLI::App& app, GlobalOptions& options);
 void RegisterSubmitCommand(CLI::App& app, GlobalOptions& options);
 void RegisterSignalCommands(CLI::App& app, GlobalOptions& options);
 void RegisterWatchCommand(CLI::App& app, GlobalOptions& options);
+void RegisterImportCommand(CLI::App& app, GlobalOptions& options);
 
 }  // namespace samenloop::cli
 

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   samenloop::cli::RegisterSubmitCommand(app, options);
   samenloop::cli::RegisterSignalCommands(app, options);
   samenloop::cli::RegisterWatchCommand(app, options);
+  samenloop::cli::RegisterImportCommand(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

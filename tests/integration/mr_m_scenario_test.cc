@@ -155,3 +155,34 @@ TEST_F(MrMScenarioTest, NoBsnOrPseudonymReachesTheBrokersFilesOrLog) {
 
 }  // namespace
 }  // namespace samenloop::testing
+
+namespace samenloop::testing {
+namespace {
+
+TEST(ImportCommand, ImportsGoodRowsRefusesBadOnesByLineAndNeverDuplicates) {
+  DevStack stack;
+  absl::Status started = stack.Start();
+  ASSERT_TRUE(started.ok()) << started;
+  const std::string csv = stack.Sub("signals.csv");
+  std::ofstream(csv) << "idempotency_key,bsn,age_band,category,nature,contact_name,related,local_reference\n"
+                        "imp-1,100000009,23_plus,debt,fact,\"Schuldhulp, team Noord\",200000007:parent,D-1\n"
+                        "imp-2,111222334,23_plus,debt,fact,Team,,D-2\n"
+                        "imp-3,300000005,23_plus,debt,fact,Team,,D-3\n"
+                        "imp-4,400000003,old,debt,fact,Team,,D-4\n";
+  const std::string run = absl::StrCat("SAMENLOOP_BROKER=", stack.broker_address(), " SAMENLOOP_PSEUDONYMISER=",
+                                       stack.pseudonymiser_address(), " ", BinaryPath("samenloop"), " --identity ",
+                                       stack.pki(), "/schuldhulp-amsterdam import ", csv, " > ", stack.Sub("out"),
+                                       " 2> ", stack.Sub("err"));
+  EXPECT_FALSE(RunCommand(run).ok()) << "refused rows make the exit status 1";
+  EXPECT_EQ(*ReadFileToString(stack.Sub("out")), "imported 2, already present 0, refused 2\n");
+  std::string errors = *ReadFileToString(stack.Sub("err"));
+  EXPECT_NE(errors.find("signals.csv:3: refused: bsn: fails the 11-check"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("signals.csv:5: refused: age_band: unknown value 'old'"), std::string::npos) << errors;
+  EXPECT_EQ(errors.find("111222334"), std::string::npos) << "never echo a BSN";
+
+  EXPECT_FALSE(RunCommand(run).ok());
+  EXPECT_EQ(*ReadFileToString(stack.Sub("out")), "imported 0, already present 2, refused 2\n");
+}
+
+}  // namespace
+}  // namespace samenloop::testing
