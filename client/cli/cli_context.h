@@ -46,6 +46,7 @@ void RegisterSubmitCommand(CLI::App& app, GlobalOptions& options);
 void RegisterSignalCommands(CLI::App& app, GlobalOptions& options);
 void RegisterWatchCommand(CLI::App& app, GlobalOptions& options);
 void RegisterImportCommand(CLI::App& app, GlobalOptions& options);
+void RegisterUpdateCommand(CLI::App& app, GlobalOptions& options);
 
 }  // namespace samenloop::cli
 

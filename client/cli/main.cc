@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   samenloop::cli::RegisterSignalCommands(app, options);
   samenloop::cli::RegisterWatchCommand(app, options);
   samenloop::cli::RegisterImportCommand(app, options);
+  samenloop::cli::RegisterUpdateCommand(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
