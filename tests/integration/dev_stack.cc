@@ -62,6 +62,11 @@ void DevStack::StopBroker(int signal) { broker_.Stop(signal); }
 std::string DevStack::broker_address() const { return absl::StrCat("localhost:", broker_port_); }
 std::string DevStack::pseudonymiser_address() const { return absl::StrCat("localhost:", pseudonymiser_port_); }
 
+std::string DevStack::CliAs(const std::string& identity) const {
+  return absl::StrCat("SAMENLOOP_BROKER=", broker_address(), " SAMENLOOP_PSEUDONYMISER=", pseudonymiser_address(), " ",
+                      BinaryPath("samenloop"), " --identity ", pki(), "/", identity, " ");
+}
+
 std::shared_ptr<grpc::Channel> DevStack::BrokerChannelAs(const std::string& identity) const {
   return *client::Connect(broker_address(), TlsFilesFromDirectory(pki() + "/" + identity));
 }

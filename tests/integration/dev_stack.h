@@ -37,6 +37,10 @@ class DevStack {
   std::string pseudonymiser_address() const;
   std::string Sub(const std::string& name) const { return dir_.Sub(name); }
 
+  // Shell prefix that runs the samenloop CLI against this stack as
+  // `identity`: append the subcommand and its options.
+  std::string CliAs(const std::string& identity) const;
+
   std::shared_ptr<grpc::Channel> BrokerChannelAs(const std::string& identity) const;
   std::shared_ptr<grpc::Channel> PseudonymiserChannelAs(const std::string& identity) const;
 

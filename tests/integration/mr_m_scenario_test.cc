@@ -169,9 +169,7 @@ TEST(ImportCommand, ImportsGoodRowsRefusesBadOnesByLineAndNeverDuplicates) {
                         "imp-2,111222334,23_plus,debt,fact,Team,,D-2\n"
                         "imp-3,300000005,23_plus,debt,fact,Team,,D-3\n"
                         "imp-4,400000003,old,debt,fact,Team,,D-4\n";
-  const std::string run = absl::StrCat("SAMENLOOP_BROKER=", stack.broker_address(), " SAMENLOOP_PSEUDONYMISER=",
-                                       stack.pseudonymiser_address(), " ", BinaryPath("samenloop"), " --identity ",
-                                       stack.pki(), "/schuldhulp-amsterdam import ", csv, " > ", stack.Sub("out"),
+  const std::string run = absl::StrCat(stack.CliAs("schuldhulp-amsterdam"), "import ", csv, " > ", stack.Sub("out"),
                                        " 2> ", stack.Sub("err"));
   EXPECT_FALSE(RunCommand(run).ok()) << "refused rows make the exit status 1";
   EXPECT_EQ(*ReadFileToString(stack.Sub("out")), "imported 2, already present 0, refused 2\n");
@@ -184,18 +182,15 @@ TEST(ImportCommand, ImportsGoodRowsRefusesBadOnesByLineAndNeverDuplicates) {
   EXPECT_EQ(*ReadFileToString(stack.Sub("out")), "imported 0, already present 2, refused 2\n");
 
   // samenloop update changes only what it is given, and matches again.
-  const std::string update = absl::StrCat("SAMENLOOP_BROKER=", stack.broker_address(), " SAMENLOOP_PSEUDONYMISER=",
-                                          stack.pseudonymiser_address(), " ", BinaryPath("samenloop"), " --identity ",
-                                          stack.pki(), "/schuldhulp-amsterdam update --signal-id sig-1 ");
+  const std::string update = stack.CliAs("schuldhulp-amsterdam") + "update --signal-id sig-1 ";
   ASSERT_TRUE(RunCommand(update + "--severity acute --confirm > " + stack.Sub("out")).ok());
   EXPECT_EQ(*ReadFileToString(stack.Sub("out")), "updated sig-1 (revision 2)\n");
   EXPECT_FALSE(RunCommand(update + "--severity extreme 2> " + stack.Sub("err")).ok());
   EXPECT_NE(ReadFileToString(stack.Sub("err"))->find("unknown value 'extreme'"), std::string::npos);
   // A new related person of sig-1 who is the subject of a police signal: a household match.
-  const std::string police = absl::StrCat("SAMENLOOP_BROKER=", stack.broker_address(), " SAMENLOOP_PSEUDONYMISER=",
-                                          stack.pseudonymiser_address(), " ", BinaryPath("samenloop"), " --identity ",
-                                          stack.pki(), "/politie-amsterdam submit --bsn 500000001 --age-band 23_plus ",
-                                          "--category housing_nuisance --contact-name Wijkagent --local-ref P-1 > /dev/null");
+  const std::string police = stack.CliAs("politie-amsterdam") +
+                             "submit --bsn 500000001 --age-band 23_plus --category housing_nuisance "
+                             "--contact-name Wijkagent --local-ref P-1 > /dev/null";
   ASSERT_TRUE(RunCommand(police).ok());
   ASSERT_TRUE(RunCommand(update + "--related 500000001:sibling > /dev/null").ok());
   std::vector<v1::Notification> told = stack.DrainNotifications("politie-amsterdam");
