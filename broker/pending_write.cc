@@ -30,6 +30,9 @@ absl::StatusOr<LedgerCounters> LedgerCounters::Load(const Store& store) {
     }
   }
   if (!it->status().ok()) return absl::InternalError("reading store counters: " + it->status().ToString());
+  absl::StatusOr<AuditFrontier> frontier = LoadAuditFrontier(store, counters.next_audit_number);
+  if (!frontier.ok()) return frontier.status();
+  counters.audit_frontier = *std::move(frontier);
   return counters;
 }
 
@@ -41,7 +44,11 @@ uint64_t PendingWrite::AllocateSignalNumber() { return counters_.next_signal_num
 void PendingWrite::AppendAudit(v1::AuditEvent event) {
   uint64_t index = counters_.next_audit_number++;
   event.set_leaf_index(index);
-  batch_.Put(store_->Handle(Family::kAudit), keys::U64(index), event.SerializeAsString());
+  const std::string leaf_data = event.SerializeAsString();
+  batch_.Put(store_->Handle(Family::kAudit), keys::U64(index), leaf_data);
+  AppendAuditLeaf(*store_, batch_, index,
+                  absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(leaf_data.data()), leaf_data.size()),
+                  counters_.audit_frontier);
 }
 
 uint64_t PendingWrite::OutboxHead(const std::string& recipient) const {

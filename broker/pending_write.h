@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "broker/audit_tree.h"
 #include "broker/store.h"
 #include "rocksdb/write_batch.h"
 #include "samenloop/v1/audit.pb.h"
@@ -26,6 +27,7 @@ struct LedgerCounters {
   uint64_t next_audit_number = 0;
   std::map<std::string, uint64_t> outbox_head;   // last cursor per recipient
   std::map<std::string, uint64_t> acknowledged;  // last acknowledged cursor per recipient
+  AuditFrontier audit_frontier;                   // derived from the stored audit tree
 
   static absl::StatusOr<LedgerCounters> Load(const Store& store);
 };

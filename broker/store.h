@@ -30,8 +30,9 @@ enum class Family {
   kIdempotency,        // organisation || 0 || idempotency key -> signal number
   kPairDecisions,      // recipient signal || other signal -> PairDecision
   kOutbox,             // recipient || 0 || cursor -> Notification
-  kAudit,              // event number -> AuditEvent
+  kAudit,              // event number -> AuditEvent (the Merkle tree's leaf data)
   kMeta,               // named counters and cursors
+  kAuditNodes,         // level || index -> hash of a complete subtree of the audit tree
   kCount
 };
 
