@@ -32,6 +32,7 @@ mkdir -p "$VAR/broker" "$VAR/pseudonymiser" "$VAR/log"
 ./deploy/dev-pki.sh "$VAR/pki" >/dev/null
 [ -f "$VAR/pseudonymiser/oprf.key" ] || "$BIN/samenloop-pseudonymiser" keygen --out "$VAR/pseudonymiser/oprf.key"
 [ -f "$VAR/broker/index.secret" ] || "$BIN/samenloop-broker" init-secret --out "$VAR/broker/index.secret"
+[ -f "$VAR/broker/log.key" ] || "$BIN/samenloop-broker" init-log-key --out "$VAR/broker/log.key"
 # The dev stack holds demo data only: every quickstart starts it fresh.
 rm -rf "$VAR/broker/db"
 
@@ -60,7 +61,7 @@ rm -f "$VAR/pseudonymiser.port" "$VAR/broker.port"
   --port-file "$VAR/pseudonymiser.port" >"$VAR/log/pseudonymiser.log" 2>&1 &
 pids+=($!)
 "$BIN/samenloop-broker" serve --listen "127.0.0.1:$BROKER_PORT" --data-dir "$VAR/broker/db" \
-  --tls-dir "$VAR/pki/broker" --index-secret "$VAR/broker/index.secret" --coordinator zvh-amsterdam \
+  --tls-dir "$VAR/pki/broker" --index-secret "$VAR/broker/index.secret" --log-key "$VAR/broker/log.key" --coordinator zvh-amsterdam \
   --port-file "$VAR/broker.port" >"$VAR/log/broker.log" 2>&1 &
 pids+=($!)
 wait_for_port_file "$VAR/pseudonymiser.port" pseudonymiser

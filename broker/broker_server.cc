@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "common/tls_files.h"
+#include "crypto/secure_bytes.h"
 #include "spdlog/spdlog.h"
 
 namespace samenloop::broker {
@@ -11,6 +13,9 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   absl::StatusOr<std::unique_ptr<SubjectKeyer>> keyer = SubjectKeyer::FromSecretFile(options.index_secret_path);
   if (!keyer.ok()) return keyer.status();
   broker->keyer_ = *std::move(keyer);
+  absl::StatusOr<crypto::LogSigningKey> log_key = LoadLogKeyFile(options.log_key_path);
+  if (!log_key.ok()) return log_key.status();
+  broker->log_key_ = std::make_unique<crypto::LogSigningKey>(*std::move(log_key));
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options.data_dir);
   if (!store.ok()) return store.status();
   broker->store_ = *std::move(store);
@@ -29,8 +34,11 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   broker->signal_service_ = std::make_unique<SignalServiceImpl>(broker->ledger_.get());
   broker->notification_service_ =
       std::make_unique<NotificationServiceImpl>(broker->ledger_.get(), &broker->hub_);
-  absl::StatusOr<RunningServer> running = StartServer(
-      options.server, {broker->signal_service_.get(), broker->notification_service_.get()});
+  broker->audit_service_ =
+      std::make_unique<AuditServiceImpl>(broker->store_.get(), broker->ledger_.get(), broker->log_key_.get());
+  absl::StatusOr<RunningServer> running =
+      StartServer(options.server, {broker->signal_service_.get(), broker->notification_service_.get(),
+                                   broker->audit_service_.get()});
   if (!running.ok()) return running.status();
   broker->running_ = *std::move(running);
   if (options.sweep_interval > absl::ZeroDuration()) {
@@ -65,6 +73,23 @@ void BrokerServer::Shutdown(absl::Duration grace) {
   if (sweeper_.joinable()) sweeper_.join();
   hub_.Shutdown();  // ends waiting subscription streams
   running_.server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+}
+
+absl::Status GenerateLogKeyFile(const std::string& path) {
+  crypto::LogSigningKey key = crypto::LogSigningKey::Generate();
+  return WriteNewSecretFile(path, absl::string_view(reinterpret_cast<const char*>(key.bytes().data()),
+                                                    key.bytes().size()));
+}
+
+absl::StatusOr<crypto::LogSigningKey> LoadLogKeyFile(const std::string& path) {
+  if (absl::Status s = CheckSecretFilePermissions(path); !s.ok()) return s;
+  absl::StatusOr<std::string> bytes = ReadFileToString(path);
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<crypto::LogSigningKey> key = crypto::LogSigningKey::FromBytes(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()));
+  crypto::WipeString(*bytes);
+  if (!key.ok()) return absl::FailedPreconditionError(absl::StrCat(path, ": ", key.status().message()));
+  return key;
 }
 
 absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir) {

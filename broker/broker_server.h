@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "broker/audit_service.h"
 #include "broker/notification_hub.h"
 #include "broker/signal_ledger.h"
 #include "broker/signal_service.h"
@@ -26,6 +27,7 @@ struct BrokerOptions {
   ServerOptions server;
   std::string data_dir;
   std::string index_secret_path;
+  std::string log_key_path;  // Ed25519 key that signs the audit log's tree heads
   int max_submit_batch = 1000;
   // Organisation told by the built-in coordination rules; empty: none.
   std::string coordinator;
@@ -57,6 +59,8 @@ class BrokerServer {
   std::unique_ptr<SignalLedger> ledger_;
   std::unique_ptr<SignalServiceImpl> signal_service_;
   std::unique_ptr<NotificationServiceImpl> notification_service_;
+  std::unique_ptr<crypto::LogSigningKey> log_key_;
+  std::unique_ptr<AuditServiceImpl> audit_service_;
   RunningServer running_;
   bool shut_down_ = false;
   // The scheduled sweeper and what wakes it for shutdown.
@@ -65,6 +69,10 @@ class BrokerServer {
   std::condition_variable sweeper_wake_;
   bool stop_sweeper_ = false;
 };
+
+// Writes a new Ed25519 log signing key (mode 0600); never overwrites.
+absl::Status GenerateLogKeyFile(const std::string& path);
+absl::StatusOr<crypto::LogSigningKey> LoadLogKeyFile(const std::string& path);
 
 // Opens a stopped broker's store and runs the retention sweeper once.
 absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir);

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   serve->add_option("--data-dir", options.data_dir, "RocksDB directory")->required();
   serve->add_option("--tls-dir", tls_dir, "directory with ca.pem, cert.pem, key.pem")->required();
   serve->add_option("--index-secret", options.index_secret_path, "index secret file (mode 0600)")->required();
+  serve->add_option("--log-key", options.log_key_path, "audit log signing key file (mode 0600)")->required();
   serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
   int64_t sweep_seconds = 3600;
   serve->add_option("--sweep-interval-seconds", sweep_seconds, "how often the retention sweeper runs (0: never)")
@@ -63,6 +64,10 @@ int main(int argc, char** argv) {
   std::string sweep_data_dir;
   CLI::App* sweep = app.add_subcommand("sweep", "Expire signals past their visible period now (broker stopped)");
   sweep->add_option("--data-dir", sweep_data_dir, "RocksDB directory")->required();
+
+  std::string log_key_out;
+  CLI::App* init_log_key = app.add_subcommand("init-log-key", "Create a new audit log signing key (Ed25519, mode 0600)");
+  init_log_key->add_option("--out", log_key_out, "path of the new key file")->required();
 
   std::string secret_out;
   CLI::App* init_secret = app.add_subcommand("init-secret", "Create a new index secret file (mode 0600)");
@@ -77,6 +82,16 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::cout << "wrote a new index secret to " << secret_out << "\n";
+    return 0;
+  }
+
+  if (*init_log_key) {
+    absl::Status status = samenloop::broker::GenerateLogKeyFile(log_key_out);
+    if (!status.ok()) {
+      std::cerr << "samenloop-broker: " << status.message() << "\n";
+      return 1;
+    }
+    std::cout << "wrote a new audit log signing key to " << log_key_out << "\n";
     return 0;
   }
 

@@ -696,6 +696,11 @@ uint64_t SignalLedger::AcknowledgedCursor(const std::string& recipient) const {
   return it == counters_.acknowledged.end() ? 0 : it->second;
 }
 
+uint64_t SignalLedger::AuditSize() const {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  return counters_.next_audit_number;
+}
+
 void SignalLedger::PublishCommitted(const std::set<std::string>& recipients) {
   for (const std::string& recipient : recipients) hub_->Publish(recipient);
 }

@@ -63,6 +63,8 @@ class SignalLedger {
                                                            uint64_t after_cursor, size_t limit) const;
   absl::StatusOr<uint64_t> Acknowledge(const CallerIdentity& caller, uint64_t cursor);
   uint64_t AcknowledgedCursor(const std::string& recipient) const;
+  // Number of committed audit events: the audit tree's size.
+  uint64_t AuditSize() const;
 
   // Expires every signal whose visible period has ended (retention_sweeper.h).
   absl::StatusOr<SweepResult> SweepExpired();

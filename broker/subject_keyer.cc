@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/tls_files.h"
+#include "crypto/secure_bytes.h"
 
 namespace samenloop::broker {
 namespace {
@@ -20,21 +21,9 @@ constexpr size_t kSecretBytes = 32;
 
 absl::Status SubjectKeyer::GenerateSecretFile(const std::string& path) {
   if (sodium_init() < 0) return absl::InternalError("libsodium failed to initialise");
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::FailedPreconditionError(absl::StrCat(path, ": ", std::strerror(errno),
-                                                      " (an existing secret is never overwritten)"));
-  }
-  std::array<uint8_t, kSecretBytes> secret{};
+  crypto::SecretArray<kSecretBytes> secret;
   randombytes_buf(secret.data(), secret.size());
-  ssize_t written = ::write(fd, secret.data(), secret.size());
-  sodium_memzero(secret.data(), secret.size());
-  bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (written != static_cast<ssize_t>(kSecretBytes) || !synced) {
-    return absl::InternalError(absl::StrCat(path, ": could not write the secret"));
-  }
-  return absl::OkStatus();
+  return WriteNewSecretFile(path, absl::string_view(reinterpret_cast<const char*>(secret.data()), secret.size()));
 }
 
 absl::StatusOr<std::unique_ptr<SubjectKeyer>> SubjectKeyer::FromSecretFile(const std::string& path) {

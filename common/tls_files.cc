@@ -1,6 +1,8 @@
 #include "common/tls_files.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -28,6 +30,21 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   std::ostringstream contents;
   contents << in.rdbuf();
   return contents.str();
+}
+
+absl::Status WriteNewSecretFile(const std::string& path, absl::string_view contents) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": ", std::strerror(errno), " (an existing secret file is never overwritten)"));
+  }
+  ssize_t written = ::write(fd, contents.data(), contents.size());
+  bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (written != static_cast<ssize_t>(contents.size()) || !synced) {
+    return absl::InternalError(absl::StrCat(path, ": could not write the secret file"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckSecretFilePermissions(const std::string& path) {

@@ -29,6 +29,11 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
 // Reads a whole file; NOT_FOUND / PERMISSION_DENIED name the path.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 
+// Creates `path` with mode 0600 and writes `contents` durably (fsync).
+// Refuses to overwrite an existing file: a secret is never replaced by
+// accident.
+absl::Status WriteNewSecretFile(const std::string& path, absl::string_view contents);
+
 // Refuses a secret file that group or others can read (mode must be 0600 or
 // stricter), so a secret never silently sits in a world-readable place.
 absl::Status CheckSecretFilePermissions(const std::string& path);

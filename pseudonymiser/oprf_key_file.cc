@@ -20,20 +20,6 @@ namespace {
 
 std::string ModeName(crypto::OprfMode mode) { return mode == crypto::OprfMode::kVoprf ? "voprf" : "oprf"; }
 
-absl::Status WriteNewFile(const std::string& path, const std::string& contents) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, ": ", std::strerror(errno), " (an existing key file is never overwritten)"));
-  }
-  ssize_t written = ::write(fd, contents.data(), contents.size());
-  bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (written != static_cast<ssize_t>(contents.size()) || !synced) {
-    return absl::InternalError(absl::StrCat(path, ": could not write the key file"));
-  }
-  return absl::OkStatus();
-}
 
 }  // namespace
 
@@ -43,7 +29,7 @@ absl::Status GenerateKeyFile(const std::string& path, crypto::OprfMode mode, uin
   std::string contents = absl::StrCat(
       "# samenloop-pseudonymiser OPRF key: keep secret\n", "suite: ristretto255-SHA512\n",
       "mode: ", ModeName(mode), "\n", "epoch: ", epoch, "\n", "secret: ", secret_hex, "\n");
-  absl::Status status = WriteNewFile(path, contents);
+  absl::Status status = WriteNewSecretFile(path, contents);
   sodium_memzero(secret_hex.data(), secret_hex.size());
   sodium_memzero(contents.data(), contents.size());
   return status;

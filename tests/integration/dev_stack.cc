@@ -18,7 +18,9 @@ absl::Status DevStack::Start() {
     return s;
   }
   if (absl::Status s = RunCommand(absl::StrCat("mkdir -p ", Sub("broker"), " && ", BinaryPath("samenloop-broker"),
-                                               " init-secret --out ", Sub("broker/index.secret"), " >/dev/null"));
+                                               " init-secret --out ", Sub("broker/index.secret"), " >/dev/null && ",
+                                               BinaryPath("samenloop-broker"), " init-log-key --out ", Sub("broker/log.key"),
+                                               " >/dev/null"));
       !s.ok()) {
     return s;
   }
@@ -48,7 +50,8 @@ void DevStack::StopPseudonymiser(int signal) { pseudonymiser_.Stop(signal); }
 absl::Status DevStack::StartBroker() {
   absl::StatusOr<int> port = broker_.Start(
       {BinaryPath("samenloop-broker"), "serve", "--listen", "127.0.0.1:0", "--tls-dir", pki() + "/broker",
-       "--data-dir", broker_data_dir(), "--index-secret", Sub("broker/index.secret"), "--coordinator",
+       "--data-dir", broker_data_dir(), "--index-secret", Sub("broker/index.secret"), "--log-key",
+       Sub("broker/log.key"), "--coordinator",
        "zvh-amsterdam", "--port-file",
        Sub("broker.port")},
       Sub("broker.port"), broker_log());

@@ -11,7 +11,9 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "samenloop_testing/reflection_messages.pb.h"
+#include "google/protobuf/util/time_util.h"
 #include "grpcpp/create_channel.h"
+#include "samenloop/v1/audit.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "samenloop/v1/notifications.grpc.pb.h"
 #include "samenloop/v1/signals.grpc.pb.h"
@@ -89,11 +91,13 @@ class BrokerServerTest : public ::testing::Test {
   void SetUp() override {
     std::string secret = data_.Sub("index.secret");
     ASSERT_TRUE(SubjectKeyer::GenerateSecretFile(secret).ok());
+    ASSERT_TRUE(GenerateLogKeyFile(data_.Sub("log.key")).ok());
     BrokerOptions options;
     options.server.listen_address = "127.0.0.1:0";
     options.server.tls = TlsFilesFromDirectory(dir_->Sub("pki/broker"));
     options.data_dir = data_.Sub("db");
     options.index_secret_path = secret;
+    options.log_key_path = data_.Sub("log.key");
     absl::StatusOr<std::unique_ptr<BrokerServer>> broker = BrokerServer::Start(options);
     ASSERT_TRUE(broker.ok()) << broker.status();
     broker_ = *std::move(broker);
@@ -207,6 +211,58 @@ TEST_F(BrokerServerTest, SubscriptionReceivesAMatchLive) {
   EXPECT_EQ(notification.other().organisation_id(), "ggz-inforsa");
   EXPECT_EQ(notification.cursor(), 1u);
   context.TryCancel();
+}
+
+TEST_F(BrokerServerTest, AuditorGetsASignedTreeHeadAndConsistencyProofs) {
+  v1::SubmitSignalsResponse ignored;
+  v1::Pseudonym m = RandomPseudonym();
+  ASSERT_TRUE(Submit(ChannelAs("pki", "politie-amsterdam"), OneSignal(ValidSignal(m), "p"), &ignored).ok());
+  auto audit = v1::AuditService::NewStub(ChannelAs("pki", "auditor"));
+  grpc::ClientContext first_context;
+  v1::SignedTreeHead first;
+  ASSERT_TRUE(audit->GetTreeHead(&first_context, v1::GetTreeHeadRequest(), &first).ok());
+  ASSERT_TRUE(Submit(ChannelAs("pki", "ggz-inforsa"), OneSignal(ValidSignal(m), "g"), &ignored).ok());
+  grpc::ClientContext second_context;
+  v1::SignedTreeHead second;
+  ASSERT_TRUE(audit->GetTreeHead(&second_context, v1::GetTreeHeadRequest(), &second).ok());
+  ASSERT_GT(second.tree_size(), first.tree_size());
+
+  auto head_of = [](const v1::SignedTreeHead& sth) {
+    crypto::TreeHead head;
+    head.tree_size = sth.tree_size();
+    std::copy(sth.root_hash().begin(), sth.root_hash().end(), head.root.begin());
+    head.timestamp_ms = google::protobuf::util::TimeUtil::TimestampToMilliseconds(sth.timestamp());
+    return head;
+  };
+  crypto::LogPublicKey key{};
+  std::copy(second.log_public_key().begin(), second.log_public_key().end(), key.begin());
+  crypto::TreeHeadSignature signature{};
+  std::copy(second.signature().begin(), second.signature().end(), signature.begin());
+  EXPECT_TRUE(crypto::VerifyTreeHead(head_of(second), signature, key).ok());
+
+  grpc::ClientContext proof_context;
+  v1::GetConsistencyProofRequest request;
+  request.set_first(first.tree_size());
+  request.set_second(second.tree_size());
+  v1::ConsistencyProof proof;
+  ASSERT_TRUE(audit->GetConsistencyProof(&proof_context, request, &proof).ok());
+  std::vector<crypto::MerkleHash> hashes;
+  for (const std::string& h : proof.hashes()) {
+    crypto::MerkleHash hash{};
+    std::copy(h.begin(), h.end(), hash.begin());
+    hashes.push_back(hash);
+  }
+  EXPECT_TRUE(crypto::VerifyConsistency(first.tree_size(), second.tree_size(), head_of(first).root,
+                                        head_of(second).root, hashes)
+                  .ok());
+
+  // Organisations cannot read the audit log.
+  grpc::ClientContext org_context;
+  v1::SignedTreeHead denied;
+  EXPECT_EQ(v1::AuditService::NewStub(ChannelAs("pki", "politie-amsterdam"))
+                ->GetTreeHead(&org_context, v1::GetTreeHeadRequest(), &denied)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(BrokerServerTest, HealthCheckingAndReflectionAreOn) {
