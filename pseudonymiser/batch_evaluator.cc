@@ -29,18 +29,22 @@ absl::StatusOr<std::vector<crypto::Element>> BatchEvaluator::Evaluate(
     size_t count = offsets[w + 1] - begin;
     results[w] = crypto::BlindEvaluateBatch(*key_, blinded.subspan(begin, count),
                                             absl::MakeSpan(out).subspan(begin, count));
-    if (!results[w].ok()) {
-      // Report the index within the whole request, not the worker's slice.
-      results[w] = absl::Status(results[w].code(), absl::StrCat("worker slice from ", begin, ": ",
-                                                                 results[w].message()));
-    }
   };
   std::vector<std::thread> pool;
   for (size_t w = 1; w < workers; ++w) pool.emplace_back(run, w);
   run(0);
   for (std::thread& t : pool) t.join();
   for (const absl::Status& status : results) {
-    if (!status.ok()) return status;
+    if (status.ok()) continue;
+    // Validation happens once, inside the evaluation; only on this error
+    // path is the first bad element looked up, to name its request index.
+    for (size_t i = 0; i < blinded.size(); ++i) {
+      if (!crypto::IsValidElement(blinded[i])) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("blinded_elements[", i, "]: not a valid ristretto255 point (or the identity)"));
+      }
+    }
+    return status;
   }
   return out;
 }

@@ -19,8 +19,9 @@ class BatchEvaluator {
   // `threads` = 0 uses the machine's hardware concurrency.
   BatchEvaluator(const crypto::OprfSecretKey* key, unsigned threads);
 
-  // INVALID_ARGUMENT naming the first bad element, e.g.
-  // "blinded_elements[3]: not a valid ristretto255 point".
+  // Validates every element as it evaluates it. INVALID_ARGUMENT names the
+  // first bad element by its request index, e.g.
+  // "blinded_elements[3]: not a valid ristretto255 point (or the identity)".
   absl::StatusOr<std::vector<crypto::Element>> Evaluate(absl::Span<const crypto::Element> blinded) const;
 
  private:

@@ -53,12 +53,9 @@ grpc::Status PseudonymiserServiceImpl::Evaluate(grpc::ServerContext* context,
                                   " bytes (got ", bytes.size(), ")"));
     }
     std::copy(bytes.begin(), bytes.end(), blinded[static_cast<size_t>(i)].begin());
-    if (!crypto::IsValidElement(blinded[static_cast<size_t>(i)])) {
-      return Invalid(absl::StrCat("blinded_elements[", i,
-                                  "]: not a valid ristretto255 point (or the identity)"));
-    }
   }
 
+  // Elements are validated by the evaluation itself (once per element).
   absl::Duration retry_after;
   if (absl::Status charged = quotas_->Charge(caller->organisation_id, static_cast<uint64_t>(count), &retry_after);
       !charged.ok()) {
@@ -73,7 +70,14 @@ grpc::Status PseudonymiserServiceImpl::Evaluate(grpc::ServerContext* context,
   }
 
   absl::StatusOr<std::vector<crypto::Element>> evaluated = evaluator_.Evaluate(blinded);
-  if (!evaluated.ok()) return ToGrpcStatus(evaluated.status());
+  if (!evaluated.ok()) {
+    // Bad input changes nothing: give the charge back.
+    if (absl::Status refunded = quotas_->Refund(caller->organisation_id, static_cast<uint64_t>(count));
+        !refunded.ok()) {
+      return ToGrpcStatus(refunded);
+    }
+    return ToGrpcStatus(evaluated.status());
+  }
   response->mutable_evaluated_elements()->Reserve(count);
   for (const crypto::Element& element : *evaluated) {
     response->add_evaluated_elements(reinterpret_cast<const char*>(element.data()), element.size());

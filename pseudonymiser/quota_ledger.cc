@@ -133,6 +133,21 @@ absl::Status QuotaLedger::Charge(const std::string& organisation, uint64_t count
   return absl::OkStatus();
 }
 
+absl::Status QuotaLedger::Refund(const std::string& organisation, uint64_t count) {
+  const absl::Time now = clock_();
+  std::lock_guard<std::mutex> lock(mutex_);
+  const QuotaLimits& limits = LimitsFor(organisation, now);
+  absl::StatusOr<State> loaded = LoadState(organisation, limits, now);
+  if (!loaded.ok()) return loaded.status();
+  State state = *loaded;
+  state.tokens = std::min(limits.burst, state.tokens + static_cast<double>(count));
+  state.used_today -= std::min(state.used_today, count);
+  if (absl::Status saved = SaveState(organisation, state); !saved.ok()) return saved;
+  uint64_t& counted = counters_.elements_by_organisation[organisation];
+  counted -= std::min(counted, count);
+  return absl::OkStatus();
+}
+
 void QuotaLedger::CountRefusal(const std::string& organisation) {
   ++counters_.refusals;
   ++counters_.refusals_by_organisation[organisation];

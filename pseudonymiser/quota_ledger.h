@@ -54,6 +54,10 @@ class QuotaLedger {
   // same request could pass (the charge is then not made).
   absl::Status Charge(const std::string& organisation, uint64_t count, absl::Duration* retry_after);
 
+  // Gives back a charge whose request was then refused as bad input, so a
+  // refused request changes nothing.
+  absl::Status Refund(const std::string& organisation, uint64_t count);
+
   // Counters since start, exported as metrics: requests refused and
   // elements allowed, in total and per organisation.
   struct Counters {

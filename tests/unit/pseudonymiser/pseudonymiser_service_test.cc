@@ -120,6 +120,15 @@ TEST_F(PseudonymiserServiceTest, BadElementsAreNamedByIndex) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("blinded_elements[1]"), std::string::npos);
 
+  // A refused request is not charged: ggz's tight quota (burst 5) still
+  // takes five elements after a refused one.
+  v1::EvaluateRequest bad_for_ggz;
+  bad_for_ggz.add_blinded_elements(std::string(32, '\0'));
+  EXPECT_EQ(Evaluate(bad_for_ggz, &response, "ggz-inforsa").error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::EvaluateRequest five;
+  for (int i = 0; i < 5; ++i) five.add_blinded_elements(request.blinded_elements(0));
+  EXPECT_TRUE(Evaluate(five, &response, "ggz-inforsa").ok());
+
   request.Clear();
   request.add_blinded_elements(std::string(31, '\x01'));
   status = Evaluate(request, &response);

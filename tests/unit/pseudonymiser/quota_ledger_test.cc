@@ -43,6 +43,14 @@ TEST_F(QuotaLedgerTest, BurstThenRateLimitWithAnAccurateRetryHint) {
             std::string::npos) << metrics;
 }
 
+TEST_F(QuotaLedgerTest, RefundGivesTheChargeBack) {
+  EXPECT_TRUE(Charge("politie-amsterdam", 100).ok());
+  ASSERT_TRUE(ledger_->Refund("politie-amsterdam", 100).ok());
+  EXPECT_TRUE(Charge("politie-amsterdam", 100).ok()) << "the bucket is full again";
+  EXPECT_NE(RenderMetrics(*ledger_).find("elements_evaluated_total{organisation=\"politie-amsterdam\"} 100\n"),
+            std::string::npos);
+}
+
 TEST_F(QuotaLedgerTest, BatchLargerThanTheBurstCanNeverPass) {
   absl::Status refused = Charge("politie-amsterdam", 101);
   EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
