@@ -10,7 +10,13 @@ build_dir=build
 cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
 for arg in "$@"; do
   case "$arg" in
-    --sanitize) build_dir=build-sanitize; cmake_args+=(-DSAMENLOOP_SANITIZE=ON -DSAMENLOOP_BUILD_BENCH=OFF) ;;
+    --sanitize)
+      build_dir=build-sanitize
+      cmake_args+=(-DSAMENLOOP_SANITIZE=ON -DSAMENLOOP_BUILD_BENCH=OFF)
+      # Child processes (the servers in integration tests) inherit these.
+      export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp"
+      export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+      ;;
     *) echo "test.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
