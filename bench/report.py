@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Combines Google Benchmark JSON outputs into bench/results/latest.json and
+the generated table of docs/benchmarks.md. Each figure is a benchmark
+divided by its same-run baseline; nothing here is typed in by hand."""
+import argparse
+import datetime
+import json
+import os
+import subprocess
+
+# figure: (benchmark, baseline, how the baseline scales, target)
+FIGURES = [
+    ("Pseudonymiser Evaluate, batch of 10,000, 1 thread",
+     "BM_BatchEvaluate/10000/1/real_time", "BM_RawScalarMult", 1, ">= 0.85"),
+    ("Pseudonymiser Evaluate, batch of 10,000, 2 threads",
+     "BM_BatchEvaluate/10000/2/real_time", "BM_RawScalarMult", 2, ">= 0.85"),
+    ("SDK pseudonymisation over mTLS, 1,000 BSNs per call",
+     "BM_SdkPseudonymiseOverMtls/1000/real_time", "BM_RawOprfCryptoPerBsn/1000/real_time", 1, "report"),
+]
+
+
+def load(paths):
+    rates, context = {}, {}
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        context = data.get("context", context)
+        for b in data["benchmarks"]:
+            rates[b["name"]] = b.get("items_per_second")
+    return rates, context
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--doc", required=True)
+    parser.add_argument("--mode", default="full")
+    parser.add_argument("inputs", nargs="+")
+    args = parser.parse_args()
+    rates, _ = load(args.inputs)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    figures = []
+    for name, bench, baseline, scale, target in FIGURES:
+        value, base = rates.get(bench), rates.get(baseline)
+        if value is None or base is None:
+            continue
+        figures.append({"figure": name, "value": round(value, 1), "unit": "items/s",
+                        "baseline": baseline + (f" x {scale} threads" if scale > 1 else ""),
+                        "baseline_value": round(base * scale, 1), "ratio": round(value / (base * scale), 3),
+                        "target": target})
+    result = {"commit": commit, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+              "mode": args.mode, "cores": os.cpu_count(), "cpu": cpu_model(), "figures": figures}
+    with open(args.out, "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+
+    rows = ["| figure | value | baseline (same run) | ratio | target |", "|---|---|---|---|---|"]
+    for fig in figures:
+        rows.append(f"| {fig['figure']} | {fig['value']:,.0f} {fig['unit']} | {fig['baseline']}: "
+                    f"{fig['baseline_value']:,.0f} | {fig['ratio']:.2f} | {fig['target']} |")
+    rows.append("")
+    rows.append(f"Commit {commit}, {result['date']}, {result['mode']} run, {result['cores']} cores, {result['cpu']}.")
+    table = "\n".join(rows)
+    with open(args.doc) as f:
+        doc = f.read()
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    head, rest = doc.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(args.doc, "w") as f:
+        f.write(head + begin + "\n" + table + "\n" + end + tail)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the benchmarks in Release (build-bench/), runs them, and writes
+# bench/results/latest.json and the table in docs/benchmarks.md. Every
+# figure is reported against a baseline measured in the same run.
+#   bench/run.sh          full run
+#   bench/run.sh --quick  shorter repetitions (a few minutes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+min_time=2
+for arg in "$@"; do
+  case "$arg" in
+    --quick) min_time=0.3 ;;
+    *) echo "bench/run.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+./deploy/install-deps.sh >/dev/null
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSAMENLOOP_BUILD_TESTS=OFF >/dev/null
+cmake --build build-bench -j2 --target samenloop_crypto_bench samenloop_sdk_bench >/dev/null
+
+raw=$(mktemp -d)
+trap 'rm -rf "$raw"' EXIT
+for bench in samenloop_crypto_bench samenloop_sdk_bench; do
+  echo "running $bench" >&2
+  "build-bench/bin/$bench" --benchmark_min_time="$min_time" --benchmark_format=json >"$raw/$bench.json"
+done
+mkdir -p bench/results
+python3 bench/report.py --mode "$([ "$min_time" = 2 ] && echo full || echo quick)" \
+  --out bench/results/latest.json --doc docs/benchmarks.md "$raw"/*.json
