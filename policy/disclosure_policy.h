@@ -31,14 +31,57 @@ enum class DisclosureLevel {
   kDetails = 3,
 };
 
+// Relation of a related person to a signal's subject (mirrors the API's
+// Relation; kNone for subject matches and shared-related matches).
+enum class Relation {
+  kNone,
+  kParent,
+  kChild,
+  kSibling,
+  kPartner,
+  kExPartner,
+  kHouseholdMember,
+  kGrandparent,
+  kGrandchild,
+};
+
+enum class AgeBand { kUnspecified, k0To11, k12To15, k16To17, k18To22, k23Plus };
+enum class Nature { kUnspecified, kFact, kSuspicion, kConcern };
+enum class Severity { kUnspecified, kLow, kElevated, kHigh, kAcute };
+
 // The facts about one signal that rules may look at. Never a pseudonym,
 // never contact details: the policy does not need them.
 struct SignalFacts {
   std::string organisation_id;
   std::string organisation_kind;
   std::string category;
+  AgeBand age_band = AgeBand::kUnspecified;  // of the signal's subject
+  Nature nature = Nature::kUnspecified;
+  Severity severity = Severity::kUnspecified;
   bool closed = false;
   bool is_protected = false;
+};
+
+// One consent or objection record on the subject of the signal that would be
+// disclosed (ARCHITECTURE.md §5). The broker passes every record registered
+// on that subject that is not withdrawn; the policy decides which apply.
+enum class ConsentKind { kConsent, kObjection };
+enum class ConsentGiver { kSubject, kParentWithAuthority, kGuardian };
+
+struct ConsentFacts {
+  std::string consent_id;
+  ConsentKind kind = ConsentKind::kConsent;
+  ConsentGiver given_by = ConsentGiver::kSubject;
+  // Stable opaque id of the parent or guardian (the broker's keyed index of
+  // their pseudonym), so the two parents count separately. Empty for the
+  // subject.
+  std::string giver_key;
+  // Scope; empty means any.
+  std::string recipient_organisation;
+  std::string recipient_kind;
+  std::vector<std::string> categories;
+  absl::Time valid_from = absl::InfinitePast();
+  absl::Time valid_until = absl::InfiniteFuture();
 };
 
 // One direction of a candidate pair: may `recipient` learn of `other`?
@@ -46,6 +89,11 @@ struct MatchCandidate {
   SignalFacts recipient;
   SignalFacts other;
   MatchKind kind = MatchKind::kSubject;
+  // For household matches through a named relation: how the related person
+  // stands to the subject of the signal that names them.
+  Relation relation = Relation::kNone;
+  // Consent and objection records on the subject of `other`.
+  std::vector<ConsentFacts> consents;
   // True when `other` is protected against the recipient signal's subject
   // (e.g. a shelter signal and a signal about the person it hides from).
   bool other_protects_against_recipient_subject = false;
