@@ -53,6 +53,8 @@ class BuiltinDefaultPolicy final : public DisclosurePolicy {
   const std::vector<CoordinationRule>& CoordinationRules() const override { return coordination_; }
   // One year active, five years visible as history, for every category.
   Retention RetentionFor(const std::string&) const override { return Retention{}; }
+  // The development default has no taxonomy: any well-formed category.
+  bool KnowsCategory(const std::string&) const override { return true; }
 
  private:
   std::vector<CoordinationRule> coordination_;

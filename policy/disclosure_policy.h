@@ -89,8 +89,9 @@ struct MatchCandidate {
   SignalFacts recipient;
   SignalFacts other;
   MatchKind kind = MatchKind::kSubject;
-  // For household matches through a named relation: how the related person
-  // stands to the subject of the signal that names them.
+  // For kHouseholdRelated: "the subject of `other` is <relation> of the
+  // subject of `recipient`" (a school's pupil signal and a police signal on
+  // the pupil's father: kParent). kNone for the other match kinds.
   Relation relation = Relation::kNone;
   // Consent and objection records on the subject of `other`.
   std::vector<ConsentFacts> consents;
@@ -105,8 +106,9 @@ struct Decision {
   DisclosureLevel level = DisclosureLevel::kNone;
   std::vector<std::string> rule_ids;     // rules that decided the outcome
   std::vector<std::string> legal_bases;  // their legal bases, with citations
-  std::vector<std::string> consent_ids;  // consent records relied on
+  std::vector<std::string> consent_ids;  // consent records relied on (or the objections that stood)
   std::string policy_version;            // hash of the deciding policy
+  std::string reason;                    // one sentence: why, for the audit log and explain
 };
 
 // A coordination (pattern) rule (ARCHITECTURE.md §4): acting on patterns,
@@ -146,6 +148,8 @@ class DisclosurePolicy {
   virtual const std::vector<CoordinationRule>& CoordinationRules() const = 0;
   // Retention of a category's signals.
   virtual Retention RetentionFor(const std::string& category) const = 0;
+  // Whether the category is in the policy's taxonomy (signals must use one).
+  virtual bool KnowsCategory(const std::string& category) const = 0;
 };
 
 // The development default used until a policy file is applied: a subject or
