@@ -1,5 +1,6 @@
 #include "policy/policy_parser.h"
 
+#include <algorithm>
 #include <initializer_list>
 #include <string>
 
@@ -27,6 +28,13 @@ constexpr DisclosureLevel kGrantableLevels[] = {DisclosureLevel::kExistenceAndCo
 SourceLocation At(const YAML::Mark& mark) {
   if (mark.is_null()) return {};
   return {mark.line + 1, mark.column + 1};
+}
+
+// Where the value of `key` in `map` starts; unknown when the key is absent
+// (yaml-cpp throws when asked for the mark of a missing node).
+SourceLocation KeyAt(const YAML::Node& map, const char* key) {
+  const YAML::Node node = map[key];
+  return node ? At(node.Mark()) : SourceLocation{};
 }
 
 // Walks the YAML tree and records every structural problem; never throws.
@@ -170,7 +178,11 @@ class Reader {
   RuleDecl Rule(const YAML::Node& node) {
     RuleDecl rule;
     rule.at = At(node.Mark());
-    if (!CheckMap(node, "a rule",
+    // Name the rule in every finding about it, when it has a usable id.
+    const std::string named = node.IsMap() && node["id"] && node["id"].IsScalar()
+                                  ? absl::StrCat("rule ", node["id"].Scalar())
+                                  : std::string("a rule");
+    if (!CheckMap(node, named.c_str(),
                   {"id", "effect", "description", "recipient", "source", "categories", "recipient_categories",
                    "match", "relations", "age_bands", "recipient_age_bands", "natures", "severities", "status",
                    "protected", "level", "legal_basis", "consent", "objection", "effective_from",
@@ -187,9 +199,9 @@ class Reader {
     rule.recipient = Party(node, "recipient", w);
     rule.source = Party(node, "source", w);
     rule.categories = StringSet(node["categories"], "categories");
-    rule.categories_at = At(node["categories"].Mark());
+    rule.categories_at = KeyAt(node, "categories");
     rule.recipient_categories = StringSet(node["recipient_categories"], "recipient_categories");
-    rule.recipient_categories_at = At(node["recipient_categories"].Mark());
+    rule.recipient_categories_at = KeyAt(node, "recipient_categories");
     // "household" is shorthand for both household match kinds.
     for (auto& [text, at] : List(node["match"], "match")) {
       if (text == "household") {
@@ -209,9 +221,9 @@ class Reader {
                                "household_related, household_shared_related"));
       }
     }
-    rule.match_at = At(node["match"].Mark());
+    rule.match_at = KeyAt(node, "match");
     rule.relations = EnumSet(node["relations"], "relations", kAllRelations);
-    rule.relations_at = At(node["relations"].Mark());
+    rule.relations_at = KeyAt(node, "relations");
     rule.age_bands = EnumSet(node["age_bands"], "age_bands", kAllAgeBands);
     rule.recipient_age_bands = EnumSet(node["recipient_age_bands"], "recipient_age_bands", kAllAgeBands);
     rule.natures = EnumSet(node["natures"], "natures", kAllNatures);
@@ -247,21 +259,21 @@ class Reader {
       }
       rule.legal_basis = Scalar(node, "legal_basis", w, true);
     } else {
-      if (node["level"]) Error(At(node["level"].Mark()), absl::StrCat(what, " forbids; a forbid rule has no \"level\""));
+      if (node["level"]) Error(KeyAt(node, "level"), absl::StrCat(what, " forbids; a forbid rule has no \"level\""));
       if (node["consent"]) {
-        Error(At(node["consent"].Mark()), absl::StrCat(what, " forbids; consent cannot lift a forbid rule"));
+        Error(KeyAt(node, "consent"), absl::StrCat(what, " forbids; consent cannot lift a forbid rule"));
       }
-      if (node["objection"]) Error(At(node["objection"].Mark()), absl::StrCat(what, " forbids; \"objection\" applies to permits"));
+      if (node["objection"]) Error(KeyAt(node, "objection"), absl::StrCat(what, " forbids; \"objection\" applies to permits"));
       if (node["legal_basis"]) rule.legal_basis = Scalar(node, "legal_basis", w, false);
     }
-    rule.legal_basis_at = At(node["legal_basis"].Mark());
+    rule.legal_basis_at = KeyAt(node, "legal_basis");
     rule.needs_consent =
         Choice<bool>(node, "consent", w, {{"required", true}, {"not_required", false}}, false);
     rule.objection_stops =
         Choice<bool>(node, "objection", w, {{"stops", true}, {"does_not_stop", false}}, true);
     rule.effective_from = Date(node, "effective_from", w, absl::InfinitePast());
     rule.effective_until = Date(node, "effective_until", w, absl::InfiniteFuture());
-    rule.effective_at = At(node["effective_from"] ? node["effective_from"].Mark() : node["effective_until"].Mark());
+    rule.effective_at = (node["effective_from"] ? KeyAt(node, "effective_from") : KeyAt(node, "effective_until"));
     if (rule.effective_at.line == 0) rule.effective_at = rule.at;
     return rule;
   }
@@ -277,9 +289,9 @@ class Reader {
     decl.rule.id = Scalar(node, "id", "a coordination rule", true);
     const std::string what = absl::StrCat("coordination rule ", decl.rule.id);
     decl.rule.coordinator = Scalar(node, "coordinator", what.c_str(), true);
-    decl.coordinator_at = At(node["coordinator"].Mark());
+    decl.coordinator_at = KeyAt(node, "coordinator");
     decl.legal_basis_id = Scalar(node, "legal_basis", what.c_str(), true);
-    decl.legal_basis_at = At(node["legal_basis"].Mark());
+    decl.legal_basis_at = KeyAt(node, "legal_basis");
     if (const YAML::Node min = node["min_organisations"]; min) {
       int value = 0;
       if (!YAML::convert<int>::decode(min, value) || value < 2 || value > 100) {
@@ -290,7 +302,7 @@ class Reader {
     }
     decl.rule.window = Duration(node, "window", what.c_str(), absl::InfiniteDuration());
     if (node["closed_category"]) decl.rule.closed_category = Scalar(node, "closed_category", what.c_str(), false);
-    decl.closed_category_at = At(node["closed_category"].Mark());
+    decl.closed_category_at = KeyAt(node, "closed_category");
     if (decl.rule.min_organisations == 0 && decl.rule.closed_category.empty()) {
       Error(decl.at, absl::StrCat(what, " needs \"min_organisations\" or \"closed_category\" to say when it fires"));
     }
@@ -330,7 +342,7 @@ class Reader {
       category.retention.active = Duration(node, "active", what.c_str(), category.retention.active);
       category.retention.visible = Duration(node, "visible", what.c_str(), category.retention.visible);
       if (node["active"] && category.retention.active <= absl::ZeroDuration()) {
-        Error(At(node["active"].Mark()), absl::StrCat(what, ": the active period must be longer than zero days"));
+        Error(KeyAt(node, "active"), absl::StrCat(what, ": the active period must be longer than zero days"));
       }
       doc.categories.push_back(std::move(category));
     });
@@ -373,6 +385,7 @@ class Reader {
 
 PolicyDocument ParsePolicyYaml(absl::string_view yaml_text, absl::string_view file_name,
                                std::vector<Diagnostic>& diagnostics) {
+  const size_t first = diagnostics.size();
   PolicyDocument doc;
   doc.file = std::string(file_name);
   Reader reader(doc.file, diagnostics);
@@ -386,6 +399,11 @@ PolicyDocument ParsePolicyYaml(absl::string_view yaml_text, absl::string_view fi
   } catch (const YAML::Exception& e) {
     reader.Error(At(e.mark), absl::StrCat("this is not valid YAML: ", e.msg));
   }
+  // In file order, as an editor lists them.
+  std::stable_sort(diagnostics.begin() + static_cast<std::ptrdiff_t>(first), diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return a.at.line != b.at.line ? a.at.line < b.at.line : a.at.column < b.at.column;
+                   });
   return doc;
 }
 

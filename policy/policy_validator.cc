@@ -101,17 +101,12 @@ class Validator {
     if (rule.effective_until <= rule.effective_from) {
       Error(rule.effective_at, absl::StrCat(what, " ends (effective_until) on or before it starts (effective_from)"));
     }
-    // Conditions that cannot hold together: the rule is dead text.
-    const bool subject_only =
-        !rule.match_kinds.empty() && rule.match_kinds.size() == 1 && rule.match_kinds.contains(MatchKind::kSubject);
-    if (subject_only && !rule.relations.empty()) {
-      Warning(rule.relations_at, absl::StrCat(what, " can never match: it names relations but only subject matches, "
-                                              "which have no relation"));
-    }
+    // "relations" only narrows household_related matches: naming them in a
+    // rule that has none is dead text the officer probably meant otherwise.
     if (!rule.match_kinds.empty() && !rule.match_kinds.contains(MatchKind::kHouseholdRelated) &&
-        !rule.relations.empty() && !subject_only) {
-      Warning(rule.relations_at, absl::StrCat(what, " can never match: relations are only known for "
-                                              "household_related matches"));
+        !rule.relations.empty()) {
+      Warning(rule.relations_at, absl::StrCat(what, ": \"relations\" has no effect, because relations only narrow "
+                                              "household_related matches and this rule has none"));
     }
     if (rule.recipient.kinds.empty() && rule.source.kinds.empty() && rule.recipient.organisations.size() == 1 &&
         rule.recipient.organisations == rule.source.organisations) {

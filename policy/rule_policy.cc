@@ -186,7 +186,9 @@ const char* FirstFailedCondition(const Rule& rule, const Ix& ix, const MatchCand
     return "the recipient's own category is not one this rule names";
   }
   if (!InMask(rule.match_kinds, c.kind)) return "the match kind is not one this rule names";
-  if (rule.relations != 0 && (c.kind != MatchKind::kHouseholdRelated || !InMask(rule.relations, c.relation))) {
+  // "relations" narrows household_related matches only; subject and
+  // shared-related matches have no relation and pass this condition.
+  if (c.kind == MatchKind::kHouseholdRelated && !InMask(rule.relations, c.relation)) {
     return "the relation is not one this rule names";
   }
   if (!InMask(rule.age_bands, c.other.age_band)) return "the subject's age band is not one this rule names";

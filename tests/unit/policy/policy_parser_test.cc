@@ -1,0 +1,169 @@
+// The parser turns every structural problem into a diagnostic at
+// file:line:col with a sentence a privacy officer understands.
+
+#include "policy/policy_parser.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "policy/duration.h"
+#include "tests/unit/policy/policy_test_support.h"
+
+namespace samenloop::policy {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::Describe;
+using testing::PolicyWith;
+
+// Line of the first rule in PolicyWith(...): the head has 14 lines, then "rules:".
+constexpr int kFirstRuleLine = 16;
+
+std::vector<Diagnostic> Parse(const std::string& text, PolicyDocument* out = nullptr) {
+  std::vector<Diagnostic> diagnostics;
+  PolicyDocument doc = ParsePolicyYaml(text, "region.yaml", diagnostics);
+  if (out != nullptr) *out = std::move(doc);
+  return diagnostics;
+}
+
+TEST(PolicyParser, ReadsAWellFormedPolicy) {
+  PolicyDocument doc;
+  auto diagnostics = Parse(PolicyWith(R"(  - id: partners
+    effect: permit
+    recipient: { kinds: [police, veilig_thuis] }
+    source: { organisations: [wijkteam] }
+    categories: [domestic_violence]
+    match: household
+    relations: [partner, ex_partner]
+    age_bands: ["0-11", "23+"]
+    natures: [fact]
+    severities: [high, acute]
+    status: closed
+    protected: include
+    level: category
+    legal_basis: convenant
+    consent: required
+    objection: does_not_stop
+    effective_from: 2026-01-01
+    effective_until: 2027-01-01
+)"),
+                           &doc);
+  ASSERT_TRUE(diagnostics.empty()) << Describe(diagnostics);
+  EXPECT_EQ(doc.version, "t1");
+  ASSERT_EQ(doc.organisations.size(), 4u);
+  EXPECT_EQ(doc.organisations[1].kind, "veilig_thuis");
+  ASSERT_EQ(doc.categories.size(), 3u);
+  EXPECT_EQ(doc.categories[1].retention.active, absl::Hours(24 * 7 * 26));
+  EXPECT_EQ(doc.categories[2].retention.visible, absl::Hours(24 * 14));
+  ASSERT_EQ(doc.rules.size(), 1u);
+  const RuleDecl& rule = doc.rules[0];
+  EXPECT_EQ(rule.at.line, kFirstRuleLine);
+  EXPECT_EQ(rule.recipient.kinds, (std::set<std::string>{"police", "veilig_thuis"}));
+  EXPECT_EQ(rule.source.organisations, (std::set<std::string>{"wijkteam"}));
+  EXPECT_EQ(rule.match_kinds,
+            (std::set<MatchKind>{MatchKind::kHouseholdRelated, MatchKind::kHouseholdSharedRelated}));
+  EXPECT_EQ(rule.relations, (std::set<Relation>{Relation::kPartner, Relation::kExPartner}));
+  EXPECT_EQ(rule.age_bands, (std::set<AgeBand>{AgeBand::k0To11, AgeBand::k23Plus}));
+  EXPECT_EQ(rule.severities, (std::set<Severity>{Severity::kHigh, Severity::kAcute}));
+  EXPECT_TRUE(rule.closed_only);
+  EXPECT_EQ(rule.protected_filter, ProtectedFilter::kAny);
+  EXPECT_EQ(rule.level, DisclosureLevel::kCategory);
+  EXPECT_TRUE(rule.needs_consent);
+  EXPECT_FALSE(rule.objection_stops);
+  EXPECT_EQ(rule.effective_from, absl::FromCivil(absl::CivilDay(2026, 1, 1), absl::UTCTimeZone()));
+}
+
+TEST(PolicyParser, UnknownKeyIsAnErrorAtItsPositionNamingTheAllowedKeys) {
+  auto diagnostics = Parse(PolicyWith("  - id: a\n    effect: permit\n    level: details\n    legal_basis: convenant\n"
+                                      "    recipeint: { kinds: [police] }\n"));
+  ASSERT_EQ(diagnostics.size(), 1u) << Describe(diagnostics);
+  EXPECT_EQ(diagnostics[0].severity, Diagnostic::Severity::kError);
+  EXPECT_EQ(diagnostics[0].at.line, kFirstRuleLine + 4);
+  EXPECT_EQ(diagnostics[0].at.column, 5);
+  EXPECT_THAT(diagnostics[0].ToString(), HasSubstr("region.yaml:20:5: error: unknown key \"recipeint\" in rule a"));
+  EXPECT_THAT(diagnostics[0].message, HasSubstr("recipient"));
+}
+
+TEST(PolicyParser, UnknownTopLevelKeyAndUnknownEnumValue) {
+  auto diagnostics = Parse(absl::StrCat(PolicyWith("  - { id: a, effect: permit, level: details, legal_basis: "
+                                                   "convenant, natures: [rumour] }\n"),
+                                        "colour: blue\n"));
+  ASSERT_EQ(diagnostics.size(), 2u) << Describe(diagnostics);
+  EXPECT_THAT(diagnostics[0].message, HasSubstr("\"rumour\" is not a valid value for \"natures\""));
+  EXPECT_THAT(diagnostics[0].message, HasSubstr("fact, suspicion, concern"));
+  EXPECT_EQ(diagnostics[1].at.line, kFirstRuleLine + 1);
+  EXPECT_THAT(diagnostics[1].message, HasSubstr("unknown key \"colour\" in the policy file"));
+}
+
+TEST(PolicyParser, BadDurationsAreErrorsThatSayWhatIsAllowed) {
+  std::string text = PolicyWith("");
+  text.replace(text.find("active: 30d"), 11, "active: 3m");
+  auto diagnostics = Parse(text);
+  ASSERT_EQ(diagnostics.size(), 1u) << Describe(diagnostics);
+  EXPECT_EQ(diagnostics[0].at.line, 11);
+  EXPECT_THAT(diagnostics[0].message, HasSubstr("category school_absence"));
+  EXPECT_THAT(diagnostics[0].message, HasSubstr("month"));
+}
+
+TEST(PolicyParser, PermitWithoutLevelOrLegalBasisAndForbidWithConsent) {
+  auto diagnostics = Parse(PolicyWith("  - id: p\n    effect: permit\n"
+                                      "  - id: f\n    effect: forbid\n    consent: required\n"));
+  ASSERT_EQ(diagnostics.size(), 3u) << Describe(diagnostics);
+  EXPECT_THAT(diagnostics[0].message, HasSubstr("needs a \"level\""));
+  EXPECT_THAT(diagnostics[1].message, HasSubstr("needs the key \"legal_basis\""));
+  EXPECT_THAT(diagnostics[2].message, HasSubstr("consent cannot lift a forbid rule"));
+  EXPECT_EQ(diagnostics[2].at.line, kFirstRuleLine + 4);
+}
+
+TEST(PolicyParser, ForbidCoversProtectedSignalsUnlessToldOtherwise) {
+  PolicyDocument doc;
+  auto diagnostics = Parse(PolicyWith("  - { id: f, effect: forbid }\n  - { id: g, effect: forbid, protected: exclude }\n"
+                                      "  - { id: p, effect: permit, level: details, legal_basis: convenant }\n"),
+                           &doc);
+  ASSERT_TRUE(diagnostics.empty()) << Describe(diagnostics);
+  EXPECT_EQ(doc.rules[0].protected_filter, ProtectedFilter::kAny);
+  EXPECT_EQ(doc.rules[1].protected_filter, ProtectedFilter::kUnprotectedOnly);
+  EXPECT_EQ(doc.rules[2].protected_filter, ProtectedFilter::kUnprotectedOnly);
+}
+
+TEST(PolicyParser, InvalidYamlIsOneErrorWithItsPosition) {
+  auto diagnostics = Parse("version: t\nrules:\n  - id: [unclosed\n");
+  ASSERT_EQ(diagnostics.size(), 1u) << Describe(diagnostics);
+  EXPECT_THAT(diagnostics[0].message, HasSubstr("not valid YAML"));
+  EXPECT_GT(diagnostics[0].at.line, 1);
+}
+
+TEST(PolicyParser, EmptyAndNonMappingFiles) {
+  EXPECT_THAT(Describe(Parse("")), HasSubstr("region.yaml:1:1: error: the policy file is empty"));
+  EXPECT_THAT(Describe(Parse("- a\n- b\n")), HasSubstr("must be a mapping"));
+}
+
+TEST(PolicyParser, WrongShapesAreErrorsNotCrashes) {
+  EXPECT_THAT(Describe(Parse("version: t\nrules: 3\n")), HasSubstr("\"rules\" must be a list"));
+  EXPECT_THAT(Describe(Parse("version: [a, b]\n")), HasSubstr("\"version\" in the policy file must be a single"));
+  EXPECT_THAT(Describe(Parse(PolicyWith("  - { id: a, effect: allow }\n"))),
+              HasSubstr("\"effect\" in rule a must be one of: permit, forbid"));
+  EXPECT_THAT(Describe(Parse(PolicyWith("  - { id: a, effect: forbid, effective_from: 2026-13-01 }\n"))),
+              HasSubstr("effective_from"));
+  EXPECT_THAT(Describe(Parse(absl::StrCat(PolicyWith(""), "coordination:\n  - { id: c, coordinator: vt, "
+                                                          "legal_basis: convenant, min_organisations: 1 }\n"))),
+              HasSubstr("from 2 to 100"));
+}
+
+TEST(PolicyDuration, DaysWeeksYearsAndRefusals) {
+  EXPECT_EQ(*ParsePolicyDuration("30d"), absl::Hours(24 * 30));
+  EXPECT_EQ(*ParsePolicyDuration("6w"), absl::Hours(24 * 42));
+  EXPECT_EQ(*ParsePolicyDuration("1y"), absl::Hours(24 * 365));
+  EXPECT_FALSE(ParsePolicyDuration("3m").ok());
+  EXPECT_FALSE(ParsePolicyDuration("").ok());
+  EXPECT_FALSE(ParsePolicyDuration("-1d").ok());
+  EXPECT_FALSE(ParsePolicyDuration("101y").ok());
+  EXPECT_FALSE(ParsePolicyDuration("1.5y").ok());
+  EXPECT_EQ(FormatPolicyDuration(absl::Hours(24 * 365)), "1y");
+  EXPECT_EQ(FormatPolicyDuration(absl::Hours(24 * 14)), "2w");
+  EXPECT_EQ(FormatPolicyDuration(absl::Hours(24 * 30)), "30d");
+  EXPECT_FALSE(ParsePolicyDate("2026-02-30").ok());
+  EXPECT_FALSE(ParsePolicyDate("26-01-01").ok());
+}
+
+}  // namespace
+}  // namespace samenloop::policy
