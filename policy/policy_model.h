@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "policy/diagnostic.h"
 #include "policy/disclosure_policy.h"
@@ -119,6 +120,33 @@ const char* Name(AgeBand band);
 const char* Name(Nature nature);
 const char* Name(Severity severity);
 const char* Name(DisclosureLevel level);
+
+// Every value a policy file may name, in file-name order.
+inline constexpr MatchKind kAllMatchKinds[] = {MatchKind::kSubject, MatchKind::kHouseholdRelated,
+                                        MatchKind::kHouseholdSharedRelated};
+inline constexpr Relation kAllRelations[] = {Relation::kParent,          Relation::kChild,       Relation::kSibling,
+                                      Relation::kPartner,         Relation::kExPartner,   Relation::kHouseholdMember,
+                                      Relation::kGrandparent,     Relation::kGrandchild};
+inline constexpr AgeBand kAllAgeBands[] = {AgeBand::kUnspecified, AgeBand::k0To11,  AgeBand::k12To15,
+                                    AgeBand::k16To17,      AgeBand::k18To22, AgeBand::k23Plus};
+inline constexpr Nature kAllNatures[] = {Nature::kUnspecified, Nature::kFact, Nature::kSuspicion, Nature::kConcern};
+inline constexpr Severity kAllSeverities[] = {Severity::kUnspecified, Severity::kLow, Severity::kElevated,
+                                       Severity::kHigh, Severity::kAcute};
+inline constexpr DisclosureLevel kGrantableLevels[] = {DisclosureLevel::kExistenceAndContact,
+                                                DisclosureLevel::kCategory, DisclosureLevel::kDetails};
+
+
+// The value whose Name() is `text`, if any.
+template <typename E, size_t N>
+bool FromName(absl::string_view text, const E (&values)[N], E* out) {
+  for (E value : values) {
+    if (text == Name(value)) {
+      *out = value;
+      return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace samenloop::policy
 

@@ -6,162 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "policy/duration.h"
-#include "yaml-cpp/yaml.h"
+#include "policy/yaml_reader.h"
 
 namespace samenloop::policy {
 namespace {
 
-constexpr MatchKind kAllMatchKinds[] = {MatchKind::kSubject, MatchKind::kHouseholdRelated,
-                                        MatchKind::kHouseholdSharedRelated};
-constexpr Relation kAllRelations[] = {Relation::kParent,          Relation::kChild,       Relation::kSibling,
-                                      Relation::kPartner,         Relation::kExPartner,   Relation::kHouseholdMember,
-                                      Relation::kGrandparent,     Relation::kGrandchild};
-constexpr AgeBand kAllAgeBands[] = {AgeBand::kUnspecified, AgeBand::k0To11,  AgeBand::k12To15,
-                                    AgeBand::k16To17,      AgeBand::k18To22, AgeBand::k23Plus};
-constexpr Nature kAllNatures[] = {Nature::kUnspecified, Nature::kFact, Nature::kSuspicion, Nature::kConcern};
-constexpr Severity kAllSeverities[] = {Severity::kUnspecified, Severity::kLow, Severity::kElevated,
-                                       Severity::kHigh, Severity::kAcute};
-constexpr DisclosureLevel kGrantableLevels[] = {DisclosureLevel::kExistenceAndContact,
-                                                DisclosureLevel::kCategory, DisclosureLevel::kDetails};
-
-SourceLocation At(const YAML::Mark& mark) {
-  if (mark.is_null()) return {};
-  return {mark.line + 1, mark.column + 1};
-}
-
-// Where the value of `key` in `map` starts; unknown when the key is absent
-// (yaml-cpp throws when asked for the mark of a missing node).
-SourceLocation KeyAt(const YAML::Node& map, const char* key) {
-  const YAML::Node node = map[key];
-  return node ? At(node.Mark()) : SourceLocation{};
-}
-
-// Walks the YAML tree and records every structural problem; never throws.
-class Reader {
+class Reader : public YamlReader {
  public:
-  Reader(std::string file, std::vector<Diagnostic>& diagnostics)
-      : file_(std::move(file)), diagnostics_(diagnostics) {}
-
-  void Error(SourceLocation at, std::string message) {
-    diagnostics_.push_back({Diagnostic::Severity::kError, file_, at, std::move(message)});
-  }
-
-  // Reports every key of `map` not in `allowed`, naming what is allowed.
-  bool CheckMap(const YAML::Node& map, const char* what, std::initializer_list<const char*> allowed) {
-    if (!map.IsMap()) {
-      Error(At(map.Mark()), absl::StrCat(what, " must be a mapping of keys to values"));
-      return false;
-    }
-    for (const auto& entry : map) {
-      const std::string key = entry.first.Scalar();
-      bool known = false;
-      for (const char* candidate : allowed) known = known || key == candidate;
-      if (!known) {
-        Error(At(entry.first.Mark()),
-              absl::StrCat("unknown key \"", key, "\" in ", what, "; the keys allowed here are: ",
-                           absl::StrJoin(allowed, ", ")));
-      }
-    }
-    return true;
-  }
-
-  std::string Scalar(const YAML::Node& map, const char* key, const char* what, bool required) {
-    const YAML::Node node = map[key];
-    if (!node) {
-      if (required) Error(At(map.Mark()), absl::StrCat(what, " needs the key \"", key, "\""));
-      return "";
-    }
-    if (!node.IsScalar() || node.Scalar().empty()) {
-      Error(At(node.Mark()), absl::StrCat("\"", key, "\" in ", what, " must be a single non-empty value"));
-      return "";
-    }
-    return node.Scalar();
-  }
-
-  // A scalar or a list of scalars.
-  std::vector<std::pair<std::string, SourceLocation>> List(const YAML::Node& node, const char* key) {
-    std::vector<std::pair<std::string, SourceLocation>> out;
-    if (!node) return out;
-    if (node.IsScalar()) {
-      out.emplace_back(node.Scalar(), At(node.Mark()));
-    } else if (node.IsSequence()) {
-      for (const YAML::Node& item : node) {
-        if (item.IsScalar()) {
-          out.emplace_back(item.Scalar(), At(item.Mark()));
-        } else {
-          Error(At(item.Mark()), absl::StrCat("each entry of \"", key, "\" must be a single value"));
-        }
-      }
-    } else {
-      Error(At(node.Mark()), absl::StrCat("\"", key, "\" must be a value or a list of values"));
-    }
-    return out;
-  }
-
-  std::set<std::string> StringSet(const YAML::Node& node, const char* key) {
-    std::set<std::string> out;
-    for (auto& [value, at] : List(node, key)) out.insert(value);
-    return out;
-  }
-
-  template <typename E, size_t N>
-  std::set<E> EnumSet(const YAML::Node& node, const char* key, const E (&values)[N]) {
-    std::set<E> out;
-    for (auto& [text, at] : List(node, key)) {
-      bool found = false;
-      for (E value : values) {
-        if (text == Name(value)) {
-          out.insert(value);
-          found = true;
-        }
-      }
-      if (!found) {
-        std::vector<std::string> names;
-        for (E value : values) names.emplace_back(Name(value));
-        Error(at, absl::StrCat("\"", text, "\" is not a valid value for \"", key, "\"; use one of: ",
-                               absl::StrJoin(names, ", ")));
-      }
-    }
-    return out;
-  }
-
-  absl::Duration Duration(const YAML::Node& map, const char* key, const char* what, absl::Duration fallback) {
-    const YAML::Node node = map[key];
-    if (!node) return fallback;
-    absl::StatusOr<absl::Duration> duration = ParsePolicyDuration(node.IsScalar() ? node.Scalar() : "");
-    if (!duration.ok()) {
-      Error(At(node.Mark()), absl::StrCat("\"", key, "\" in ", what, ": ", duration.status().message()));
-      return fallback;
-    }
-    return *duration;
-  }
-
-  absl::Time Date(const YAML::Node& map, const char* key, const char* what, absl::Time fallback) {
-    const YAML::Node node = map[key];
-    if (!node) return fallback;
-    absl::StatusOr<absl::Time> date = ParsePolicyDate(node.IsScalar() ? node.Scalar() : "");
-    if (!date.ok()) {
-      Error(At(node.Mark()), absl::StrCat("\"", key, "\" in ", what, ": ", date.status().message()));
-      return fallback;
-    }
-    return *date;
-  }
-
-  // Chooses one of `options` for `key`, or `fallback` when absent.
-  template <typename T>
-  T Choice(const YAML::Node& map, const char* key, const char* what,
-           std::initializer_list<std::pair<const char*, T>> options, T fallback) {
-    const YAML::Node node = map[key];
-    if (!node) return fallback;
-    std::vector<std::string> names;
-    for (const auto& [name, value] : options) {
-      if (node.IsScalar() && node.Scalar() == name) return value;
-      names.emplace_back(name);
-    }
-    Error(At(node.Mark()), absl::StrCat("\"", key, "\" in ", what, " must be one of: ", absl::StrJoin(names, ", ")));
-    return fallback;
-  }
+  using YamlReader::YamlReader;
 
   PartySelector Party(const YAML::Node& map, const char* key, const char* what) {
     PartySelector party;
@@ -365,20 +217,6 @@ class Reader {
     ForEach(root, "coordination", [&](const YAML::Node& node) { doc.coordination.push_back(Coordination(node)); });
   }
 
- private:
-  template <typename F>
-  void ForEach(const YAML::Node& root, const char* key, F&& f) {
-    const YAML::Node list = root[key];
-    if (!list) return;
-    if (!list.IsSequence()) {
-      Error(At(list.Mark()), absl::StrCat("\"", key, "\" must be a list (each entry starting with \"- \")"));
-      return;
-    }
-    for (const YAML::Node& item : list) f(item);
-  }
-
-  std::string file_;
-  std::vector<Diagnostic>& diagnostics_;
 };
 
 }  // namespace

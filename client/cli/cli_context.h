@@ -47,6 +47,9 @@ void RegisterSignalCommands(CLI::App& app, GlobalOptions& options);
 void RegisterWatchCommand(CLI::App& app, GlobalOptions& options);
 void RegisterImportCommand(CLI::App& app, GlobalOptions& options);
 void RegisterUpdateCommand(CLI::App& app, GlobalOptions& options);
+void RegisterPolicyCommands(CLI::App& app, GlobalOptions& options);
+// `policy apply` and `policy show`, under the `policy` subcommand.
+void RegisterPolicyAdminCommands(CLI::App& policy, GlobalOptions& options);
 
 }  // namespace samenloop::cli
 

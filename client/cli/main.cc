@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   samenloop::cli::RegisterWatchCommand(app, options);
   samenloop::cli::RegisterImportCommand(app, options);
   samenloop::cli::RegisterUpdateCommand(app, options);
+  samenloop::cli::RegisterPolicyCommands(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

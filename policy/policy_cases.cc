@@ -1,0 +1,197 @@
+#include "policy/policy_cases.h"
+
+#include <algorithm>
+#include <set>
+
+#include "policy/yaml_reader.h"
+
+namespace samenloop::policy {
+namespace {
+
+class CaseReader : public YamlReader {
+ public:
+  using YamlReader::YamlReader;
+
+  SimulatedSignal Signal(const YAML::Node& node, const PolicyCase& c) {
+    SimulatedSignal s;
+    s.at = At(node.Mark());
+    s.opened = c.date;
+    if (!CheckMap(node, "a signal",
+                  {"key", "organisation", "subject", "category", "nature", "severity", "status", "protected",
+                   "protected_against", "related", "opened"})) {
+      return s;
+    }
+    s.key = Scalar(node, "key", "a signal", true);
+    const std::string what = absl::StrCat("signal ", s.key);
+    s.organisation = Scalar(node, "organisation", what.c_str(), true);
+    s.subject = Scalar(node, "subject", what.c_str(), true);
+    s.category = Scalar(node, "category", what.c_str(), true);
+    s.nature = EnumChoice(node, "nature", what, kAllNatures, Nature::kUnspecified);
+    s.severity = EnumChoice(node, "severity", what, kAllSeverities, Severity::kUnspecified);
+    s.closed = Choice<bool>(node, "status", what.c_str(), {{"open", false}, {"closed", true}}, false);
+    s.is_protected = Choice<bool>(node, "protected", what.c_str(), {{"true", true}, {"false", false}}, false);
+    for (auto& [name, at] : List(node["protected_against"], "protected_against")) s.protected_against.push_back(name);
+    if (const YAML::Node related = node["related"]; related) {
+      if (!related.IsMap()) {
+        Error(At(related.Mark()), absl::StrCat("\"related\" of ", what, " maps person names to relations, e.g. "
+                                               "{ MOTHER: parent }"));
+      } else {
+        for (const auto& entry : related) {
+          SimulatedRelated r;
+          r.person = entry.first.Scalar();
+          if (!entry.second.IsScalar() || !FromName(entry.second.Scalar(), kAllRelations, &r.relation)) {
+            Error(At(entry.second.Mark()), absl::StrCat("the relation of ", r.person, " in ", what,
+                                                        " must be one of: ", Names(kAllRelations)));
+          }
+          s.related.push_back(std::move(r));
+        }
+      }
+    }
+    s.opened = Date(node, "opened", what.c_str(), c.date);
+    return s;
+  }
+
+  SimulatedConsent Consent(const YAML::Node& node, const PolicyCase& c) {
+    SimulatedConsent consent;
+    ConsentFacts& r = consent.record;
+    if (!CheckMap(node, "a consent record",
+                  {"id", "subject", "given_by", "giver", "kind", "recipient_organisation", "recipient_kind",
+                   "categories", "valid_from", "valid_until"})) {
+      return consent;
+    }
+    r.consent_id = Scalar(node, "id", "a consent record", true);
+    const std::string what = absl::StrCat("consent record ", r.consent_id);
+    consent.subject = Scalar(node, "subject", what.c_str(), true);
+    r.given_by = Choice<ConsentGiver>(
+        node, "given_by", what.c_str(),
+        {{"subject", ConsentGiver::kSubject}, {"parent", ConsentGiver::kParentWithAuthority}, {"guardian", ConsentGiver::kGuardian}},
+        ConsentGiver::kSubject);
+    if (r.given_by != ConsentGiver::kSubject) {
+      consent.giver = Scalar(node, "giver", what.c_str(), true);
+      r.giver_key = consent.giver;
+    }
+    r.kind = Choice<ConsentKind>(node, "kind", what.c_str(),
+                                 {{"consent", ConsentKind::kConsent}, {"objection", ConsentKind::kObjection}},
+                                 ConsentKind::kConsent);
+    if (!node["kind"]) Error(At(node.Mark()), absl::StrCat(what, " needs \"kind\": consent or objection"));
+    if (node["recipient_organisation"]) r.recipient_organisation = Scalar(node, "recipient_organisation", what.c_str(), false);
+    if (node["recipient_kind"]) r.recipient_kind = Scalar(node, "recipient_kind", what.c_str(), false);
+    for (auto& [category, at] : List(node["categories"], "categories")) r.categories.push_back(category);
+    r.valid_from = Date(node, "valid_from", what.c_str(), absl::InfinitePast());
+    r.valid_until = Date(node, "valid_until", what.c_str(), absl::InfiniteFuture());
+    (void)c;
+    return consent;
+  }
+
+  PolicyCase Case(const YAML::Node& node) {
+    PolicyCase c;
+    c.at = At(node.Mark());
+    if (!CheckMap(node, "a case", {"name", "date", "persons", "signals", "consents", "expect"})) return c;
+    c.name = Scalar(node, "name", "a case", true);
+    const std::string what = absl::StrCat("case \"", c.name, "\"");
+    c.date = Date(node, "date", what.c_str(), absl::UnixEpoch());
+    if (!node["date"]) Error(c.at, absl::StrCat(what, " needs a \"date\" (YYYY-MM-DD): rules are decided on a date"));
+    if (const YAML::Node persons = node["persons"]; persons) {
+      if (!persons.IsMap()) {
+        Error(At(persons.Mark()), "\"persons\" maps names to age bands, e.g. { M: 23+, CHILD: 0-11 }");
+      } else {
+        for (const auto& entry : persons) {
+          AgeBand band = AgeBand::kUnspecified;
+          if (!entry.second.IsScalar() || !FromName(entry.second.Scalar(), kAllAgeBands, &band)) {
+            Error(At(entry.second.Mark()), absl::StrCat("the age band of ", entry.first.Scalar(),
+                                                        " must be one of: ", Names(kAllAgeBands)));
+          }
+          c.persons[entry.first.Scalar()] = band;
+        }
+      }
+    }
+    ForEach(node, "signals", [&](const YAML::Node& s) { c.signals.push_back(Signal(s, c)); });
+    ForEach(node, "consents", [&](const YAML::Node& s) { c.consents.push_back(Consent(s, c)); });
+    if (!node["expect"]) {
+      Error(c.at, absl::StrCat(what, " needs \"expect\": the notifications it must produce (an empty list for none)"));
+    }
+    ForEach(node, "expect", [&](const YAML::Node& line) {
+      if (!line.IsScalar()) {
+        Error(At(line.Mark()), "each expected notification is one line: \"RECIPIENT KEY <- ORG KEY MATCH LEVEL\"");
+        return;
+      }
+      c.expect.emplace_back(line.Scalar(), At(line.Mark()));
+    });
+    return c;
+  }
+
+ private:
+  template <typename E, size_t N>
+  static std::string Names(const E (&values)[N]) {
+    std::vector<std::string> names;
+    for (E value : values) names.emplace_back(Name(value));
+    return absl::StrJoin(names, ", ");
+  }
+
+  template <typename E, size_t N>
+  E EnumChoice(const YAML::Node& node, const char* key, const std::string& what, const E (&values)[N], E fallback) {
+    const YAML::Node value = node[key];
+    if (!value) return fallback;
+    E out = fallback;
+    if (!value.IsScalar() || !FromName(value.Scalar(), values, &out)) {
+      Error(At(value.Mark()), absl::StrCat("\"", key, "\" of ", what, " must be one of: ", Names(values)));
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+std::vector<PolicyCase> ParsePolicyCases(absl::string_view yaml_text, absl::string_view file_name,
+                                         std::vector<Diagnostic>& diagnostics) {
+  std::vector<PolicyCase> cases;
+  CaseReader reader(std::string(file_name), diagnostics);
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml_text));
+    if (!root || root.IsNull()) {
+      reader.Error({1, 1}, "the cases file is empty");
+      return cases;
+    }
+    if (!reader.CheckMap(root, "the cases file", {"cases"})) return cases;
+    reader.ForEach(root, "cases", [&](const YAML::Node& node) { cases.push_back(reader.Case(node)); });
+  } catch (const YAML::Exception& e) {
+    reader.Error(At(e.mark), absl::StrCat("this is not valid YAML: ", e.msg));
+  }
+  return cases;
+}
+
+void CheckPolicyCases(const RulePolicy& policy, const std::vector<PolicyCase>& cases, absl::string_view file_name,
+                      std::vector<Diagnostic>& diagnostics) {
+  auto error = [&](SourceLocation at, std::string message) {
+    diagnostics.push_back({Diagnostic::Severity::kError, std::string(file_name), at, std::move(message)});
+  };
+  for (const PolicyCase& c : cases) {
+    std::set<std::string> keys;
+    auto person = [&](const std::string& name, SourceLocation at, const std::string& what) {
+      if (!name.empty() && !c.persons.contains(name)) {
+        error(at, absl::StrCat(what, " names person ", name, ", who is not listed under \"persons\""));
+      }
+    };
+    for (const SimulatedSignal& s : c.signals) {
+      const std::string what = absl::StrCat("signal ", s.key);
+      if (!keys.insert(s.key).second) error(s.at, absl::StrCat(what, " appears twice in case \"", c.name, "\""));
+      if (!s.organisation.empty() && policy.KindOf(s.organisation).empty()) {
+        error(s.at, absl::StrCat(what, " comes from organisation \"", s.organisation,
+                                 "\", which the policy does not declare"));
+      }
+      if (!s.category.empty() && !policy.KnowsCategory(s.category)) {
+        error(s.at, absl::StrCat(what, " has category \"", s.category, "\", which the policy does not declare"));
+      }
+      person(s.subject, s.at, what);
+      for (const SimulatedRelated& r : s.related) person(r.person, s.at, what);
+      for (const std::string& p : s.protected_against) person(p, s.at, what);
+    }
+    for (const SimulatedConsent& consent : c.consents) {
+      const std::string what = absl::StrCat("consent record ", consent.record.consent_id);
+      person(consent.subject, c.at, what);
+      person(consent.giver, c.at, what);
+    }
+  }
+}
+
+}  // namespace samenloop::policy

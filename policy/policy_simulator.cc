@@ -1,0 +1,200 @@
+#include "policy/policy_simulator.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "policy/policy_model.h"
+
+namespace samenloop::policy {
+namespace {
+
+Relation Inverse(Relation relation) {
+  switch (relation) {
+    case Relation::kParent: return Relation::kChild;
+    case Relation::kChild: return Relation::kParent;
+    case Relation::kGrandparent: return Relation::kGrandchild;
+    case Relation::kGrandchild: return Relation::kGrandparent;
+    default: return relation;
+  }
+}
+
+// As the broker's match finder: subject before household_related before
+// shared related, and the first relation found for a kind.
+int Closeness(MatchKind kind) { return static_cast<int>(kind); }
+
+struct Match {
+  MatchKind kind = MatchKind::kSubject;
+  Relation relation = Relation::kNone;  // other's subject is <relation> of the new signal's subject
+};
+
+bool Names(const SimulatedSignal& s, const std::string& person, Relation* relation) {
+  for (const SimulatedRelated& r : s.related) {
+    if (r.person == person) {
+      if (relation != nullptr) *relation = r.relation;
+      return true;
+    }
+  }
+  return false;
+}
+
+// How `other` matches `mine`, if at all.
+bool FindMatch(const SimulatedSignal& mine, const SimulatedSignal& other, Match* out) {
+  if (mine.subject == other.subject) {
+    *out = {MatchKind::kSubject, Relation::kNone};
+    return true;
+  }
+  Relation relation = Relation::kNone;
+  if (Names(mine, other.subject, &relation)) {
+    *out = {MatchKind::kHouseholdRelated, relation};
+    return true;
+  }
+  if (Names(other, mine.subject, &relation)) {
+    *out = {MatchKind::kHouseholdRelated, Inverse(relation)};
+    return true;
+  }
+  for (const SimulatedRelated& r : mine.related) {
+    if (Names(other, r.person, nullptr)) {
+      *out = {MatchKind::kHouseholdSharedRelated, Relation::kNone};
+      return true;
+    }
+  }
+  return false;
+}
+
+class World {
+ public:
+  World(const RulePolicy& policy, const PolicyCase& c) : policy_(policy), case_(c) {}
+
+  SignalFacts Facts(const SimulatedSignal& s) const {
+    SignalFacts facts;
+    facts.organisation_id = s.organisation;
+    facts.organisation_kind = policy_.KindOf(s.organisation);
+    facts.category = s.category;
+    auto person = case_.persons.find(s.subject);
+    if (person != case_.persons.end()) facts.age_band = person->second;
+    facts.nature = s.nature;
+    facts.severity = s.severity;
+    facts.closed = s.closed;
+    facts.is_protected = s.is_protected;
+    return facts;
+  }
+
+  std::vector<ConsentFacts> ConsentsOn(const std::string& person) const {
+    std::vector<ConsentFacts> out;
+    for (const SimulatedConsent& consent : case_.consents) {
+      if (consent.subject == person) out.push_back(consent.record);
+    }
+    return out;
+  }
+
+  SimulatedDecision Decide(const SimulatedSignal& recipient, const SimulatedSignal& other, MatchKind kind,
+                           Relation relation) const {
+    SimulatedDecision d;
+    d.recipient_organisation = recipient.organisation;
+    d.recipient_key = recipient.key;
+    d.other_organisation = other.organisation;
+    d.other_key = other.key;
+    d.candidate.recipient = Facts(recipient);
+    d.candidate.other = Facts(other);
+    d.candidate.kind = kind;
+    d.candidate.relation = kind == MatchKind::kHouseholdRelated ? relation : Relation::kNone;
+    d.candidate.consents = ConsentsOn(other.subject);
+    d.candidate.other_protects_against_recipient_subject =
+        std::find(other.protected_against.begin(), other.protected_against.end(), recipient.subject) !=
+        other.protected_against.end();
+    d.candidate.decision_time = case_.date;
+    d.decision = policy_.Decide(d.candidate);
+    return d;
+  }
+
+  void Coordinate(size_t index, const std::vector<std::pair<size_t, Match>>& matches,
+                  std::vector<SimulatedDecision>& out) {
+    const SimulatedSignal& signal = case_.signals[index];
+    std::vector<size_t> group = {index};
+    for (const auto& [other, match] : matches) {
+      if (match.kind == MatchKind::kSubject) group.push_back(other);
+    }
+    std::set<std::string> organisations;
+    for (size_t n : group) organisations.insert(case_.signals[n].organisation);
+    for (const CoordinationRule& rule : policy_.CoordinationRules()) {
+      bool fires = false;
+      if (rule.min_organisations > 0) {
+        std::set<std::string> recent;
+        for (size_t n : group) {
+          if (case_.date - case_.signals[n].opened <= rule.window) recent.insert(case_.signals[n].organisation);
+        }
+        fires = static_cast<int>(recent.size()) >= rule.min_organisations;
+      }
+      if (!rule.closed_category.empty() && !signal.closed) {
+        for (size_t n : group) {
+          if (n != index && case_.signals[n].closed && case_.signals[n].category == rule.closed_category) fires = true;
+        }
+      }
+      if (!fires) continue;
+      for (size_t n : group) {
+        const SimulatedSignal& s = case_.signals[n];
+        if (s.is_protected || s.organisation == rule.coordinator) continue;
+        if (!coordinated_.insert({rule.coordinator, n}).second) continue;  // once per (coordinator, signal)
+        SimulatedDecision d;
+        d.recipient_organisation = rule.coordinator;
+        d.recipient_key = "-";
+        d.other_organisation = s.organisation;
+        d.other_key = s.key;
+        d.coordination = true;
+        d.decision.allow = true;
+        d.decision.level = DisclosureLevel::kExistenceAndContact;
+        d.decision.rule_ids = {rule.id};
+        d.decision.legal_bases = {rule.legal_basis};
+        d.decision.policy_version = policy_.Version();
+        d.decision.reason = absl::StrCat("coordination rule ", rule.id, " fired");
+        out.push_back(std::move(d));
+      }
+    }
+  }
+
+ private:
+  const RulePolicy& policy_;
+  const PolicyCase& case_;
+  std::set<std::pair<std::string, size_t>> coordinated_;
+};
+
+}  // namespace
+
+std::string SimulatedDecision::Line() const {
+  if (coordination) {
+    return absl::StrCat(recipient_organisation, " - <- ", other_organisation, " ", other_key, " coordination ",
+                        Name(decision.level));
+  }
+  std::string kind = Name(candidate.kind);
+  if (candidate.kind == MatchKind::kHouseholdRelated && candidate.relation != Relation::kNone) {
+    absl::StrAppend(&kind, ":", Name(candidate.relation));
+  }
+  return absl::StrCat(recipient_organisation, " ", recipient_key, " <- ", other_organisation, " ", other_key, " ",
+                      kind, " ", Name(decision.level));
+}
+
+std::vector<SimulatedDecision> Simulate(const RulePolicy& policy, const PolicyCase& c) {
+  World world(policy, c);
+  std::vector<SimulatedDecision> out;
+  for (size_t i = 0; i < c.signals.size(); ++i) {
+    const SimulatedSignal& mine = c.signals[i];
+    // Earlier signals of other organisations, as the broker's indexes hold them.
+    std::vector<std::pair<size_t, Match>> matches;
+    for (size_t j = 0; j < i; ++j) {
+      const SimulatedSignal& other = c.signals[j];
+      if (other.organisation == mine.organisation) continue;
+      Match match;
+      if (FindMatch(mine, other, &match)) matches.emplace_back(j, match);
+    }
+    for (const auto& [j, match] : matches) {
+      const SimulatedSignal& other = c.signals[j];
+      out.push_back(world.Decide(other, mine, match.kind, Inverse(match.relation)));
+      out.push_back(world.Decide(mine, other, match.kind, match.relation));
+    }
+    world.Coordinate(i, matches, out);
+  }
+  return out;
+}
+
+}  // namespace samenloop::policy

@@ -1,0 +1,81 @@
+#ifndef SAMENLOOP_POLICY_POLICY_SIMULATOR_H_
+#define SAMENLOOP_POLICY_POLICY_SIMULATOR_H_
+
+// Runs a policy over a small, named world — persons, the signals
+// organisations submit (in order), consent records and a date — the way the
+// broker would, without a broker: the same match kinds (subject, household
+// through a named relation in either direction, a shared related person),
+// the same "closest match kind wins" rule, the same per-direction decisions
+// and the same coordination rules. Privacy officers use it through
+// `samenloop policy test`; it never sees a BSN or a pseudonym, only names.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "policy/diagnostic.h"
+#include "policy/disclosure_policy.h"
+#include "policy/rule_policy.h"
+
+namespace samenloop::policy {
+
+struct SimulatedRelated {
+  std::string person;
+  Relation relation = Relation::kNone;  // the related person is <relation> of the subject
+};
+
+struct SimulatedSignal {
+  std::string key;  // unique within the case; names the signal in expectations
+  std::string organisation;
+  std::string subject;  // a person's name
+  std::string category;
+  Nature nature = Nature::kUnspecified;
+  Severity severity = Severity::kUnspecified;
+  bool closed = false;
+  bool is_protected = false;
+  std::vector<std::string> protected_against;  // persons' names
+  std::vector<SimulatedRelated> related;
+  absl::Time opened;  // defaults to the case date
+  SourceLocation at;
+};
+
+struct SimulatedConsent {
+  std::string subject;  // whose data it is about
+  std::string giver;    // a person's name for a parent or guardian
+  ConsentFacts record;  // giver_key is filled from `giver`
+};
+
+struct PolicyCase {
+  std::string name;
+  absl::Time date;
+  std::map<std::string, AgeBand> persons;
+  std::vector<SimulatedSignal> signals;
+  std::vector<SimulatedConsent> consents;
+  // "RECIPIENT OWN_KEY <- ORG KEY MATCH[:RELATION] LEVEL", exactly these.
+  std::vector<std::pair<std::string, SourceLocation>> expect;
+  SourceLocation at;
+};
+
+// One direction of a candidate pair (or a coordination notice) and its
+// decision.
+struct SimulatedDecision {
+  std::string recipient_organisation;
+  std::string recipient_key;  // "-" for coordination
+  std::string other_organisation;
+  std::string other_key;
+  bool coordination = false;
+  MatchCandidate candidate;  // for explain; unused for coordination
+  Decision decision;
+
+  // The expectation line this decision produces when allowed, e.g.
+  // "school-de-horizon school-1 <- politie-amsterdam pol-1 household_related:parent existence_and_contact".
+  std::string Line() const;
+};
+
+// Every decision the broker would take for the case's signals, in order.
+std::vector<SimulatedDecision> Simulate(const RulePolicy& policy, const PolicyCase& c);
+
+}  // namespace samenloop::policy
+
+#endif  // SAMENLOOP_POLICY_POLICY_SIMULATOR_H_

@@ -1,0 +1,73 @@
+#include "policy/policy_test_runner.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "policy/explanation_text.h"
+
+namespace samenloop::policy {
+namespace {
+
+// "A B <- C D kind level" -> "A B <- C D": the pair, whatever was decided.
+std::string PairOf(const std::string& line) {
+  std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+  if (words.size() < 5) return line;
+  return absl::StrCat(words[0], " ", words[1], " ", words[2], " ", words[3], " ", words[4]);
+}
+
+// Collapses runs of spaces so hand-written lines compare by their words.
+std::string Normalise(const std::string& line) {
+  std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+  return absl::StrJoin(words, " ");
+}
+
+}  // namespace
+
+std::vector<CaseResult> RunPolicyCases(const RulePolicy& policy, const std::vector<PolicyCase>& cases) {
+  std::vector<CaseResult> results;
+  for (const PolicyCase& c : cases) {
+    CaseResult result;
+    result.name = c.name;
+    result.at = c.at;
+    const std::vector<SimulatedDecision> decisions = Simulate(policy, c);
+    std::map<std::string, const SimulatedDecision*> produced;  // line -> decision (allowed only)
+    std::map<std::string, const SimulatedDecision*> by_pair;   // pair -> decision (any)
+    for (const SimulatedDecision& d : decisions) {
+      const std::string line = d.Line();
+      by_pair[PairOf(line)] = &d;
+      if (d.decision.allow) produced[line] = &d;
+    }
+    std::map<std::string, SourceLocation> expected;
+    for (const auto& [line, at] : c.expect) expected[Normalise(line)] = at;
+
+    for (const auto& [line, at] : expected) {
+      if (produced.contains(line)) continue;
+      CaseMismatch miss{line, at, ""};
+      auto pair = by_pair.find(PairOf(line));
+      if (pair == by_pair.end()) {
+        miss.explanation = "    these signals do not match at all (no subject or household tie between them)\n";
+      } else if (pair->second->coordination) {
+        miss.explanation = absl::StrCat("    produced instead: ", pair->second->Line(), "\n");
+      } else {
+        if (pair->second->decision.allow) {
+          absl::StrAppend(&miss.explanation, "    produced instead: ", pair->second->Line(), "\n");
+        }
+        absl::StrAppend(&miss.explanation, ExplanationText(policy.Explain(pair->second->candidate), 4));
+      }
+      result.missing.push_back(std::move(miss));
+    }
+    for (const auto& [line, d] : produced) {
+      if (expected.contains(line)) continue;
+      CaseMismatch extra{line, {}, ""};
+      extra.explanation = d->coordination ? absl::StrCat("    ", DecisionSummary(d->decision), "\n")
+                                          : ExplanationText(policy.Explain(d->candidate), 4);
+      result.unexpected.push_back(std::move(extra));
+    }
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+}  // namespace samenloop::policy
