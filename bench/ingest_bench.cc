@@ -57,11 +57,11 @@ void BM_LedgerIngestInProcess(benchmark::State& state) {
   std::array<uint8_t, 32> secret{};
   secret.fill(9);
   broker::SubjectKeyer keyer(*crypto::IndexSecret::FromBytes(secret));
-  std::unique_ptr<policy::DisclosurePolicy> policy = policy::MakeBuiltinDefaultPolicy();
+  std::shared_ptr<const policy::DisclosurePolicy> policy = policy::MakeBuiltinDefaultPolicy();
   broker::NotificationHub hub;
   {
     std::unique_ptr<broker::Store> store = *broker::Store::Open(dir + "/db");
-    std::unique_ptr<broker::SignalLedger> ledger = *broker::SignalLedger::Create(store.get(), &keyer, policy.get(), &hub);
+    std::unique_ptr<broker::SignalLedger> ledger = *broker::SignalLedger::Create(store.get(), &keyer, policy, &hub);
     CallerIdentity caller{"politie-amsterdam", Role::kOrg, "police"};
     int64_t serial = 0;
     for (auto _ : state) {

@@ -22,12 +22,19 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   if (!options.coordinator.empty() && !IsValidOrganisationId(options.coordinator)) {
     return absl::InvalidArgumentError("coordinator: not an organisation id");
   }
-  broker->policy_ = policy::MakeBuiltinDefaultPolicy(options.coordinator);
+  // The policy last applied to this store, else the development default.
+  absl::StatusOr<std::shared_ptr<const policy::DisclosurePolicy>> policy =
+      StartupPolicy(*broker->store_, policy::MakeBuiltinDefaultPolicy(options.coordinator));
+  if (!policy.ok()) return policy.status();
+  if (!options.coordinator.empty() && (*policy)->Version().find("builtin") == std::string::npos) {
+    spdlog::warn("--coordinator is ignored: the applied policy {} declares its own coordination rules",
+                 (*policy)->Version());
+  }
 
   LedgerOptions ledger_options;
   ledger_options.max_batch = options.max_submit_batch;
   absl::StatusOr<std::unique_ptr<SignalLedger>> ledger = SignalLedger::Create(
-      broker->store_.get(), broker->keyer_.get(), broker->policy_.get(), &broker->hub_, ledger_options);
+      broker->store_.get(), broker->keyer_.get(), *std::move(policy), &broker->hub_, ledger_options);
   if (!ledger.ok()) return ledger.status();
   broker->ledger_ = *std::move(ledger);
 
@@ -36,9 +43,12 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
       std::make_unique<NotificationServiceImpl>(broker->ledger_.get(), &broker->hub_);
   broker->audit_service_ =
       std::make_unique<AuditServiceImpl>(broker->store_.get(), broker->ledger_.get(), broker->log_key_.get());
+  broker->policy_admin_service_ = std::make_unique<PolicyAdminServiceImpl>(broker->ledger_.get());
+  broker->consent_service_ = std::make_unique<ConsentServiceImpl>(broker->ledger_.get());
   absl::StatusOr<RunningServer> running =
       StartServer(options.server, {broker->signal_service_.get(), broker->notification_service_.get(),
-                                   broker->audit_service_.get()});
+                                   broker->audit_service_.get(), broker->policy_admin_service_.get(),
+                                   broker->consent_service_.get()});
   if (!running.ok()) return running.status();
   broker->running_ = *std::move(running);
   if (options.sweep_interval > absl::ZeroDuration()) {
@@ -95,11 +105,14 @@ absl::StatusOr<crypto::LogSigningKey> LoadLogKeyFile(const std::string& path) {
 absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir) {
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(data_dir);
   if (!store.ok()) return store.status();
-  std::unique_ptr<policy::DisclosurePolicy> policy = policy::MakeBuiltinDefaultPolicy();
+  // Retention comes from the policy in force.
+  absl::StatusOr<std::shared_ptr<const policy::DisclosurePolicy>> policy =
+      StartupPolicy(**store, policy::MakeBuiltinDefaultPolicy());
+  if (!policy.ok()) return policy.status();
   NotificationHub hub;
   // Sweeping never computes an index key, so no secret is needed.
   absl::StatusOr<std::unique_ptr<SignalLedger>> ledger =
-      SignalLedger::Create(store->get(), /*keyer=*/nullptr, policy.get(), &hub);
+      SignalLedger::Create(store->get(), /*keyer=*/nullptr, *std::move(policy), &hub);
   if (!ledger.ok()) return ledger.status();
   return (*ledger)->SweepExpired();
 }

@@ -19,6 +19,8 @@
 #include "broker/store.h"
 #include "broker/subject_keyer.h"
 #include "common/server_builder.h"
+#include "broker/consent_service.h"
+#include "broker/policy_admin_service.h"
 #include "policy/disclosure_policy.h"
 
 namespace samenloop::broker {
@@ -54,13 +56,14 @@ class BrokerServer {
 
   std::unique_ptr<Store> store_;
   std::unique_ptr<SubjectKeyer> keyer_;
-  std::unique_ptr<policy::DisclosurePolicy> policy_;
   NotificationHub hub_;
   std::unique_ptr<SignalLedger> ledger_;
   std::unique_ptr<SignalServiceImpl> signal_service_;
   std::unique_ptr<NotificationServiceImpl> notification_service_;
   std::unique_ptr<crypto::LogSigningKey> log_key_;
   std::unique_ptr<AuditServiceImpl> audit_service_;
+  std::unique_ptr<PolicyAdminServiceImpl> policy_admin_service_;
+  std::unique_ptr<ConsentServiceImpl> consent_service_;
   RunningServer running_;
   bool shut_down_ = false;
   // The scheduled sweeper and what wakes it for shutdown.

@@ -37,6 +37,7 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
   // Find candidates without holding the write lock; each is re-read under it.
   std::vector<uint64_t> due;
   const absl::Time now = options_.clock();
+  const std::shared_ptr<const policy::DisclosurePolicy> policy = Policy();
   {
     std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kSignals);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -46,7 +47,7 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
         return absl::DataLossError("stored signal does not parse");
       }
       const v1::Signal& signal = stored.signal();
-      if (now >= VisibleUntil(signal, policy_->RetentionFor(signal.category()))) {
+      if (now >= VisibleUntil(signal, policy->RetentionFor(signal.category()))) {
         due.push_back(keys::ParseU64(AsView(it->key())));
       }
     }

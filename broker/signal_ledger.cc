@@ -1,6 +1,9 @@
 #include "broker/signal_ledger.h"
 
+#include "broker/ledger_events.h"
+
 #include <algorithm>
+#include <optional>
 #include <map>
 #include <set>
 #include <utility>
@@ -20,12 +23,6 @@ namespace {
 
 using google::protobuf::Timestamp;
 using google::protobuf::util::TimeUtil;
-
-Timestamp ToProto(absl::Time time) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
-}
-
-std::string Hex(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
 
 v1::DisclosureLevel ToProto(policy::DisclosureLevel level) {
   switch (level) {
@@ -51,6 +48,10 @@ policy::SignalFacts FactsOf(const storage::StoredSignal& stored) {
   facts.organisation_id = stored.signal().source_organisation();
   facts.organisation_kind = stored.organisation_kind();
   facts.category = stored.signal().category();
+  // The API's enums and the policy's share their numbering (common.proto).
+  facts.age_band = static_cast<policy::AgeBand>(stored.signal().age_band());
+  facts.nature = static_cast<policy::Nature>(stored.signal().nature());
+  facts.severity = static_cast<policy::Severity>(stored.signal().severity());
   facts.closed = stored.signal().status() == v1::SIGNAL_STATUS_CLOSED;
   facts.is_protected = stored.signal().protected_();
   return facts;
@@ -71,13 +72,13 @@ v1::DisclosedSignal Disclose(const storage::StoredSignal& other, policy::Disclos
   return out;
 }
 
-v1::AuditEvent BaseEvent(v1::AuditEventType type, const CallerIdentity& actor, absl::Time now) {
-  v1::AuditEvent event;
-  event.set_type(type);
-  *event.mutable_time() = ToProto(now);
-  event.set_actor_organisation(actor.organisation_id);
-  event.set_actor_role(std::string(RoleName(actor.role)));
-  return event;
+
+// Signals use the taxonomy of the policy in force.
+absl::Status CheckCategoryKnown(const policy::DisclosurePolicy& policy, const std::string& category,
+                                const std::string& path) {
+  if (policy.KnowsCategory(category)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": \"", category, "\" is not a category of the policy in force (", policy.Version(), ")"));
 }
 
 v1::SubmitSignalResult ItemError(const std::string& key, const absl::Status& status) {
@@ -91,18 +92,18 @@ v1::SubmitSignalResult ItemError(const std::string& key, const absl::Status& sta
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SignalLedger>> SignalLedger::Create(
-    Store* store, const SubjectKeyer* keyer, const policy::DisclosurePolicy* policy,
+    Store* store, const SubjectKeyer* keyer, std::shared_ptr<const policy::DisclosurePolicy> policy,
     NotificationHub* hub, LedgerOptions options) {
   absl::StatusOr<LedgerCounters> counters = LedgerCounters::Load(*store);
   if (!counters.ok()) return counters.status();
   return std::unique_ptr<SignalLedger>(
-      new SignalLedger(store, keyer, policy, hub, std::move(options), *std::move(counters)));
+      new SignalLedger(store, keyer, std::move(policy), hub, std::move(options), *std::move(counters)));
 }
 
 SignalLedger::SignalLedger(Store* store, const SubjectKeyer* keyer,
-                           const policy::DisclosurePolicy* policy, NotificationHub* hub,
+                           std::shared_ptr<const policy::DisclosurePolicy> policy, NotificationHub* hub,
                            LedgerOptions options, LedgerCounters counters)
-    : store_(store), keyer_(keyer), policy_(policy), hub_(hub), options_(std::move(options)),
+    : store_(store), keyer_(keyer), policy_(std::move(policy)), hub_(hub), options_(std::move(options)),
       counters_(std::move(counters)) {}
 
 absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
@@ -123,6 +124,7 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
     const std::string path = absl::StrCat("items[", i, "]");
     absl::Status valid = ValidateIdempotencyKey(item.idempotency_key(), path + ".idempotency_key");
     if (valid.ok()) valid = ValidateNewSignal(item.signal(), path + ".signal");
+    if (valid.ok()) valid = CheckCategoryKnown(*policy_, item.signal().category(), path + ".signal.category");
     if (!valid.ok()) {
       v1::AuditEvent refused = BaseEvent(v1::AUDIT_EVENT_TYPE_REQUEST_REFUSED, caller, now);
       refused.set_reason(absl::StrCat("SubmitSignals: ", valid.message()));
@@ -323,22 +325,50 @@ absl::StatusOr<uint32_t> SignalLedger::Coordinate(PendingWrite& write, uint64_t 
   return sent;
 }
 
+absl::StatusOr<policy::MatchCandidate> SignalLedger::BuildCandidate(const storage::StoredSignal& recipient,
+                                                                   const storage::StoredSignal& other,
+                                                                   policy::MatchKind kind, v1::Relation relation,
+                                                                   absl::Time now) const {
+  policy::MatchCandidate candidate;
+  candidate.recipient = FactsOf(recipient);
+  candidate.other = FactsOf(other);
+  candidate.kind = kind;
+  candidate.relation =
+      kind == policy::MatchKind::kHouseholdRelated ? static_cast<policy::Relation>(relation) : policy::Relation::kNone;
+  candidate.decision_time = now;
+  candidate.other_protects_against_recipient_subject =
+      std::find(other.protected_against_keys().begin(), other.protected_against_keys().end(),
+                recipient.subject_key()) != other.protected_against_keys().end();
+  absl::StatusOr<std::vector<policy::ConsentFacts>> consents = ConsentsOn(other.subject_key());
+  if (!consents.ok()) return consents.status();
+  candidate.consents = *std::move(consents);
+  return candidate;
+}
+
 absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t recipient_number,
                                                    const storage::StoredSignal& recipient,
                                                    uint64_t other_number,
                                                    const storage::StoredSignal& other,
                                                    policy::MatchKind kind, v1::Relation relation,
-                                                   bool renotify) {
+                                                   bool renotify, bool only_if_changed, bool* changed) {
   const absl::Time now = options_.clock();
-  policy::MatchCandidate candidate;
-  candidate.recipient = FactsOf(recipient);
-  candidate.other = FactsOf(other);
-  candidate.kind = kind;
-  candidate.decision_time = now;
-  candidate.other_protects_against_recipient_subject =
-      std::find(other.protected_against_keys().begin(), other.protected_against_keys().end(),
-                recipient.subject_key()) != other.protected_against_keys().end();
-  const policy::Decision decision = policy_->Decide(candidate);
+  absl::StatusOr<policy::MatchCandidate> candidate = BuildCandidate(recipient, other, kind, relation, now);
+  if (!candidate.ok()) return candidate.status();
+  const policy::Decision decision = policy_->Decide(*candidate);
+  const std::string pair_key = keys::PairKey(recipient_number, other_number);
+  absl::StatusOr<std::string> previous_bytes = store_->Get(Family::kPairDecisions, pair_key);
+  if (!previous_bytes.ok() && !absl::IsNotFound(previous_bytes.status())) return previous_bytes.status();
+  std::optional<storage::PairDecision> previous;
+  if (previous_bytes.ok()) {
+    previous.emplace();
+    if (!previous->ParseFromString(*previous_bytes)) return absl::DataLossError("stored pair decision does not parse");
+  }
+  if (only_if_changed && previous.has_value() && previous->allowed() == decision.allow &&
+      previous->level() == ToProto(decision.level)) {
+    if (changed != nullptr) *changed = false;
+    return false;
+  }
+  if (changed != nullptr) *changed = true;
 
   v1::DecisionBasis basis;
   for (const std::string& rule : decision.rule_ids) basis.add_rule_ids(rule);
@@ -359,16 +389,14 @@ absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t
   audit.set_disclosure_level(ToProto(decision.level));
   audit.set_match_kind(ToProto(kind));
   *audit.mutable_basis() = basis;
+  audit.set_reason(decision.reason);  // rule and record ids only, never personal data
 
   bool notify = false;
   storage::PairDecision pair;
-  const std::string pair_key = keys::PairKey(recipient_number, other_number);
   if (decision.allow) {
-    absl::StatusOr<std::string> previous = store_->Get(Family::kPairDecisions, pair_key);
     uint64_t generation = 1;
-    if (previous.ok()) {
-      storage::PairDecision before;
-      before.ParseFromString(*previous);
+    if (previous.has_value()) {
+      const storage::PairDecision& before = *previous;
       // Notify again only on a reopen or a wider disclosure.
       bool wider = before.level() < ToProto(decision.level) || !before.allowed();
       notify = renotify || wider;
@@ -379,10 +407,8 @@ absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t
       }
       generation = last + 1;
       if (!notify) pair.set_notification_id(before.notification_id());
-    } else if (absl::IsNotFound(previous.status())) {
-      notify = true;
     } else {
-      return previous.status();
+      notify = true;
     }
     pair.set_allowed(true);
     pair.set_level(ToProto(decision.level));
@@ -411,6 +437,8 @@ absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t
     pair.set_allowed(false);
     pair.set_level(v1::DISCLOSURE_LEVEL_NONE);
     pair.set_policy_version(decision.policy_version);
+    // What was told stays told; keep its id so a later re-allow is a new generation.
+    if (previous.has_value()) pair.set_notification_id(previous->notification_id());
   }
   write.batch().Put(store_->Handle(Family::kPairDecisions), pair_key, pair.SerializeAsString());
   write.AppendAudit(std::move(audit));
@@ -519,6 +547,11 @@ absl::StatusOr<v1::Signal> SignalLedger::Update(const CallerIdentity& caller,
     return absl::InvalidArgumentError("signal.protected: clear protected_against too to unprotect the signal");
   }
   if (absl::Status valid = ValidateSignalFields(check, "signal"); !valid.ok()) return valid;
+  if (paths.count("category") > 0) {
+    if (absl::Status known = CheckCategoryKnown(*policy_, merged.category(), "signal.category"); !known.ok()) {
+      return known;
+    }
+  }
 
   PendingWrite write(store_, &counters_);
   rocksdb::WriteBatch& batch = write.batch();

@@ -31,6 +31,13 @@
 
 namespace samenloop::broker {
 
+// What deciding pairs again (after a policy or consent change) did.
+struct ReevaluationResult {
+  uint64_t signals = 0;        // live signals visited
+  uint64_t pairs_changed = 0;  // directions whose decision changed (audited)
+  uint64_t notifications = 0;  // newly allowed or wider disclosures notified
+};
+
 struct LedgerOptions {
   int max_batch = 1000;
   std::function<absl::Time()> clock = [] { return absl::Now(); };
@@ -38,9 +45,10 @@ struct LedgerOptions {
 
 class SignalLedger {
  public:
-  // `store`, `keyer`, `policy` and `hub` must outlive the ledger.
+  // `store`, `keyer` and `hub` must outlive the ledger. `policy` is the one
+  // in force until ApplyPolicy replaces it.
   static absl::StatusOr<std::unique_ptr<SignalLedger>> Create(
-      Store* store, const SubjectKeyer* keyer, const policy::DisclosurePolicy* policy,
+      Store* store, const SubjectKeyer* keyer, std::shared_ptr<const policy::DisclosurePolicy> policy,
       NotificationHub* hub, LedgerOptions options = {});
 
   // Batch-level problems (empty or oversized batch, storage failure) fail the
@@ -69,8 +77,36 @@ class SignalLedger {
   // Expires every signal whose visible period has ended (retention_sweeper.h).
   absl::StatusOr<SweepResult> SweepExpired();
 
+  // --- Policy (signal_ledger_policy.cc) ---
+  // The policy in force; a snapshot that a later ApplyPolicy does not change.
+  std::shared_ptr<const policy::DisclosurePolicy> Policy() const;
+  // Makes `policy` (compiled from `record`) the one in force, atomically:
+  // the record, its place in the history and its POLICY_APPLIED audit event
+  // are one write, and no submit is decided half under the old policy.
+  // Then every live pair is decided again; pairs whose decision changed are
+  // recorded and audited, and newly allowed ones notified (nothing already
+  // told is taken back). FAILED_PRECONDITION when `expected_active_version`
+  // is set and is not the active version.
+  absl::StatusOr<ReevaluationResult> ApplyPolicy(const CallerIdentity& caller,
+                                                 std::shared_ptr<const policy::DisclosurePolicy> policy,
+                                                 storage::PolicyRecord record,
+                                                 absl::string_view expected_active_version);
+  // NOT_FOUND while the built-in development policy is in force.
+  absl::StatusOr<storage::PolicyRecord> ActivePolicyRecord() const;
+  // Every applied policy, oldest first.
+  absl::StatusOr<std::vector<storage::PolicyRecord>> PolicyHistory() const;
+
+  // --- Consent and objection registry (signal_ledger_consents.cc) ---
+  // Registers a record obtained by the caller's organisation; decisions that
+  // it changes for signals on its subject are taken again at once.
+  absl::StatusOr<v1::ConsentRecord> RegisterConsent(const CallerIdentity& caller, const v1::ConsentRecord& record);
+  // Only the organisation that registered a record can withdraw it.
+  absl::StatusOr<v1::ConsentRecord> WithdrawConsent(const CallerIdentity& caller, absl::string_view consent_id);
+  absl::StatusOr<v1::ListConsentsResponse> ListConsents(const CallerIdentity& caller,
+                                                        const v1::ListConsentsRequest& request) const;
+
  private:
-  SignalLedger(Store* store, const SubjectKeyer* keyer, const policy::DisclosurePolicy* policy,
+  SignalLedger(Store* store, const SubjectKeyer* keyer, std::shared_ptr<const policy::DisclosurePolicy> policy,
                NotificationHub* hub, LedgerOptions options, LedgerCounters counters);
 
   // Loads an own signal for a state change; NOT_FOUND when it is not the caller's.
@@ -87,10 +123,29 @@ class SignalLedger {
   absl::StatusOr<uint32_t> Coordinate(PendingWrite& write, uint64_t number, const storage::StoredSignal& signal,
                                       const std::map<uint64_t, MatchedSignal>& matches);
   // Decides one direction of a pair and, if allowed and new, notifies.
+  // With `only_if_changed`, a decision equal to the recorded one writes
+  // nothing (re-evaluation audits changes only).
   absl::StatusOr<bool> DecideDirection(PendingWrite& write, uint64_t recipient_number,
                                        const storage::StoredSignal& recipient,
                                        uint64_t other_number, const storage::StoredSignal& other,
-                                       policy::MatchKind kind, v1::Relation relation, bool renotify);
+                                       policy::MatchKind kind, v1::Relation relation, bool renotify,
+                                       bool only_if_changed = false, bool* changed = nullptr);
+  // What the policy is asked about one direction: the facts of both signals
+  // and the consent records on the subject of `other`.
+  absl::StatusOr<policy::MatchCandidate> BuildCandidate(const storage::StoredSignal& recipient,
+                                                        const storage::StoredSignal& other, policy::MatchKind kind,
+                                                        v1::Relation relation, absl::Time now) const;
+  absl::StatusOr<std::vector<policy::ConsentFacts>> ConsentsOn(const std::string& subject_key) const;
+  // Decides again, for each match of `signal`, whether the match's
+  // organisation may learn of `signal` (`disclose_signal`) and whether
+  // `signal`'s organisation may learn of the match (`disclose_matches`);
+  // records, audits and notifies changes only.
+  absl::Status Reevaluate(PendingWrite& write, uint64_t number, const storage::StoredSignal& signal,
+                          bool disclose_signal, bool disclose_matches, ReevaluationResult& result);
+  // Re-evaluates every signal on `subject_key` (after a consent change).
+  absl::Status ReevaluateSubject(PendingWrite& write, const std::string& subject_key, ReevaluationResult& result);
+  // Live signal numbers, from `after` on, at most `limit` (for batching).
+  absl::StatusOr<std::vector<uint64_t>> LiveSignalNumbers(uint64_t after, size_t limit) const;
   absl::StatusOr<v1::Signal> Transition(const CallerIdentity& caller, absl::string_view signal_id,
                                         v1::AuditEventType event_type, absl::string_view reason,
                                         const std::function<absl::Status(storage::StoredSignal&)>& change);
@@ -99,12 +154,21 @@ class SignalLedger {
 
   Store* store_;
   const SubjectKeyer* keyer_;
-  const policy::DisclosurePolicy* policy_;
+  // Replaced under both mutexes: writers (holding write_mutex_) read it
+  // directly, others through Policy().
+  std::shared_ptr<const policy::DisclosurePolicy> policy_;
+  mutable std::mutex policy_mutex_;
   NotificationHub* hub_;
   LedgerOptions options_;
   mutable std::mutex write_mutex_;  // serialises writers; readers use RocksDB snapshots
   LedgerCounters counters_;          // guarded by write_mutex_
 };
+
+// The policy a broker starts with: the one last applied to `store`
+// (compiled again from its stored file), or `fallback` when none was.
+// FAILED_PRECONDITION when the stored file no longer compiles.
+absl::StatusOr<std::shared_ptr<const policy::DisclosurePolicy>> StartupPolicy(
+    const Store& store, std::shared_ptr<const policy::DisclosurePolicy> fallback);
 
 }  // namespace samenloop::broker
 

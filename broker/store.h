@@ -33,6 +33,8 @@ enum class Family {
   kAudit,              // event number -> AuditEvent (the Merkle tree's leaf data)
   kMeta,               // named counters and cursors
   kAuditNodes,         // level || index -> hash of a complete subtree of the audit tree
+  kConsents,           // consent number -> StoredConsent
+  kConsentSubjects,    // subject key || consent number -> ""
   kCount
 };
 

@@ -33,7 +33,7 @@ class AuditTreeTest : public ::testing::Test {
     store_.reset();
     store_ = *Store::Open(dir_.Sub("db"));
     absl::StatusOr<std::unique_ptr<SignalLedger>> ledger =
-        SignalLedger::Create(store_.get(), keyer_.get(), policy_.get(), &hub_);
+        SignalLedger::Create(store_.get(), keyer_.get(), policy_, &hub_);
     ASSERT_TRUE(ledger.ok()) << ledger.status();
     ledger_ = *std::move(ledger);
   }
@@ -63,7 +63,7 @@ class AuditTreeTest : public ::testing::Test {
 
   samenloop::testing::TempDir dir_;
   std::unique_ptr<SubjectKeyer> keyer_;
-  std::unique_ptr<policy::DisclosurePolicy> policy_;
+  std::shared_ptr<const policy::DisclosurePolicy> policy_;
   NotificationHub hub_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SignalLedger> ledger_;

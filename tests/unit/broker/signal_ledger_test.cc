@@ -40,7 +40,7 @@ class SignalLedgerTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     absl::StatusOr<std::unique_ptr<SignalLedger>> ledger =
-        SignalLedger::Create(store_.get(), keyer_.get(), policy_.get(), &hub_);
+        SignalLedger::Create(store_.get(), keyer_.get(), policy_, &hub_);
     ASSERT_TRUE(ledger.ok()) << ledger.status();
     ledger_ = *std::move(ledger);
   }
@@ -71,7 +71,7 @@ class SignalLedgerTest : public ::testing::Test {
 
   samenloop::testing::TempDir dir_;
   std::unique_ptr<SubjectKeyer> keyer_;
-  std::unique_ptr<policy::DisclosurePolicy> policy_;
+  std::shared_ptr<const policy::DisclosurePolicy> policy_;
   NotificationHub hub_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SignalLedger> ledger_;
@@ -477,7 +477,7 @@ class RetentionTest : public SignalLedgerTest {
     store_ = *std::move(store);
     LedgerOptions options;
     options.clock = [this] { return now_; };
-    ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy_.get(), &hub_, options);
+    ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy_, &hub_, options);
   }
   absl::Time now_ = absl::FromUnixSeconds(1800000000);
 };

@@ -1,0 +1,112 @@
+#include "broker/policy_admin_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/caller_identity.h"
+#include "common/grpc_status.h"
+#include "google/protobuf/util/time_util.h"
+#include "policy/rule_policy.h"
+#include "spdlog/spdlog.h"
+
+namespace samenloop::broker {
+namespace {
+
+// Diagnostics in an error message: enough to fix the file, bounded in size.
+constexpr size_t kMaxDiagnosticsInError = 20;
+
+v1::PolicyVersion ToVersion(const storage::PolicyRecord& record) {
+  v1::PolicyVersion v;
+  v.set_version_hash(record.version_hash());
+  v.set_declared_version(record.declared_version());
+  *v.mutable_applied_at() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(record.applied_at_unix_ms());
+  v.set_applied_by(record.applied_by());
+  return v;
+}
+
+absl::StatusOr<CallerIdentity> Caller(const grpc::ServerContext& context, std::initializer_list<Role> allowed,
+                                      const char* what) {
+  absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(context);
+  if (!caller.ok()) return caller.status();
+  for (Role role : allowed) {
+    if (caller->role == role) return caller;
+  }
+  return absl::PermissionDeniedError(what);
+}
+
+}  // namespace
+
+grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, const v1::ApplyPolicyRequest* request,
+                                                 v1::PolicyVersion* response) {
+  absl::StatusOr<CallerIdentity> caller =
+      Caller(*context, {Role::kPrivacyOfficer}, "applying a policy needs a privacy officer certificate");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (request->policy_yaml().empty()) return ToGrpcStatus(absl::InvalidArgumentError("policy_yaml: empty"));
+  if (request->policy_yaml().size() > kMaxPolicyBytes) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("policy_yaml: at most ", kMaxPolicyBytes, " bytes")));
+  }
+  if (request->file_name().size() > 255) {
+    return ToGrpcStatus(absl::InvalidArgumentError("file_name: at most 255 characters"));
+  }
+  const std::string file = request->file_name().empty() ? "policy.yaml" : request->file_name();
+  policy::LoadedPolicy loaded = policy::LoadPolicy(request->policy_yaml(), file);
+  if (loaded.policy == nullptr) {
+    std::vector<std::string> lines;
+    for (const policy::Diagnostic& d : loaded.diagnostics) {
+      if (d.severity != policy::Diagnostic::Severity::kError) continue;
+      if (lines.size() == kMaxDiagnosticsInError) {
+        lines.push_back("(more errors: run `samenloop policy check`)");
+        break;
+      }
+      lines.push_back(d.ToString());
+    }
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("policy_yaml: the policy is invalid and was not applied:\n", absl::StrJoin(lines, "\n"))));
+  }
+  storage::PolicyRecord record;
+  record.set_policy_yaml(request->policy_yaml());
+  record.set_version_hash(loaded.policy->Version());
+  record.set_declared_version(loaded.policy->document().version);
+  record.set_file_name(file);
+  absl::StatusOr<ReevaluationResult> applied =
+      ledger_->ApplyPolicy(*caller, loaded.policy, record, request->expected_active_version());
+  if (!applied.ok()) return ToGrpcStatus(applied.status());
+  spdlog::info("policy {} applied by {}: {} signal(s) re-evaluated, {} decision(s) changed, {} notification(s)",
+               loaded.policy->Version(), caller->organisation_id, applied->signals, applied->pairs_changed,
+               applied->notifications);
+  absl::StatusOr<storage::PolicyRecord> active = ledger_->ActivePolicyRecord();
+  if (!active.ok()) return ToGrpcStatus(active.status());
+  *response = ToVersion(*active);
+  return grpc::Status::OK;
+}
+
+grpc::Status PolicyAdminServiceImpl::GetActivePolicy(grpc::ServerContext* context,
+                                                     const v1::GetActivePolicyRequest*, v1::ActivePolicy* response) {
+  absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<storage::PolicyRecord> active = ledger_->ActivePolicyRecord();
+  if (absl::IsNotFound(active.status())) {
+    // The built-in development policy: a version, but no file.
+    response->mutable_version()->set_version_hash(ledger_->Policy()->Version());
+    response->mutable_version()->set_declared_version("built-in development default");
+    return grpc::Status::OK;
+  }
+  if (!active.ok()) return ToGrpcStatus(active.status());
+  *response->mutable_version() = ToVersion(*active);
+  response->set_policy_yaml(active->policy_yaml());
+  return grpc::Status::OK;
+}
+
+grpc::Status PolicyAdminServiceImpl::ListPolicyVersions(grpc::ServerContext* context,
+                                                        const v1::ListPolicyVersionsRequest*,
+                                                        v1::ListPolicyVersionsResponse* response) {
+  absl::StatusOr<CallerIdentity> caller =
+      Caller(*context, {Role::kPrivacyOfficer, Role::kAuditor, Role::kOperator},
+             "the policy history is for privacy officers, auditors and operators");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<std::vector<storage::PolicyRecord>> history = ledger_->PolicyHistory();
+  if (!history.ok()) return ToGrpcStatus(history.status());
+  for (const storage::PolicyRecord& record : *history) *response->add_versions() = ToVersion(record);
+  return grpc::Status::OK;
+}
+
+}  // namespace samenloop::broker
