@@ -37,6 +37,8 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
       broker->store_.get(), broker->keyer_.get(), *std::move(policy), &broker->hub_, ledger_options);
   if (!ledger.ok()) return ledger.status();
   broker->ledger_ = *std::move(ledger);
+  // Decisions a crash left untaken after a policy or consent change.
+  if (absl::Status resumed = broker->ledger_->ResumeReevaluation(); !resumed.ok()) return resumed;
 
   broker->signal_service_ = std::make_unique<SignalServiceImpl>(broker->ledger_.get());
   broker->notification_service_ =

@@ -91,6 +91,9 @@ class SignalLedger {
                                                  std::shared_ptr<const policy::DisclosurePolicy> policy,
                                                  storage::PolicyRecord record,
                                                  absl::string_view expected_active_version);
+  // Finishes re-evaluation a crash interrupted (after a policy apply or a
+  // consent change); the broker calls it once at start.
+  absl::Status ResumeReevaluation();
   // NOT_FOUND while the built-in development policy is in force.
   absl::StatusOr<storage::PolicyRecord> ActivePolicyRecord() const;
   // Every applied policy, oldest first.
@@ -142,6 +145,10 @@ class SignalLedger {
   // records, audits and notifies changes only.
   absl::Status Reevaluate(PendingWrite& write, uint64_t number, const storage::StoredSignal& signal,
                           bool disclose_signal, bool disclose_matches, ReevaluationResult& result);
+  absl::StatusOr<ReevaluationResult> ReevaluateAllFrom(uint64_t after);
+  // Re-evaluates the subject's signals in its own write and clears the
+  // subject's re-evaluation marker.
+  absl::Status ReevaluateSubjectNow(const std::string& subject_key);
   // Re-evaluates every signal on `subject_key` (after a consent change).
   absl::Status ReevaluateSubject(PendingWrite& write, const std::string& subject_key, ReevaluationResult& result);
   // Live signal numbers, from `after` on, at most `limit` (for batching).
@@ -163,6 +170,10 @@ class SignalLedger {
   mutable std::mutex write_mutex_;  // serialises writers; readers use RocksDB snapshots
   LedgerCounters counters_;          // guarded by write_mutex_
 };
+
+// Meta-family markers of re-evaluation still to do (signal_ledger_policy.cc).
+extern const char kReevaluateAllKey[];
+extern const char kReevaluateSubjectPrefix[];
 
 // The policy a broker starts with: the one last applied to `store`
 // (compiled again from its stored file), or `fallback` when none was.

@@ -159,13 +159,12 @@ absl::StatusOr<v1::ConsentRecord> SignalLedger::RegisterConsent(const CallerIden
   write.batch().Put(store_->Handle(Family::kConsents), keys::U64(number), stored.SerializeAsString());
   write.batch().Put(store_->Handle(Family::kConsentSubjects), keys::IndexKey(stored.subject_key(), number), "");
   write.AppendAudit(ConsentEvent(v1::AUDIT_EVENT_TYPE_CONSENT_REGISTERED, caller, now, stored));
-  // The record is part of the store now: decisions about its subject's
-  // signals that it changes are taken again in this same write.
-  ReevaluationResult result;
-  if (absl::Status s = ReevaluateSubject(write, stored.subject_key(), result); !s.ok()) return s;
+  // Decisions read committed records, so the ones this record changes are
+  // taken in a second write; the marker makes a restart finish them.
+  write.batch().Put(store_->Handle(Family::kMeta), absl::StrCat(kReevaluateSubjectPrefix, stored.subject_key()), "");
   absl::StatusOr<std::set<std::string>> recipients = write.Commit();
   if (!recipients.ok()) return recipients.status();
-  PublishCommitted(*recipients);
+  if (absl::Status s = ReevaluateSubjectNow(stored.subject_key()); !s.ok()) return s;
   return r;
 }
 
@@ -192,11 +191,10 @@ absl::StatusOr<v1::ConsentRecord> SignalLedger::WithdrawConsent(const CallerIden
   PendingWrite write(store_, &counters_);
   write.batch().Put(store_->Handle(Family::kConsents), keys::U64(number), stored.SerializeAsString());
   write.AppendAudit(ConsentEvent(v1::AUDIT_EVENT_TYPE_CONSENT_WITHDRAWN, caller, now, stored));
-  ReevaluationResult result;
-  if (absl::Status s = ReevaluateSubject(write, stored.subject_key(), result); !s.ok()) return s;
+  write.batch().Put(store_->Handle(Family::kMeta), absl::StrCat(kReevaluateSubjectPrefix, stored.subject_key()), "");
   absl::StatusOr<std::set<std::string>> recipients = write.Commit();
   if (!recipients.ok()) return recipients.status();
-  PublishCommitted(*recipients);
+  if (absl::Status s = ReevaluateSubjectNow(stored.subject_key()); !s.ok()) return s;
   return stored.record();
 }
 

@@ -18,6 +18,11 @@ constexpr size_t kSignalsPerWrite = 256;
 
 }  // namespace
 
+// Markers of re-evaluation still to do (meta family), written with the
+// change that calls for it and removed with the last decision it takes.
+const char kReevaluateAllKey[] = "reevaluate/all";
+const char kReevaluateSubjectPrefix[] = "reevaluate/subject/";
+
 absl::StatusOr<std::shared_ptr<const policy::DisclosurePolicy>> StartupPolicy(
     const Store& store, std::shared_ptr<const policy::DisclosurePolicy> fallback) {
   absl::StatusOr<std::string> bytes = store.Get(Family::kMeta, kActivePolicyKey);
@@ -88,6 +93,7 @@ absl::StatusOr<ReevaluationResult> SignalLedger::ApplyPolicy(const CallerIdentit
   event.set_reason(absl::StrCat("policy version \"", record.declared_version(), "\" applied, replacing ",
                                 policy_->Version()));
   write.AppendAudit(std::move(event));
+  write.batch().Put(store_->Handle(Family::kMeta), kReevaluateAllKey, keys::U64(0));
   absl::StatusOr<std::set<std::string>> committed = write.Commit();
   if (!committed.ok()) return committed.status();
   {
@@ -95,28 +101,71 @@ absl::StatusOr<ReevaluationResult> SignalLedger::ApplyPolicy(const CallerIdentit
     policy_ = std::move(policy);
   }
 
+  return ReevaluateAllFrom(0);
+}
+
+absl::StatusOr<ReevaluationResult> SignalLedger::ReevaluateAllFrom(uint64_t after) {
   // Every direction of every live pair, visited from its recipient signal.
+  // The marker says how far it got, so a crash part-way resumes at start.
   ReevaluationResult result;
-  uint64_t after = 0;
   while (true) {
     absl::StatusOr<std::vector<uint64_t>> numbers = LiveSignalNumbers(after, kSignalsPerWrite);
     if (!numbers.ok()) return numbers.status();
-    if (numbers->empty()) break;
     PendingWrite batch(store_, &counters_);
-    for (uint64_t number : *numbers) {
-      absl::StatusOr<storage::StoredSignal> signal = LoadSignal(number);
-      if (!signal.ok()) return signal.status();
-      if (absl::Status s = Reevaluate(batch, number, *signal, /*disclose_signal=*/false, /*disclose_matches=*/true, result);
-          !s.ok()) {
-        return s;
+    if (numbers->empty()) {
+      batch.batch().Delete(store_->Handle(Family::kMeta), kReevaluateAllKey);
+    } else {
+      for (uint64_t number : *numbers) {
+        absl::StatusOr<storage::StoredSignal> signal = LoadSignal(number);
+        if (!signal.ok()) return signal.status();
+        if (absl::Status s = Reevaluate(batch, number, *signal, /*disclose_signal=*/false, /*disclose_matches=*/true,
+                                        result);
+            !s.ok()) {
+          return s;
+        }
       }
+      after = numbers->back();
+      batch.batch().Put(store_->Handle(Family::kMeta), kReevaluateAllKey, keys::U64(after));
     }
     absl::StatusOr<std::set<std::string>> recipients = batch.Commit();
     if (!recipients.ok()) return recipients.status();
     PublishCommitted(*recipients);
-    after = numbers->back();
+    if (numbers->empty()) break;
   }
   return result;
+}
+
+absl::Status SignalLedger::ReevaluateSubjectNow(const std::string& subject_key) {
+  PendingWrite write(store_, &counters_);
+  ReevaluationResult result;
+  if (absl::Status s = ReevaluateSubject(write, subject_key, result); !s.ok()) return s;
+  write.batch().Delete(store_->Handle(Family::kMeta), absl::StrCat(kReevaluateSubjectPrefix, subject_key));
+  absl::StatusOr<std::set<std::string>> recipients = write.Commit();
+  if (!recipients.ok()) return recipients.status();
+  PublishCommitted(*recipients);
+  return absl::OkStatus();
+}
+
+absl::Status SignalLedger::ResumeReevaluation() {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  absl::StatusOr<std::string> all = store_->Get(Family::kMeta, kReevaluateAllKey);
+  if (all.ok()) {
+    absl::StatusOr<ReevaluationResult> result = ReevaluateAllFrom(keys::ParseU64(*all));
+    if (!result.ok()) return result.status();
+  } else if (!absl::IsNotFound(all.status())) {
+    return all.status();
+  }
+  std::vector<std::string> subjects;
+  std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kMeta);
+  for (it->Seek(kReevaluateSubjectPrefix); it->Valid() && it->key().starts_with(kReevaluateSubjectPrefix);
+       it->Next()) {
+    subjects.emplace_back(AsView(it->key()).substr(sizeof(kReevaluateSubjectPrefix) - 1));
+  }
+  if (!it->status().ok()) return absl::InternalError(absl::StrCat("meta scan: ", it->status().ToString()));
+  for (const std::string& subject_key : subjects) {
+    if (absl::Status s = ReevaluateSubjectNow(subject_key); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<uint64_t>> SignalLedger::LiveSignalNumbers(uint64_t after, size_t limit) const {
