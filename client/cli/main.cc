@@ -4,7 +4,7 @@
 #include "client/cli/cli_context.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"samenloop: submit signals, watch notifications, pseudonymise BSNs"};
+  CLI::App app{"samenloop: signals, notifications, consents and the privacy officer's policy tools"};
   app.require_subcommand(1);
   samenloop::cli::GlobalOptions options;
   samenloop::cli::AddGlobalOptions(app, options);
@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   samenloop::cli::RegisterImportCommand(app, options);
   samenloop::cli::RegisterUpdateCommand(app, options);
   samenloop::cli::RegisterPolicyCommands(app, options);
+  samenloop::cli::RegisterConsentCommands(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

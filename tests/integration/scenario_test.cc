@@ -19,6 +19,8 @@
 #include "client/pseudonymiser_client.h"
 #include "common/tls_files.h"
 #include "gtest/gtest.h"
+#include "samenloop/v1/consent.grpc.pb.h"
+#include "samenloop/v1/policy_admin.grpc.pb.h"
 #include "samenloop/v1/signals.grpc.pb.h"
 #include "tests/integration/dev_stack.h"
 
@@ -74,6 +76,14 @@ class ScenarioRunner {
       } else if (verb == "close" || verb == "reopen" || verb == "revoke") {
         ASSERT_EQ(words.size(), 3u) << verb << " ORG KEY";
         Change(verb, words[1], words[2]);
+      } else if (verb == "policy") {
+        ASSERT_EQ(words.size(), 2u) << "policy FILE (relative to the repository)";
+        ApplyPolicy(words[1]);
+      } else if (verb == "consent" || verb == "objection") {
+        Consent(verb, words);
+      } else if (verb == "withdraw") {
+        ASSERT_EQ(words.size(), 3u) << "withdraw ORG LABEL";
+        Withdraw(words[1], words[2]);
       } else {
         FAIL() << "unknown step '" << verb << "'";
       }
@@ -187,6 +197,72 @@ class ScenarioRunner {
     keys_[org + "/" + key] = response.results(0).signal_id();
   }
 
+  // The privacy officer applies a policy file, as `samenloop policy apply` does.
+  void ApplyPolicy(const std::string& file) {
+    absl::StatusOr<std::string> yaml = ReadFileToString(std::string(SAMENLOOP_SOURCE_DIR) + "/" + file);
+    ASSERT_TRUE(yaml.ok()) << yaml.status();
+    v1::ApplyPolicyRequest request;
+    request.set_policy_yaml(*yaml);
+    request.set_file_name(file);
+    grpc::ClientContext context;
+    v1::PolicyVersion version;
+    grpc::Status status = v1::PolicyAdminService::NewStub(stack_->BrokerChannelAs("privacy-officer"))
+                              ->ApplyPolicy(&context, request, &version);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  // consent|objection ORG LABEL subject=P [by=parent:P|guardian:P] [recipient-org=O] [recipient-kind=K]
+  //                   [category=C]...
+  void Consent(const std::string& verb, const std::vector<std::string>& words) {
+    ASSERT_GE(words.size(), 4u) << verb << " ORG LABEL subject=P ...";
+    const std::string& org = words[1];
+    v1::ConsentRecord record;
+    record.set_kind(verb == "consent" ? v1::CONSENT_KIND_CONSENT : v1::CONSENT_KIND_OBJECTION);
+    record.set_given_by(v1::CONSENT_GIVER_SUBJECT);
+    std::vector<std::string> names;
+    for (size_t i = 3; i < words.size(); ++i) {
+      std::pair<std::string, std::string> kv = absl::StrSplit(words[i], absl::MaxSplits('=', 1));
+      if (kv.first == "subject") {
+        names.insert(names.begin(), kv.second);
+      } else if (kv.first == "by") {
+        std::pair<std::string, std::string> giver = absl::StrSplit(kv.second, absl::MaxSplits(':', 1));
+        record.set_given_by(giver.first == "parent" ? v1::CONSENT_GIVER_PARENT_WITH_AUTHORITY
+                                                    : v1::CONSENT_GIVER_GUARDIAN);
+        names.push_back(giver.second);
+      } else if (kv.first == "recipient-org") {
+        record.mutable_scope()->set_recipient_organisation(kv.second);
+      } else if (kv.first == "recipient-kind") {
+        record.mutable_scope()->set_recipient_kind(kv.second);
+      } else if (kv.first == "category") {
+        record.mutable_scope()->add_categories(kv.second);
+      } else {
+        FAIL() << "unknown consent field '" << kv.first << "'";
+      }
+    }
+    std::vector<v1::Pseudonym> pseudonyms = Pseudonymise(org, names);
+    *record.mutable_subject() = pseudonyms[0];
+    if (pseudonyms.size() > 1) *record.mutable_giver() = pseudonyms[1];
+    v1::RegisterConsentRequest request;
+    *request.mutable_record() = record;
+    grpc::ClientContext context;
+    v1::ConsentRecord registered;
+    grpc::Status status =
+        v1::ConsentService::NewStub(stack_->BrokerChannelAs(org))->RegisterConsent(&context, request, &registered);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    consents_[org + "/" + words[2]] = registered.consent_id();
+  }
+
+  void Withdraw(const std::string& org, const std::string& label) {
+    v1::WithdrawConsentRequest request;
+    request.set_consent_id(consents_[org + "/" + label]);
+    ASSERT_FALSE(request.consent_id().empty()) << "no consent " << label << " of " << org;
+    grpc::ClientContext context;
+    v1::ConsentRecord record;
+    grpc::Status status =
+        v1::ConsentService::NewStub(stack_->BrokerChannelAs(org))->WithdrawConsent(&context, request, &record);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
   void Change(const std::string& verb, const std::string& org, const std::string& key) {
     auto stub = v1::SignalService::NewStub(stack_->BrokerChannelAs(org));
     const std::string id = keys_[org + "/" + key];
@@ -220,6 +296,7 @@ class ScenarioRunner {
   std::map<std::string, Person> people_;
   std::map<std::string, std::string> signal_ids_;  // signal id -> scenario key
   std::map<std::string, std::string> keys_;        // org/key -> signal id
+  std::map<std::string, std::string> consents_;    // org/label -> consent id
   std::set<std::string> organisations_;
 };
 
