@@ -17,11 +17,12 @@ done
 
 ./deploy/install-deps.sh >/dev/null
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSAMENLOOP_BUILD_TESTS=OFF >/dev/null
-cmake --build build-bench -j2 --target samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench >/dev/null
+cmake --build build-bench -j2 --target samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench \
+  samenloop_policy_bench >/dev/null
 
 raw=$(mktemp -d)
 trap 'rm -rf "$raw"' EXIT
-for bench in samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench; do
+for bench in samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench samenloop_policy_bench; do
   echo "running $bench" >&2
   "build-bench/bin/$bench" --benchmark_min_time="$min_time" --benchmark_format=json >"$raw/$bench.json"
 done

@@ -200,8 +200,8 @@ absl::StatusOr<v1::ConsentRecord> SignalLedger::WithdrawConsent(const CallerIden
 
 absl::StatusOr<v1::ListConsentsResponse> SignalLedger::ListConsents(const CallerIdentity& caller,
                                                                     const v1::ListConsentsRequest& request) const {
-  int page_size = request.page().page_size() == 0 ? kDefaultPageSize : request.page().page_size();
-  if (page_size < 0 || page_size > kMaxPageSize) {
+  const int64_t page_size = request.page().page_size() == 0 ? kDefaultPageSize : request.page().page_size();
+  if (page_size > kMaxPageSize) {
     return absl::InvalidArgumentError(absl::StrCat("page.page_size: from 1 to ", kMaxPageSize));
   }
   uint64_t after = 0;

@@ -199,16 +199,16 @@ absl::Status SignalLedger::Reevaluate(PendingWrite& write, uint64_t number, cons
                                                       match.relation, /*renotify=*/false, /*only_if_changed=*/true,
                                                       &changed);
       if (!notified.ok()) return notified.status();
-      result.pairs_changed += changed ? 1 : 0;
-      result.notifications += *notified ? 1 : 0;
+      result.pairs_changed += changed ? 1u : 0u;
+      result.notifications += *notified ? 1u : 0u;
     }
     if (disclose_signal) {
       absl::StatusOr<bool> notified =
           DecideDirection(write, other_number, match.signal, number, signal, match.kind,
                           InverseRelation(match.relation), /*renotify=*/false, /*only_if_changed=*/true, &changed);
       if (!notified.ok()) return notified.status();
-      result.pairs_changed += changed ? 1 : 0;
-      result.notifications += *notified ? 1 : 0;
+      result.pairs_changed += changed ? 1u : 0u;
+      result.notifications += *notified ? 1u : 0u;
     }
   }
   // A coordination rule the new policy adds fires for persons whose signals

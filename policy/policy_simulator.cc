@@ -19,10 +19,6 @@ Relation Inverse(Relation relation) {
   }
 }
 
-// As the broker's match finder: subject before household_related before
-// shared related, and the first relation found for a kind.
-int Closeness(MatchKind kind) { return static_cast<int>(kind); }
-
 struct Match {
   MatchKind kind = MatchKind::kSubject;
   Relation relation = Relation::kNone;  // other's subject is <relation> of the new signal's subject
@@ -138,7 +134,7 @@ class World {
         if (!coordinated_.insert({rule.coordinator, n}).second) continue;  // once per (coordinator, signal)
         SimulatedDecision d;
         d.recipient_organisation = rule.coordinator;
-        d.recipient_key = "-";
+        d.recipient_key = std::string(1, '-');  // GCC 12 -Wrestrict false positive on = "-"
         d.other_organisation = s.organisation;
         d.other_key = s.key;
         d.coordination = true;

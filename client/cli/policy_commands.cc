@@ -242,7 +242,7 @@ int RunDiff(const GlobalOptions& options, const std::string& old_path, const std
     if (!c.when.empty()) std::cout << "      when " << absl::StrJoin(c.when, "; ") << "\n";
   }
   size_t added = 0;
-  for (const policy::AccessChange& c : changes) added += c.added() ? 1 : 0;
+  for (const policy::AccessChange& c : changes) added += c.added() ? 1u : 0u;
   std::cout << added << " rows add access, " << changes.size() - added << " remove or narrow it\n";
   return 0;
 }

@@ -17,9 +17,14 @@ using ::testing::UnorderedElementsAre;
 const absl::Time kNow = absl::FromCivil(absl::CivilDay(2026, 11, 23), absl::UTCTimeZone());
 
 struct R {  // a record, briefly
+  R(std::string id_, ConsentKind kind_ = ConsentKind::kConsent, ConsentGiver giver_ = ConsentGiver::kSubject,
+    std::string giver_key_ = "", std::string org_ = "", std::string kind_scope_ = "",
+    std::vector<std::string> categories_ = {})
+      : id(std::move(id_)), kind(kind_), giver(giver_), giver_key(std::move(giver_key_)), org(std::move(org_)),
+        kind_scope(std::move(kind_scope_)), categories(std::move(categories_)) {}
   std::string id;
-  ConsentKind kind = ConsentKind::kConsent;
-  ConsentGiver giver = ConsentGiver::kSubject;
+  ConsentKind kind;
+  ConsentGiver giver;
   std::string giver_key;
   std::string org, kind_scope;
   std::vector<std::string> categories;

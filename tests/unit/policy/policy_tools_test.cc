@@ -1,7 +1,7 @@
 // The engines behind `samenloop policy test` and `policy diff`.
 
 #include <fstream>
-#include <iterator>
+#include <sstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -111,13 +111,15 @@ TEST(PolicyCases, ReferencesToUnknownPersonsOrganisationsAndCategoriesAreErrors)
 
 TEST(PolicyCases, TheExampleRegionCasesPass) {
   const std::string dir = std::string(SAMENLOOP_SOURCE_DIR) + "/deploy/policies/";
-  auto read = [](const std::string& path) {
+  auto slurp = [](const std::string& path) {
     std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ostringstream read;
+    read << in.rdbuf();
+    return read.str();
   };
-  LoadedPolicy loaded = LoadPolicy(read(dir + "amsterdam-amstelland.yaml"), "amsterdam-amstelland.yaml");
+  LoadedPolicy loaded = LoadPolicy(slurp(dir + "amsterdam-amstelland.yaml"), "amsterdam-amstelland.yaml");
   ASSERT_NE(loaded.policy, nullptr);
-  auto results = RunPolicyCases(*loaded.policy, ParseCases(*loaded.policy, read(dir + "amsterdam-amstelland.cases.yaml")));
+  auto results = RunPolicyCases(*loaded.policy, ParseCases(*loaded.policy, slurp(dir + "amsterdam-amstelland.cases.yaml")));
   EXPECT_GE(results.size(), 4u);
   for (const CaseResult& r : results) EXPECT_TRUE(r.passed()) << r.name;
 }

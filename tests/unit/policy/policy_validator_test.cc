@@ -52,13 +52,12 @@ TEST(PolicyValidator, DuplicateDeclarationsAndUndeclaredOrganisationKind) {
 }
 
 TEST(PolicyValidator, OverlappingWindowsOfOneRuleIdAreAnError) {
-  const std::string rule =
-      "  - { id: a, effect: permit, level: details, legal_basis: convenant, effective_from: %s, effective_until: %s }\n";
+  auto rule = [](const char* from, const char* until) {
+    return absl::StrCat("  - { id: a, effect: permit, level: details, legal_basis: convenant, effective_from: ", from,
+                        ", effective_until: ", until, " }\n");
+  };
   auto both = [&](const char* from1, const char* until1, const char* from2, const char* until2) {
-    char one[300], two[300];
-    std::snprintf(one, sizeof one, rule.c_str(), from1, until1);
-    std::snprintf(two, sizeof two, rule.c_str(), from2, until2);
-    return Check(PolicyWith(std::string(one) + two));
+    return Check(PolicyWith(rule(from1, until1) + rule(from2, until2)));
   };
   EXPECT_THAT(Describe(both("2026-01-01", "2027-01-01", "2026-06-01", "2028-01-01")),
               HasSubstr("rule a appears again (first at line 16) with an overlapping effective window"));

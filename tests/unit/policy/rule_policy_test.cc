@@ -6,7 +6,7 @@
 
 #include <fstream>
 #include <functional>
-#include <iterator>
+#include <sstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -274,7 +274,9 @@ TEST(LoadPolicy, AnInvalidPolicyIsRefusedWholeWithSortedDiagnostics) {
 TEST(LoadPolicy, TheExampleRegionPolicyIsCleanAndCoversTheSeedRegion) {
   std::ifstream in(std::string(SAMENLOOP_SOURCE_DIR) + "/deploy/policies/amsterdam-amstelland.yaml");
   ASSERT_TRUE(in) << "deploy/policies/amsterdam-amstelland.yaml missing";
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ostringstream read;
+  read << in.rdbuf();
+  const std::string text = read.str();
   LoadedPolicy loaded = LoadPolicy(text, "amsterdam-amstelland.yaml");
   ASSERT_NE(loaded.policy, nullptr) << Describe(loaded.diagnostics);
   EXPECT_TRUE(loaded.diagnostics.empty()) << Describe(loaded.diagnostics);
