@@ -73,6 +73,14 @@ SAMENLOOP="$BIN/samenloop" PKI="$VAR/pki" \
 SAMENLOOP_BROKER="localhost:$BROKER_PORT" SAMENLOOP_PSEUDONYMISER="localhost:$PSEUDONYMISER_PORT" \
   ./deploy/demo/mr-m.sh
 
+echo
+echo "== The privacy officer's tools on the example region policy (local, same engine as the broker)"
+"$BIN/samenloop" policy check deploy/policies/amsterdam-amstelland.yaml
+"$BIN/samenloop" policy test deploy/policies/amsterdam-amstelland.yaml deploy/policies/amsterdam-amstelland.cases.yaml
+"$BIN/samenloop" policy explain deploy/policies/amsterdam-amstelland.yaml --recipient school-de-horizon \
+  --source politie-amsterdam --category domestic_violence --match household_related --relation parent \
+  --objection subject
+
 if [ "$exit_after_demo" = 1 ]; then
   echo
   echo "== Demo done; stopping the dev stack (--exit)"
@@ -86,6 +94,8 @@ cat <<MSG
    build/bin/samenloop --identity var/pki/politie-amsterdam watch
    build/bin/samenloop --identity var/pki/ggz-inforsa submit --bsn 100000009 --age-band 23_plus \\
        --category addiction --contact-name "GGZ verslavingszorg" --local-ref GGZ-2
+   build/bin/samenloop --identity var/pki/privacy-officer policy apply deploy/policies/amsterdam-amstelland.yaml
+   (docs/policy-guide.md: check, test, explain, diff and apply policies)
    Logs: var/log/.  Press Ctrl-C to stop.
 MSG
 wait
