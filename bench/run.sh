@@ -18,7 +18,7 @@ done
 ./deploy/install-deps.sh >/dev/null
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSAMENLOOP_BUILD_TESTS=OFF >/dev/null
 cmake --build build-bench -j2 --target samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench \
-  samenloop_policy_bench >/dev/null
+  samenloop_policy_bench samenloop-loadgen samenloop-broker >/dev/null
 
 raw=$(mktemp -d)
 trap 'rm -rf "$raw"' EXIT
@@ -26,6 +26,8 @@ for bench in samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench s
   echo "running $bench" >&2
   "build-bench/bin/$bench" --benchmark_min_time="$min_time" --benchmark_format=json >"$raw/$bench.json"
 done
+echo "running the over-mTLS benchmarks (broker + load generator processes)" >&2
+bench/mtls_bench.sh build-bench/bin "$raw" "$([ "$min_time" = 2 ] || echo --quick)"
 mkdir -p bench/results
 python3 bench/report.py --mode "$([ "$min_time" = 2 ] && echo full || echo quick)" \
   --out bench/results/latest.json --doc docs/benchmarks.md "$raw"/*.json
