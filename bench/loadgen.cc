@@ -7,6 +7,7 @@
 //   samenloop-loadgen ingest  --broker H:P --pki DIR --org ORG --batches N [--batch-size 1000] [--connections 2]
 //   samenloop-loadgen latency --broker H:P --pki DIR --seconds S [--rate 1000] [--probes-per-second 50]
 //   samenloop-loadgen nullrpc --broker H:P --pki DIR --org ORG --calls N
+//   samenloop-loadgen lookup  --broker H:P --pki DIR --org ORG --calls N --max-id M
 //
 // Each prints one JSON object in Google Benchmark's output shape, so
 // bench/report.py reads it like the other benchmarks.
@@ -39,6 +40,8 @@ using Clock = std::chrono::steady_clock;
 struct Options {
   std::string broker, pki, org = "politie-amsterdam";
   int batches = 20, batch_size = 1000, connections = 2, calls = 2000;
+  int64_t max_id = 1;  // lookup: signal ids sig-1 .. sig-max_id exist
+  std::string name;    // overrides the benchmark name in the output
   double seconds = 10, rate = 1000, probes_per_second = 50;
 };
 
@@ -85,8 +88,9 @@ bool Submit(v1::SignalService::Stub& stub, const v1::SubmitSignalsRequest& reque
     return false;
   }
   for (const v1::SubmitSignalResult& r : response.results()) {
-    if (r.code() != 0) {
-      std::fprintf(stderr, "loadgen: item refused: %s\n", r.message().c_str());
+    if (r.code() != 0 || r.duplicate()) {
+      std::fprintf(stderr, "loadgen: item %s: %s\n", r.duplicate() ? "was a duplicate" : "refused",
+                   r.message().c_str());
       return false;
     }
   }
@@ -109,6 +113,8 @@ void PrintJson(const std::string& name, const std::map<std::string, double>& fie
 
 // Batches of `batch_size` new signals on `connections` channels in parallel.
 int RunIngest(const Options& o) {
+  // Keys unique to this run: a store filled by earlier runs must grow.
+  const std::string run = absl::StrCat(randombytes_random());
   std::atomic<int> next{0};
   std::atomic<bool> failed{false};
   std::vector<std::thread> threads;
@@ -118,7 +124,7 @@ int RunIngest(const Options& o) {
       auto stub = v1::SignalService::NewStub(ChannelAs(o, o.org));
       for (int b = next++; b < o.batches && !failed; b = next++) {
         v1::SubmitSignalsRequest request;
-        for (int i = 0; i < o.batch_size; ++i) AddSignal(request, RandomPseudonym(), absl::StrCat("in-", c, "-", b, "-", i));
+        for (int i = 0; i < o.batch_size; ++i) AddSignal(request, RandomPseudonym(), absl::StrCat("in-", run, "-", c, "-", b, "-", i));
         if (!Submit(*stub, request)) failed = true;
       }
     });
@@ -126,7 +132,7 @@ int RunIngest(const Options& o) {
   for (std::thread& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (failed) return 1;
-  PrintJson(absl::StrCat("MTLS_Ingest/", o.batch_size),
+  PrintJson(o.name.empty() ? absl::StrCat("MTLS_Ingest/", o.batch_size) : o.name,
             {{"items_per_second", o.batches * o.batch_size / seconds}, {"real_time", seconds}});
   return 0;
 }
@@ -239,6 +245,29 @@ int RunNullRpc(const Options& o) {
   return 0;
 }
 
+// Point reads of existing own signals (GetSignal of a random id), the
+// lookup whose latency must stay flat as the store grows.
+int RunLookup(const Options& o) {
+  auto stub = v1::SignalService::NewStub(ChannelAs(o, o.org));
+  std::vector<double> latencies_ms;
+  for (int i = 0; i < o.calls; ++i) {
+    grpc::ClientContext context;
+    v1::GetSignalRequest request;
+    request.set_signal_id(absl::StrCat("sig-", 1 + randombytes_uniform(static_cast<uint32_t>(o.max_id))));
+    v1::Signal out;
+    const auto start = Clock::now();
+    grpc::Status status = stub->GetSignal(&context, request, &out);
+    latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    if (!status.ok()) {
+      std::fprintf(stderr, "loadgen: GetSignal: %s\n", status.error_message().c_str());
+      return 1;
+    }
+  }
+  PrintJson(o.name.empty() ? "MTLS_Lookup" : o.name,
+            {{"p50_ms", Percentile(latencies_ms, 0.50)}, {"p99_ms", Percentile(latencies_ms, 0.99)}});
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -248,7 +277,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   for (CLI::App* cmd : {app.add_subcommand("ingest", "batches of new signals"),
                         app.add_subcommand("latency", "submit-to-notification latency under load"),
-                        app.add_subcommand("nullrpc", "latency of the cheapest call")}) {
+                        app.add_subcommand("nullrpc", "latency of the cheapest call"),
+                        app.add_subcommand("lookup", "latency of reading an existing signal")}) {
     cmd->add_option("--broker", o.broker, "host:port")->required();
     cmd->add_option("--pki", o.pki, "dev PKI directory")->required();
     cmd->add_option("--org", o.org, "organisation identity");
@@ -259,9 +289,12 @@ int main(int argc, char** argv) {
     cmd->add_option("--seconds", o.seconds);
     cmd->add_option("--rate", o.rate, "background signals/s");
     cmd->add_option("--probes-per-second", o.probes_per_second);
+    cmd->add_option("--max-id", o.max_id, "lookup: highest existing signal number");
+    cmd->add_option("--name", o.name, "benchmark name in the output");
   }
   CLI11_PARSE(app, argc, argv);
   if (app.got_subcommand("ingest")) return RunIngest(o);
   if (app.got_subcommand("latency")) return RunLatency(o);
+  if (app.got_subcommand("lookup")) return RunLookup(o);
   return RunNullRpc(o);
 }

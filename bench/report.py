@@ -23,12 +23,24 @@ FIGURES = [
      "BM_PolicyDecision500Rules", "BM_PolicyDecisionEmptyPolicy", 1, "a few µs per decision"),
     ("Signal ingest over mTLS from a separate process, batches of 1,000, 2 connections",
      "MTLS_Ingest/1000", "BM_RawRocksDbSyncedWriteBatch/1000/real_time", 1, ">= 30,000/s"),
+    ("Signal ingest over mTLS with the store at scale (see scale) vs the empty store",
+     "MTLS_Ingest_AtScale", "MTLS_Ingest_EmptyStore", 1, "ratio >= 0.8"),
+]
+
+# Single values: (figure, benchmark, baseline benchmark, unit, divisor, target)
+SCALAR_FIGURES = [
+    ("Broker peak resident memory with the store at scale", "Broker_PeakRss_AtScale", "Broker_PeakRss_EmptyStore",
+     "MiB", 1024 * 1024, "< 2048 MiB"),
+    ("Broker restart to serving (first lookup answered) with the store at scale", "Broker_Restart_AtScale",
+     "Broker_Restart_EmptyStore", "s", 1, "< 10 s"),
 ]
 
 # Latency figures: (figure, benchmark with p50_ms/p99_ms, baseline benchmark, target)
 LATENCY_FIGURES = [
     ("Submit call to notification on another organisation's stream, 1,000 signals/s background",
      "MTLS_SubmitToNotification", "MTLS_NullRpc", "p99 < 10 ms"),
+    ("GetSignal lookup latency with the store at scale vs the empty store",
+     "MTLS_Lookup_AtScale", "MTLS_Lookup_EmptyStore", "flat (ratio near 1)"),
 ]
 
 
@@ -81,6 +93,19 @@ def main():
                         "unit": "ms", "baseline": baseline, "baseline_p50_ms": round(base["p50_ms"], 3),
                         "baseline_p99_ms": round(base["p99_ms"], 3),
                         "ratio": round(value["p99_ms"] / max(base["p99_ms"], 1e-6), 3), "target": target})
+    for name, bench, baseline, unit, divisor, target in SCALAR_FIGURES:
+        value, base = records.get(bench), records.get(baseline)
+        if value is None or base is None:
+            continue
+        scale = value.get("scale")
+        figures.append({"figure": name + (f" ({scale:,} signals)" if scale else ""),
+                        "value": round(value["value"] / divisor, 3), "unit": unit, "scalar": True,
+                        "baseline": baseline, "baseline_value": round(base["value"] / divisor, 3),
+                        "ratio": round(value["value"] / max(base["value"], 1e-9), 3), "target": target})
+    scale = records.get("Broker_PeakRss_AtScale", {}).get("scale")
+    for fig in figures:
+        if scale and "at scale" in fig["figure"] and "signals)" not in fig["figure"]:
+            fig["figure"] += f" ({scale:,} signals)"
     result = {"commit": commit, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "mode": args.mode, "cores": os.cpu_count(), "cpu": cpu_model(), "figures": figures}
     with open(args.out, "w") as f:
@@ -89,6 +114,10 @@ def main():
 
     rows = ["| figure | value | baseline (same run) | ratio | target |", "|---|---|---|---|---|"]
     for fig in figures:
+        if fig.get("scalar"):
+            rows.append(f"| {fig['figure']} | {fig['value']:,.2f} {fig['unit']} | {fig['baseline']}: "
+                        f"{fig['baseline_value']:,.2f} {fig['unit']} | {fig['ratio']:.2f} | {fig['target']} |")
+            continue
         if fig["unit"] == "ms":
             rows.append(f"| {fig['figure']} | p50 {fig['p50_ms']:.2f} ms, p99 {fig['p99_ms']:.2f} ms | "
                         f"{fig['baseline']}: p50 {fig['baseline_p50_ms']:.2f} ms, p99 {fig['baseline_p99_ms']:.2f} ms "

@@ -28,6 +28,9 @@ for bench in samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench s
 done
 echo "running the over-mTLS benchmarks (broker + load generator processes)" >&2
 bench/mtls_bench.sh build-bench/bin "$raw" "$([ "$min_time" = 2 ] || echo --quick)"
+# 10^7 live signals in the full run (several minutes of filling); 2*10^5 in a quick one.
+echo "running the scale benchmark" >&2
+bench/scale_bench.sh build-bench/bin "$raw" "$([ "$min_time" = 2 ] && echo 10000000 || echo 200000)"
 mkdir -p bench/results
 python3 bench/report.py --mode "$([ "$min_time" = 2 ] && echo full || echo quick)" \
   --out bench/results/latest.json --doc docs/benchmarks.md "$raw"/*.json

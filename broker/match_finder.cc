@@ -30,7 +30,7 @@ bool IsLive(const storage::StoredSignal& stored, const policy::DisclosurePolicy&
 // Calls `visit` with the signal number of every entry under `key` in an index.
 absl::Status ScanIndex(const Store& store, Family index, const std::string& key,
                        const std::function<absl::Status(uint64_t)>& visit) {
-  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(index);
+  std::unique_ptr<rocksdb::Iterator> it = store.NewPersonIterator(index);
   for (it->Seek(key); it->Valid() && it->key().starts_with(key); it->Next()) {
     if (absl::Status s = visit(keys::ParseU64(AsView(it->key()).substr(key.size()))); !s.ok()) return s;
   }

@@ -111,7 +111,7 @@ v1::AuditEvent ConsentEvent(v1::AuditEventType type, const CallerIdentity& calle
 
 absl::StatusOr<std::vector<policy::ConsentFacts>> SignalLedger::ConsentsOn(const std::string& subject_key) const {
   std::vector<policy::ConsentFacts> out;
-  std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kConsentSubjects);
+  std::unique_ptr<rocksdb::Iterator> it = store_->NewPersonIterator(Family::kConsentSubjects);
   for (it->Seek(subject_key); it->Valid() && it->key().starts_with(subject_key); it->Next()) {
     const uint64_t number = keys::ParseU64(AsView(it->key()).substr(subject_key.size()));
     absl::StatusOr<std::string> bytes = store_->Get(Family::kConsents, keys::U64(number));
@@ -217,7 +217,7 @@ absl::StatusOr<v1::ListConsentsResponse> SignalLedger::ListConsents(const Caller
   // an organisation's own records are few next to its signals).
   std::vector<uint64_t> numbers;
   if (!subject_key.empty()) {
-    std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kConsentSubjects);
+    std::unique_ptr<rocksdb::Iterator> it = store_->NewPersonIterator(Family::kConsentSubjects);
     for (it->Seek(subject_key); it->Valid() && it->key().starts_with(subject_key); it->Next()) {
       const uint64_t n = keys::ParseU64(AsView(it->key()).substr(subject_key.size()));
       if (n > after) numbers.push_back(n);

@@ -224,7 +224,7 @@ absl::Status SignalLedger::Reevaluate(PendingWrite& write, uint64_t number, cons
 absl::Status SignalLedger::ReevaluateSubject(PendingWrite& write, const std::string& subject_key,
                                              ReevaluationResult& result) {
   std::vector<uint64_t> numbers;
-  std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kSubjectIndex);
+  std::unique_ptr<rocksdb::Iterator> it = store_->NewPersonIterator(Family::kSubjectIndex);
   for (it->Seek(subject_key); it->Valid() && it->key().starts_with(subject_key); it->Next()) {
     numbers.push_back(keys::ParseU64(AsView(it->key()).substr(subject_key.size())));
   }

@@ -6,6 +6,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
 
 namespace samenloop::broker {
 namespace {
@@ -20,7 +21,11 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
   return absl::InternalError(absl::StrCat(what, ": storage error: ", status.ToString()));
 }
 
-rocksdb::ColumnFamilyOptions FamilyOptions() {
+bool IsPersonIndex(Family family) {
+  return family == Family::kSubjectIndex || family == Family::kRelatedIndex || family == Family::kConsentSubjects;
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(bool person_index) {
   rocksdb::ColumnFamilyOptions options;
   rocksdb::BlockBasedTableOptions table;
   // Bloom filters make point lookups of absent keys (idempotency, pair
@@ -28,6 +33,12 @@ rocksdb::ColumnFamilyOptions FamilyOptions() {
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.compression = rocksdb::kNoCompression;
+  // The person indexes are scanned by person key (every new signal looks up
+  // its subject and each related person, nearly always finding nothing):
+  // a bloom filter over the key prefix lets those scans skip every file
+  // that holds no entry for the person, so they stay cheap as the store
+  // grows to millions of signals.
+  if (person_index) options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kPersonKeyBytes));
   return options;
 }
 
@@ -39,8 +50,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, FamilyOptions());
-  for (const char* name : kFamilyNames) descriptors.emplace_back(name, FamilyOptions());
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, FamilyOptions(false));
+  for (size_t i = 0; i < kFamilyNames.size(); ++i) {
+    descriptors.emplace_back(kFamilyNames[i], FamilyOptions(IsPersonIndex(static_cast<Family>(i))));
+  }
 
   std::unique_ptr<Store> store(new Store());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -81,6 +94,12 @@ absl::StatusOr<std::string> Store::Get(Family family, const rocksdb::Slice& key)
 
 std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family family) const {
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), Handle(family)));
+}
+
+std::unique_ptr<rocksdb::Iterator> Store::NewPersonIterator(Family family) const {
+  rocksdb::ReadOptions options;
+  options.prefix_same_as_start = true;  // use the prefix bloom filters; stop at the person's last entry
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, Handle(family)));
 }
 
 }  // namespace samenloop::broker

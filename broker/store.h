@@ -22,6 +22,10 @@ namespace samenloop::broker {
 inline absl::string_view AsView(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
 
 // Column families, named after what they hold (ARCHITECTURE.md §8).
+// Person index keys start with the person's 32-byte keyed index
+// (crypto/keyed_index.h), the prefix the person-index filters are built on.
+inline constexpr size_t kPersonKeyBytes = 32;
+
 enum class Family {
   kSignals = 0,        // signal number -> StoredSignal
   kSubjectIndex,       // subject key || signal number -> ""
@@ -54,8 +58,12 @@ class Store {
   // Point read; NOT_FOUND when absent.
   absl::StatusOr<std::string> Get(Family family, const rocksdb::Slice& key) const;
 
-  // Iterator over one column family, for prefix scans.
+  // Iterator over one column family.
   std::unique_ptr<rocksdb::Iterator> NewIterator(Family family) const;
+  // Iterator over one person's entries in a person index (subject, related,
+  // consent subjects): Seek to the person key; it ends after that person's
+  // last entry, and skips files without one using the prefix bloom filters.
+  std::unique_ptr<rocksdb::Iterator> NewPersonIterator(Family family) const;
 
  private:
   Store() = default;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Scale benchmark (issues 4 and 8): a real broker filled with SCALE live
+# signals over mTLS by the separate load generator, compared with the same
+# broker on an empty store, in the same run:
+#   ingest throughput (batches of 1,000)     at scale vs empty: within 20%
+#   GetSignal lookup latency p50/p99          at scale vs empty: flat
+#   peak resident memory of the broker        at scale (target < 2 GiB) vs empty
+#   restart to serving (first lookup answered) at scale (target < 10 s) vs empty
+# Writes Google-Benchmark-shaped JSON files into OUT_DIR.
+#   bench/scale_bench.sh BIN_DIR OUT_DIR [SCALE]      (default 10,000,000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$1 out=$2 scale=${3:-10000000}
+probe_batches=30
+
+work=$(mktemp -d /tmp/samenloop-scale-bench-XXXXXX)
+broker_pid=
+cleanup() {
+  [ -n "$broker_pid" ] && kill -TERM "$broker_pid" 2>/dev/null && wait "$broker_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+./deploy/dev-pki.sh --only broker,politie-amsterdam "$work/pki" >/dev/null
+"$bin/samenloop-broker" init-secret --out "$work/index.secret" >/dev/null
+"$bin/samenloop-broker" init-log-key --out "$work/log.key" >/dev/null
+
+now() { date +%s.%N; }
+start_broker() {
+  rm -f "$work/port"
+  "$bin/samenloop-broker" serve --listen 127.0.0.1:0 --data-dir "$work/db" --tls-dir "$work/pki/broker" \
+    --index-secret "$work/index.secret" --log-key "$work/log.key" --sweep-interval-seconds 0 \
+    --port-file "$work/port" >>"$work/broker.log" 2>&1 &
+  broker_pid=$!
+  for _ in $(seq 1 1200); do [ -s "$work/port" ] && return 0; sleep 0.05; done
+  echo "scale_bench: broker did not start" >&2; tail "$work/broker.log" >&2; exit 1
+}
+stop_broker() { kill -TERM "$broker_pid"; wait "$broker_pid" 2>/dev/null || true; broker_pid=; }
+gen() { "$bin/samenloop-loadgen" "$1" --broker "127.0.0.1:$(cat "$work/port")" --pki "$work/pki" "${@:2}"; }
+json() { printf '{"benchmarks": [{"name": "%s", "value": %.6f, "scale": %d}]}\n' "$1" "$2" "$scale"; }
+peak_rss_bytes() { awk '/VmHWM/ {print $2 * 1024}' "/proc/$broker_pid/status"; }
+# Restart to serving: from process start to the first lookup answered.
+# Runs in this shell (not in $(...)): it replaces the broker process.
+restart() {  # $1: figure suffix
+  stop_broker
+  local begin; begin=$(now)
+  start_broker
+  gen lookup --calls 1 --max-id 1 >/dev/null
+  json "Broker_Restart_$1" "$(echo "$(now) - $begin" | bc -l)" >"$out/scale_restart_$1.json"
+}
+measure() {  # $1: EmptyStore or AtScale; $2: highest signal number present
+  gen ingest --batches "$probe_batches" --batch-size 1000 --connections 2 --name "MTLS_Ingest_$1" >"$out/scale_ingest_$1.json"
+  gen lookup --calls 2000 --max-id "$2" --name "MTLS_Lookup_$1" >"$out/scale_lookup_$1.json"
+  json "Broker_PeakRss_$1" "$(peak_rss_bytes)" >"$out/scale_rss_$1.json"
+  restart "$1"
+}
+
+start_broker
+measure EmptyStore $((probe_batches * 1000))
+echo "scale_bench: filling to $scale live signals" >&2
+fill_batches=$(( (scale - probe_batches * 1000) / 1000 ))
+gen ingest --batches "$fill_batches" --batch-size 1000 --connections 2 --name MTLS_Fill >"$out/scale_fill.json"
+# Peak memory from here on is what serving a full store costs.
+stop_broker; start_broker
+measure AtScale $((scale + probe_batches * 1000))
+echo "scale_bench: store size $(du -sh "$work/db" | cut -f1)" >&2
+stop_broker
