@@ -1,29 +1,8 @@
 #include "broker/signal_service.h"
 
-#include "common/caller_identity.h"
-#include "common/grpc_status.h"
+#include "broker/service_edge.h"
 
 namespace samenloop::broker {
-namespace {
-
-// Only organisation certificates may touch signals and notifications.
-absl::StatusOr<CallerIdentity> RequireOrg(const grpc::ServerContext& context) {
-  absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(context);
-  if (!caller.ok()) return caller.status();
-  if (caller->role != Role::kOrg) {
-    return absl::PermissionDeniedError("this call needs an organisation certificate (role org)");
-  }
-  return caller;
-}
-
-template <typename T>
-grpc::Status Finish(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
 
 grpc::Status SignalServiceImpl::SubmitSignals(grpc::ServerContext* context,
                                               const v1::SubmitSignalsRequest* request,

@@ -9,7 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
 #include "policy/diagnostic.h"
+#include "policy/rule_policy.h"
 
 namespace samenloop::policy::testing {
 
@@ -38,6 +40,13 @@ inline std::string Describe(const std::vector<Diagnostic>& diagnostics) {
   std::vector<std::string> lines;
   for (const Diagnostic& d : diagnostics) lines.push_back(d.ToString());
   return absl::StrJoin(lines, "\n");
+}
+
+// The head plus `rules`, compiled; fails the test when it does not load.
+inline std::shared_ptr<const RulePolicy> LoadWithRules(const std::string& rules) {
+  LoadedPolicy loaded = LoadPolicy(PolicyWith(rules), "p.yaml");
+  EXPECT_NE(loaded.policy, nullptr) << Describe(loaded.diagnostics);
+  return loaded.policy;
 }
 
 }  // namespace samenloop::policy::testing

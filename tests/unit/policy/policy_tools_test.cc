@@ -18,11 +18,7 @@ using ::testing::IsEmpty;
 using testing::Describe;
 using testing::PolicyWith;
 
-std::shared_ptr<const RulePolicy> Load(const std::string& rules) {
-  LoadedPolicy loaded = LoadPolicy(PolicyWith(rules), "p.yaml");
-  EXPECT_NE(loaded.policy, nullptr) << Describe(loaded.diagnostics);
-  return loaded.policy;
-}
+std::shared_ptr<const RulePolicy> Load(const std::string& rules) { return testing::LoadWithRules(rules); }
 
 constexpr char kRules[] =
     "  - { id: partners, effect: permit, recipient: { kinds: [police, veilig_thuis] }, level: category, "

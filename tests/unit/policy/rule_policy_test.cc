@@ -20,11 +20,7 @@ using ::testing::HasSubstr;
 using testing::Describe;
 using testing::PolicyWith;
 
-std::shared_ptr<const RulePolicy> Load(const std::string& rules) {
-  LoadedPolicy loaded = LoadPolicy(PolicyWith(rules), "p.yaml");
-  EXPECT_NE(loaded.policy, nullptr) << Describe(loaded.diagnostics);
-  return loaded.policy;
-}
+std::shared_ptr<const RulePolicy> Load(const std::string& rules) { return testing::LoadWithRules(rules); }
 
 absl::Time Day(int y, int m, int d) { return absl::FromCivil(absl::CivilDay(y, m, d), absl::UTCTimeZone()); }
 
