@@ -169,7 +169,7 @@ std::string AuditPageToken(const AuditQueryPlan& plan, uint64_t next, uint64_t e
   return absl::WebSafeBase64Escape(absl::StrCat(keys::U64(next), keys::U64(end), plan.fingerprint));
 }
 
-void DescribeAuditQuery(const v1::QueryEventsRequest& request, v1::AuditEvent& event) {
+void DescribeAuditQuery(absl::string_view call, const v1::QueryEventsRequest& request, v1::AuditEvent& event) {
   std::vector<std::string> parts;
   if (request.time_range().has_from()) parts.push_back("from=" + TimeUtil::ToString(request.time_range().from()));
   if (request.time_range().has_until()) parts.push_back("until=" + TimeUtil::ToString(request.time_range().until()));
@@ -181,7 +181,7 @@ void DescribeAuditQuery(const v1::QueryEventsRequest& request, v1::AuditEvent& e
   // The subject key goes where every event keeps the subjects it concerns.
   if (!request.subject_key().empty()) event.add_subject_keys(absl::AsciiStrToLower(request.subject_key()));
   parts.push_back(request.page().page_token().empty() ? "first page" : "later page");
-  event.set_reason(absl::StrCat("QueryEvents: ", absl::StrJoin(parts, " ")));
+  event.set_reason(absl::StrCat(call, ": ", absl::StrJoin(parts, " ")));
 }
 
 }  // namespace samenloop::broker

@@ -78,8 +78,9 @@ absl::StatusOr<AuditScan> ScanAuditLog(const Store& store, const AuditQueryPlan&
 // `end` leaves.
 std::string AuditPageToken(const AuditQueryPlan& plan, uint64_t next, uint64_t end);
 
-// What the AUDIT_QUERY event records of a query: its filters and page.
-void DescribeAuditQuery(const v1::QueryEventsRequest& request, v1::AuditEvent& event);
+// What the AUDIT_QUERY event records of a query: the call, its filters and
+// its page.
+void DescribeAuditQuery(absl::string_view call, const v1::QueryEventsRequest& request, v1::AuditEvent& event);
 
 }  // namespace samenloop::broker
 

@@ -4,6 +4,7 @@
 #include "broker/audit_query.h"
 #include "broker/audit_tree.h"
 #include "broker/ledger_events.h"
+#include "broker/signal_validation.h"
 #include "common/caller_identity.h"
 #include "common/grpc_status.h"
 
@@ -29,16 +30,36 @@ grpc::Status AuditServiceImpl::QueryEvents(grpc::ServerContext* context, const v
                                            v1::QueryEventsResponse* response) {
   absl::StatusOr<CallerIdentity> caller = RequireAuditor(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(Query(*caller, *request, *response));
+  return ToGrpcStatus(Query(*caller, "QueryEvents", *request, *response));
 }
 
-absl::Status AuditServiceImpl::Query(const CallerIdentity& caller, const v1::QueryEventsRequest& request,
-                                     v1::QueryEventsResponse& response) {
+grpc::Status AuditServiceImpl::SubjectReport(grpc::ServerContext* context, const v1::SubjectReportRequest* request,
+                                             v1::SubjectReportResponse* response) {
+  absl::StatusOr<CallerIdentity> caller = RequireAuditor(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status valid = ValidatePseudonym(request->subject(), "subject"); !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  // The report is the query by the person's index key: the same proofs, the
+  // same paging, and logged the same way (with the key, never the pseudonym).
+  v1::QueryEventsRequest query;
+  query.set_subject_key(Hex(keyer_->KeyFor(request->subject())));
+  *query.mutable_page() = request->page();
+  v1::QueryEventsResponse answer;
+  if (absl::Status done = Query(*caller, "SubjectReport", query, answer); !done.ok()) return ToGrpcStatus(done);
+  response->mutable_events()->Swap(answer.mutable_events());
+  *response->mutable_tree_head() = std::move(*answer.mutable_tree_head());
+  response->set_next_page_token(answer.next_page_token());
+  return grpc::Status::OK;
+}
+
+absl::Status AuditServiceImpl::Query(const CallerIdentity& caller, absl::string_view call,
+                                     const v1::QueryEventsRequest& request, v1::QueryEventsResponse& response) {
   absl::StatusOr<AuditQueryPlan> plan = PlanAuditQuery(request);
   if (!plan.ok()) {
     // Refused queries are audited too, with the rule that was broken only.
     v1::AuditEvent refused = BaseEvent(v1::AUDIT_EVENT_TYPE_REQUEST_REFUSED, caller, clock_());
-    refused.set_reason(absl::StrCat("QueryEvents: ", plan.status().message()));
+    refused.set_reason(absl::StrCat(call, ": ", plan.status().message()));
     if (absl::StatusOr<uint64_t> logged = ledger_->RecordEvent(std::move(refused)); !logged.ok()) {
       return logged.status();
     }
@@ -47,7 +68,7 @@ absl::Status AuditServiceImpl::Query(const CallerIdentity& caller, const v1::Que
   // The query is on the record before anything is read: an auditor's answer
   // (from its first page on) includes the event that logged the question.
   v1::AuditEvent asked = BaseEvent(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY, caller, clock_());
-  DescribeAuditQuery(request, asked);
+  DescribeAuditQuery(call, request, asked);
   absl::StatusOr<uint64_t> size = ledger_->RecordEvent(std::move(asked));
   if (!size.ok()) return size.status();
   const uint64_t end = plan->first_page ? *size : plan->end;

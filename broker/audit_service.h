@@ -4,15 +4,16 @@
 // gRPC edge of the AuditService (auditor certificates only): event queries
 // with inclusion proofs, signed tree heads (current and kept ones) and
 // consistency proofs over the audit log's Merkle tree (docs/audit.md).
-// Every QueryEvents call is itself appended to the log as an AUDIT_QUERY
-// event before it is answered. The per-subject report and statistics are
-// still to come and answer UNIMPLEMENTED.
+// Every QueryEvents and SubjectReport call is itself appended to the log as
+// an AUDIT_QUERY event before it is answered. Statistics are still to come
+// and answer UNIMPLEMENTED.
 
 #include <functional>
 
 #include "absl/time/time.h"
 #include "broker/signal_ledger.h"
 #include "broker/store.h"
+#include "broker/subject_keyer.h"
 #include "broker/tree_head_issuer.h"
 #include "samenloop/v1/audit.grpc.pb.h"
 
@@ -20,12 +21,15 @@ namespace samenloop::broker {
 
 class AuditServiceImpl final : public v1::AuditService::Service {
  public:
-  AuditServiceImpl(const Store* store, SignalLedger* ledger, TreeHeadIssuer* tree_heads,
+  // `keyer` turns a report's pseudonym into its index key.
+  AuditServiceImpl(const Store* store, SignalLedger* ledger, TreeHeadIssuer* tree_heads, const SubjectKeyer* keyer,
                    std::function<absl::Time()> clock = [] { return absl::Now(); })
-      : store_(store), ledger_(ledger), tree_heads_(tree_heads), clock_(std::move(clock)) {}
+      : store_(store), ledger_(ledger), tree_heads_(tree_heads), keyer_(keyer), clock_(std::move(clock)) {}
 
   grpc::Status QueryEvents(grpc::ServerContext* context, const v1::QueryEventsRequest* request,
                            v1::QueryEventsResponse* response) override;
+  grpc::Status SubjectReport(grpc::ServerContext* context, const v1::SubjectReportRequest* request,
+                             v1::SubjectReportResponse* response) override;
   grpc::Status GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
                            v1::SignedTreeHead* response) override;
   grpc::Status ListTreeHeads(grpc::ServerContext* context, const v1::ListTreeHeadsRequest* request,
@@ -34,12 +38,14 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                                    v1::ConsistencyProof* response) override;
 
  private:
-  absl::Status Query(const CallerIdentity& caller, const v1::QueryEventsRequest& request,
+  // QueryEvents' work, also for SubjectReport (`call` names it in the log).
+  absl::Status Query(const CallerIdentity& caller, absl::string_view call, const v1::QueryEventsRequest& request,
                      v1::QueryEventsResponse& response);
 
   const Store* store_;
   SignalLedger* ledger_;
   TreeHeadIssuer* tree_heads_;
+  const SubjectKeyer* keyer_;
   std::function<absl::Time()> clock_;
 };
 

@@ -45,7 +45,8 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
       std::make_unique<NotificationServiceImpl>(broker->ledger_.get(), &broker->hub_);
   broker->tree_heads_ = std::make_unique<TreeHeadIssuer>(broker->store_.get(), broker->log_key_.get());
   broker->audit_service_ =
-      std::make_unique<AuditServiceImpl>(broker->store_.get(), broker->ledger_.get(), broker->tree_heads_.get());
+      std::make_unique<AuditServiceImpl>(broker->store_.get(), broker->ledger_.get(), broker->tree_heads_.get(),
+                                         broker->keyer_.get());
   broker->policy_admin_service_ = std::make_unique<PolicyAdminServiceImpl>(broker->ledger_.get());
   broker->consent_service_ = std::make_unique<ConsentServiceImpl>(broker->ledger_.get());
   absl::StatusOr<RunningServer> running =

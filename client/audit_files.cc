@@ -66,6 +66,9 @@ std::string ToJsonLine(const google::protobuf::Message& message) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
+  // Every field on every line, zeros too (leaf 0 has a leaf_index), so
+  // scripts see one fixed shape.
+  options.always_print_primitive_fields = true;
   (void)google::protobuf::util::MessageToJsonString(message, &json, options);
   return json;
 }

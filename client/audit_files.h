@@ -30,7 +30,8 @@ audit_files::v1::TreeHeadFile ToTreeHeadFile(const v1::SignedTreeHead& head);
 // hex of the right length, or the timestamp is not whole milliseconds.
 absl::StatusOr<SavedTreeHead> FromTreeHeadFile(const audit_files::v1::TreeHeadFile& file);
 
-// One line of proto3 JSON (no newline).
+// One line of proto3 JSON (no newline), field names as in the .proto, every
+// field present.
 std::string ToJsonLine(const google::protobuf::Message& message);
 // Strict: unknown fields are errors, so a misspelt field is not ignored.
 absl::Status FromJson(const std::string& json, google::protobuf::Message& message);

@@ -1,5 +1,5 @@
-// samenloop audit head | heads | export | verify: the auditor's tools
-// (docs/audit.md). head, heads and export talk to the broker with an
+// samenloop audit head | heads | export | subject-report | verify: the
+// auditor's tools (docs/audit.md). All but verify talk to the broker with an
 // auditor certificate; verify checks offline, against a log public key the
 // auditor pinned, and only asks the broker for a consistency proof, which it
 // then checks itself.
@@ -9,9 +9,12 @@
 // main.cc for the command-line parser's part).
 
 #include <fstream>
+#include <iomanip>
 #include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "client/audit_files.h"
 #include "client/audit_verify.h"
@@ -128,6 +131,33 @@ int RunHeads(const GlobalOptions& options, const std::string& from, const std::s
   return 0;
 }
 
+// The export's first line: the head every proof in the file is against.
+void WriteExportHeader(std::ostream& out, const audit_files::v1::TreeHeadFile& head,
+                       const v1::QueryEventsRequest& filters, bool complete) {
+  audit_files::v1::ExportLine line;
+  audit_files::v1::ExportHeader* header = line.mutable_header();
+  header->set_format(client::kExportFormat);
+  *header->mutable_tree_head() = head;
+  *header->mutable_filters() = filters;
+  header->mutable_filters()->clear_page();
+  header->set_complete(complete);
+  out << client::ToJsonLine(line) << "\n";
+}
+
+std::string HexOfBytes(const std::string& bytes) {
+  return crypto::HexEncode(absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+}
+
+void WriteExportedEvent(std::ostream& out, const v1::ProvenEvent& proven) {
+  audit_files::v1::ExportLine line;
+  audit_files::v1::ExportedEvent* event = line.mutable_event();
+  event->set_leaf_index(proven.proof().leaf_index());
+  event->set_leaf_data(HexOfBytes(proven.leaf_data()));
+  for (const std::string& hash : proven.proof().hashes()) event->add_proof(HexOfBytes(hash));
+  if (proven.has_event()) *event->mutable_event() = proven.event();
+  out << client::ToJsonLine(line) << "\n";
+}
+
 int RunExport(const GlobalOptions& options, const ExportArgs& args) {
   absl::StatusOr<v1::QueryEventsRequest> request = BuildQuery(args);
   if (!request.ok()) return Usage(request.status().message());
@@ -147,27 +177,10 @@ int RunExport(const GlobalOptions& options, const ExportArgs& args) {
     if (!head.has_value()) {
       // Every page's proofs are against the tree size the first page fixed.
       head = client::ToTreeHeadFile(page.tree_head());
-      audit_files::v1::ExportLine line;
-      audit_files::v1::ExportHeader* header = line.mutable_header();
-      header->set_format(client::kExportFormat);
-      *header->mutable_tree_head() = *head;
-      *header->mutable_filters() = *request;
-      header->mutable_filters()->clear_page();
-      header->set_complete(complete);
-      out << client::ToJsonLine(line) << "\n";
+      WriteExportHeader(out, *head, *request, complete);
     }
     for (const v1::ProvenEvent& proven : page.events()) {
-      audit_files::v1::ExportLine line;
-      audit_files::v1::ExportedEvent* event = line.mutable_event();
-      event->set_leaf_index(proven.proof().leaf_index());
-      event->set_leaf_data(crypto::HexEncode(absl::MakeConstSpan(
-          reinterpret_cast<const uint8_t*>(proven.leaf_data().data()), proven.leaf_data().size())));
-      for (const std::string& hash : proven.proof().hashes()) {
-        event->add_proof(crypto::HexEncode(
-            absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(hash.data()), hash.size())));
-      }
-      if (proven.has_event()) *event->mutable_event() = proven.event();
-      out << client::ToJsonLine(line) << "\n";
+      WriteExportedEvent(out, proven);
       ++events;
     }
     request->mutable_page()->set_page_token(page.next_page_token());
@@ -177,6 +190,72 @@ int RunExport(const GlobalOptions& options, const ExportArgs& args) {
   std::cout << "exported " << events << " event(s) with inclusion proofs against the tree head of "
             << head->tree_size() << " leaves (root " << head->root_hash() << ")" << (complete ? ", complete" : "")
             << "\n";
+  return 0;
+}
+
+// One line of the subject report: who did or was told what, when, why.
+void PrintReportLine(const v1::AuditEvent& e) {
+  const std::string when = absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(e.time().seconds()),
+                                            absl::UTCTimeZone());
+  std::cout << when << "  " << std::left << std::setw(24)
+            << ShortEnumName(v1::AuditEventType_descriptor(), e.type(), "AUDIT_EVENT_TYPE_") << std::setw(20)
+            << e.actor_organisation() << std::setw(20) << e.category();
+  if (e.type() == v1::AUDIT_EVENT_TYPE_MATCH_DECISION || e.type() == v1::AUDIT_EVENT_TYPE_COORDINATION_FIRED) {
+    std::cout << "to " << e.recipient_organisation() << ": "
+              << ShortEnumName(v1::DecisionOutcome_descriptor(), e.outcome(), "DECISION_OUTCOME_") << " "
+              << ShortEnumName(v1::DisclosureLevel_descriptor(), e.disclosure_level(), "DISCLOSURE_LEVEL_")
+              << " rules " << absl::StrJoin(e.basis().rule_ids(), ",") << " basis "
+              << absl::StrJoin(e.basis().legal_bases(), "; ");
+    if (!e.notification_id().empty()) std::cout << " notified " << e.notification_id();
+  } else if (!e.signal_ids().empty()) {
+    std::cout << absl::StrJoin(e.signal_ids(), ",");
+  }
+  std::cout << "\n";
+}
+
+int RunSubjectReport(const GlobalOptions& options, const std::string& pseudonym_file, const std::string& out_path) {
+  std::ifstream in(pseudonym_file);
+  std::string hex;
+  if (!in || !std::getline(in, hex)) return Usage("--pseudonym-file: cannot read it");
+  absl::StatusOr<std::vector<uint8_t>> bytes = crypto::HexDecode(absl::StripAsciiWhitespace(hex));
+  // Never echoed: a pseudonym identifies a person.
+  if (!bytes.ok() || bytes->size() != 64) return Usage("--pseudonym-file: the first line must be 128 hex digits");
+  v1::SubjectReportRequest request;
+  request.mutable_subject()->set_value(std::string(bytes->begin(), bytes->end()));
+  request.mutable_page()->set_page_size(1000);
+  absl::StatusOr<std::unique_ptr<v1::AuditService::Stub>> stub = AuditStub(options);
+  if (!stub.ok()) return Fail(stub.status());
+  std::ofstream out;
+  if (!out_path.empty()) {
+    out.open(out_path, std::ios::trunc);
+    if (!out) return Fail(absl::UnavailableError(out_path + ": cannot write"));
+  }
+  bool first = true;
+  uint64_t events = 0;
+  do {
+    grpc::ClientContext context;
+    v1::SubjectReportResponse page;
+    grpc::Status status = (*stub)->SubjectReport(&context, request, &page);
+    if (!status.ok()) return Fail(status, "SubjectReport");
+    if (first && out.is_open()) {
+      WriteExportHeader(out, client::ToTreeHeadFile(page.tree_head()), v1::QueryEventsRequest(), false);
+    }
+    if (first) std::cout << "events about this person up to leaf " << page.tree_head().tree_size() << ":\n";
+    first = false;
+    for (const v1::ProvenEvent& proven : page.events()) {
+      if (proven.has_event()) PrintReportLine(proven.event());
+      if (out.is_open()) WriteExportedEvent(out, proven);
+      ++events;
+    }
+    request.mutable_page()->set_page_token(page.next_page_token());
+  } while (!request.page().page_token().empty());
+  std::cout << events << " event(s)";
+  if (out.is_open()) {
+    out.close();
+    if (!out) return Fail(absl::UnavailableError(out_path + ": cannot write"));
+    std::cout << "; with proofs in " << out_path << " (check with audit verify --export)";
+  }
+  std::cout << "\n";
   return 0;
 }
 
@@ -306,6 +385,17 @@ void RegisterAuditCommands(CLI::App& app, GlobalOptions& options) {
   exp->add_option("--subject-key", export_args->subject_key, "hex index key of a person (64 digits)");
   exp->add_option("--page-size", export_args->page_size, "events per request")->check(CLI::Range(1, 1000));
   exp->callback([&options, export_args] { Run(RunExport(options, *export_args)); });
+
+  auto report_pseudonym = std::make_shared<std::string>(), report_out = std::make_shared<std::string>();
+  CLI::App* report = audit->add_subcommand(
+      "subject-report", "Which organisations signalled about a person, who was told what, when, under which rule");
+  report->add_option("--pseudonym-file", *report_pseudonym,
+                     "file whose first line is the person's pseudonym (hex), from an organisation that holds the BSN")
+      ->required();
+  report->add_option("--out", *report_out, "also write the events with proofs (export format)");
+  report->callback([&options, report_pseudonym, report_out] {
+    Run(RunSubjectReport(options, *report_pseudonym, *report_out));
+  });
 
   auto verify_args = std::make_shared<VerifyArgs>();
   CLI::App* verify = audit->add_subcommand(

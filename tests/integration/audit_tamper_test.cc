@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <functional>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "broker/keys.h"
 #include "broker/store.h"
@@ -41,6 +42,7 @@ class AuditTamperTest : public ::testing::Test {
     // Two organisations on the same three people: submissions and decisions.
     for (int person = 0; person < 3; ++person) {
       v1::Pseudonym subject = broker::testing::RandomPseudonym();
+      if (person == 0) first_subject_ = subject;
       for (const char* org : {"politie-amsterdam", "ggz-inforsa"}) {
         v1::SubmitSignalsRequest request;
         v1::SubmitSignalItem* item = request.add_items();
@@ -109,6 +111,7 @@ class AuditTamperTest : public ::testing::Test {
   }
 
   DevStack stack_;
+  v1::Pseudonym first_subject_;
 };
 
 TEST_F(AuditTamperTest, AnUntouchedLogVerifies) {
@@ -131,6 +134,27 @@ TEST_F(AuditTamperTest, AnUntouchedLogVerifies) {
   EXPECT_EQ(Cli("audit verify --export " + stack_.Sub("some.jsonl")), 2);
   EXPECT_EQ(Cli(absl::StrCat("audit verify --log-public-key ", stack_.Sub("log.pub"))), 2);
   EXPECT_EQ(Cli("audit export --type nonsense --out " + stack_.Sub("x")), 2);
+}
+
+TEST_F(AuditTamperTest, SubjectReportListsWhoSignalledAndWasToldAndItsProofsVerify) {
+  // As an organisation that holds the BSN would hand it over: hex, in a file.
+  const std::string hex = absl::BytesToHexString(first_subject_.value());
+  ASSERT_TRUE(RunCommand("echo " + hex + " > " + stack_.Sub("person.hex")).ok());
+  ASSERT_EQ(Cli("audit subject-report --pseudonym-file " + stack_.Sub("person.hex") + " --out " +
+                stack_.Sub("report.jsonl")),
+            0)
+      << LastOutput();
+  const std::string report = LastOutput();
+  EXPECT_NE(report.find("signal_submitted"), std::string::npos) << report;
+  EXPECT_NE(report.find("politie-amsterdam"), std::string::npos) << report;
+  EXPECT_NE(report.find("to ggz-inforsa"), std::string::npos) << report;
+  EXPECT_EQ(report.find(hex), std::string::npos);
+  EXPECT_EQ(Cli(absl::StrCat("audit verify --log-public-key ", stack_.Sub("log.pub"), " --export ",
+                             stack_.Sub("report.jsonl"))),
+            0)
+      << LastOutput();
+  ASSERT_TRUE(RunCommand("echo 1234 > " + stack_.Sub("bad.hex")).ok());
+  EXPECT_EQ(Cli("audit subject-report --pseudonym-file " + stack_.Sub("bad.hex")), 2);
 }
 
 TEST_F(AuditTamperTest, AlteredLeafByteIsDetected) {

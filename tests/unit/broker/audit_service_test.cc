@@ -265,6 +265,47 @@ TEST_F(AuditServiceTest, BadArgumentsNameTheFieldAndAreAudited) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(AuditServiceTest, SubjectReportFindsThePersonsEventsWithProofsAndIsLogged) {
+  const v1::Pseudonym m = RandomPseudonym();
+  SubmitOne("politie-amsterdam", m, "p1");
+  SubmitOne("ggz-inforsa", m, "g1");
+  SubmitOne("ggz-inforsa", RandomPseudonym(), "g2");
+  auto audit = v1::AuditService::NewStub(ChannelAs("auditor"));
+  v1::SubjectReportRequest request;
+  *request.mutable_subject() = m;
+  grpc::ClientContext context;
+  v1::SubjectReportResponse report;
+  ASSERT_TRUE(audit->SubjectReport(&context, request, &report).ok());
+  v1::QueryEventsResponse as_query;
+  *as_query.mutable_events() = report.events();
+  *as_query.mutable_tree_head() = report.tree_head();
+  ExpectAllProven(as_query);
+  std::set<std::string> organisations;
+  int decisions = 0;
+  for (const v1::ProvenEvent& e : report.events()) {
+    if (e.event().type() == v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED) organisations.insert(e.event().actor_organisation());
+    decisions += e.event().type() == v1::AUDIT_EVENT_TYPE_MATCH_DECISION;
+  }
+  EXPECT_EQ(organisations, (std::set<std::string>{"politie-amsterdam", "ggz-inforsa"}));
+  EXPECT_EQ(decisions, 2);
+  // The report's own AUDIT_QUERY event names the person's key, as the others do.
+  const v1::AuditEvent& logged = report.events(report.events_size() - 1).event();
+  EXPECT_EQ(logged.type(), v1::AUDIT_EVENT_TYPE_AUDIT_QUERY);
+  EXPECT_EQ(logged.reason().rfind("SubjectReport:", 0), 0u) << logged.reason();
+
+  v1::SubjectReportRequest bad;
+  bad.mutable_subject()->set_value("short");
+  grpc::ClientContext bad_context;
+  v1::SubjectReportResponse refused;
+  grpc::Status status = audit->SubjectReport(&bad_context, bad, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("subject", 0), 0u) << status.error_message();
+  grpc::ClientContext org_context;
+  EXPECT_EQ(v1::AuditService::NewStub(ChannelAs("ggz-inforsa"))->SubjectReport(&org_context, request, &refused)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(AuditServiceTest, TreeHeadsAreIssuedOnScheduleWhenTheLogGrewAndKept) {
   SubmitOne("politie-amsterdam", RandomPseudonym(), "k");
   auto audit = v1::AuditService::NewStub(ChannelAs("auditor"));
