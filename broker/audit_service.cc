@@ -2,14 +2,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "broker/audit_query.h"
+#include "broker/audit_statistics.h"
 #include "broker/audit_tree.h"
 #include "broker/ledger_events.h"
 #include "broker/signal_validation.h"
 #include "common/caller_identity.h"
 #include "common/grpc_status.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace samenloop::broker {
 namespace {
+
+using google::protobuf::util::TimeUtil;
 
 absl::StatusOr<CallerIdentity> RequireAuditor(const grpc::ServerContext& context) {
   absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(context);
@@ -91,6 +95,27 @@ absl::Status AuditServiceImpl::Query(const CallerIdentity& caller, absl::string_
   *response.mutable_tree_head() = *std::move(head);
   if (scan->next < end) response.set_next_page_token(AuditPageToken(*plan, scan->next, end));
   return absl::OkStatus();
+}
+
+grpc::Status AuditServiceImpl::GetStatistics(grpc::ServerContext* context, const v1::GetStatisticsRequest* request,
+                                             v1::GetStatisticsResponse* response) {
+  absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (caller->role != Role::kAuditor && caller->role != Role::kPrivacyOfficer) {
+    return ToGrpcStatus(absl::PermissionDeniedError("statistics are for auditors and privacy officers"));
+  }
+  v1::AuditEvent asked = BaseEvent(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY, *caller, clock_());
+  std::string range;
+  if (request->time_range().has_from()) range += " from=" + TimeUtil::ToString(request->time_range().from());
+  if (request->time_range().has_until()) range += " until=" + TimeUtil::ToString(request->time_range().until());
+  asked.set_reason(absl::StrCat("GetStatistics:", range.empty() ? " all time" : range));
+  absl::StatusOr<uint64_t> size = ledger_->RecordEvent(std::move(asked));
+  if (!size.ok()) return ToGrpcStatus(size.status());
+  absl::StatusOr<v1::GetStatisticsResponse> statistics =
+      AuditStatistics(*store_, *size, *request, suppression_threshold_);
+  if (!statistics.ok()) return ToGrpcStatus(statistics.status());
+  *response = *std::move(statistics);
+  return grpc::Status::OK;
 }
 
 grpc::Status AuditServiceImpl::GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest*,

@@ -4,9 +4,10 @@
 // gRPC edge of the AuditService (auditor certificates only): event queries
 // with inclusion proofs, signed tree heads (current and kept ones) and
 // consistency proofs over the audit log's Merkle tree (docs/audit.md).
-// Every QueryEvents and SubjectReport call is itself appended to the log as
-// an AUDIT_QUERY event before it is answered. Statistics are still to come
-// and answer UNIMPLEMENTED.
+// Every QueryEvents, SubjectReport and GetStatistics call is itself
+// appended to the log as an AUDIT_QUERY event before it is answered.
+// Statistics are also open to privacy officers, with small cells suppressed
+// (broker/audit_statistics.h).
 
 #include <functional>
 
@@ -23,13 +24,17 @@ class AuditServiceImpl final : public v1::AuditService::Service {
  public:
   // `keyer` turns a report's pseudonym into its index key.
   AuditServiceImpl(const Store* store, SignalLedger* ledger, TreeHeadIssuer* tree_heads, const SubjectKeyer* keyer,
+                   uint32_t suppression_threshold,
                    std::function<absl::Time()> clock = [] { return absl::Now(); })
-      : store_(store), ledger_(ledger), tree_heads_(tree_heads), keyer_(keyer), clock_(std::move(clock)) {}
+      : store_(store), ledger_(ledger), tree_heads_(tree_heads), keyer_(keyer),
+        suppression_threshold_(suppression_threshold), clock_(std::move(clock)) {}
 
   grpc::Status QueryEvents(grpc::ServerContext* context, const v1::QueryEventsRequest* request,
                            v1::QueryEventsResponse* response) override;
   grpc::Status SubjectReport(grpc::ServerContext* context, const v1::SubjectReportRequest* request,
                              v1::SubjectReportResponse* response) override;
+  grpc::Status GetStatistics(grpc::ServerContext* context, const v1::GetStatisticsRequest* request,
+                             v1::GetStatisticsResponse* response) override;
   grpc::Status GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
                            v1::SignedTreeHead* response) override;
   grpc::Status ListTreeHeads(grpc::ServerContext* context, const v1::ListTreeHeadsRequest* request,
@@ -46,6 +51,7 @@ class AuditServiceImpl final : public v1::AuditService::Service {
   SignalLedger* ledger_;
   TreeHeadIssuer* tree_heads_;
   const SubjectKeyer* keyer_;
+  uint32_t suppression_threshold_;
   std::function<absl::Time()> clock_;
 };
 

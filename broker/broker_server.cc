@@ -46,7 +46,7 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   broker->tree_heads_ = std::make_unique<TreeHeadIssuer>(broker->store_.get(), broker->log_key_.get());
   broker->audit_service_ =
       std::make_unique<AuditServiceImpl>(broker->store_.get(), broker->ledger_.get(), broker->tree_heads_.get(),
-                                         broker->keyer_.get());
+                                         broker->keyer_.get(), options.suppression_threshold);
   broker->policy_admin_service_ = std::make_unique<PolicyAdminServiceImpl>(broker->ledger_.get());
   broker->consent_service_ = std::make_unique<ConsentServiceImpl>(broker->ledger_.get());
   absl::StatusOr<RunningServer> running =

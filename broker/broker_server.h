@@ -37,6 +37,8 @@ struct BrokerOptions {
   // How often a signed tree head is issued and kept when the log has grown
   // since the last one; zero turns the schedule off.
   absl::Duration tree_head_interval = absl::Seconds(60);
+  // Statistics cells with a count below this are suppressed.
+  uint32_t suppression_threshold = 10;
 };
 
 class BrokerServer {

@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
   serve->add_option("--tree-head-interval-seconds", tree_head_seconds,
                     "how often a signed tree head is issued and kept when the audit log grew (0: never)")
       ->default_val(60)->check(CLI::NonNegativeNumber);
+  serve->add_option("--suppression-threshold", options.suppression_threshold,
+                    "statistics cells counting fewer than this are suppressed")
+      ->default_val(10)->check(CLI::Range(1, 1000000));
   serve->add_option("--coordinator", options.coordinator,
                     "organisation told by the built-in coordination rules (e.g. the regional safety team)");
   serve->add_option("--max-submit-batch", options.max_submit_batch, "most signals per SubmitSignals call")

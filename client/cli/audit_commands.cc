@@ -1,4 +1,4 @@
-// samenloop audit head | heads | export | subject-report | verify: the
+// samenloop audit head | heads | export | subject-report | statistics | verify: the
 // auditor's tools (docs/audit.md). All but verify talk to the broker with an
 // auditor certificate; verify checks offline, against a log public key the
 // auditor pinned, and only asks the broker for a consistency proof, which it
@@ -259,6 +259,36 @@ int RunSubjectReport(const GlobalOptions& options, const std::string& pseudonym_
   return 0;
 }
 
+int RunStatistics(const GlobalOptions& options, const std::string& from, const std::string& until) {
+  v1::GetStatisticsRequest request;
+  if (!from.empty()) {
+    absl::StatusOr<google::protobuf::Timestamp> t = TimeArg("--from", from);
+    if (!t.ok()) return Usage(t.status().message());
+    *request.mutable_time_range()->mutable_from() = *t;
+  }
+  if (!until.empty()) {
+    absl::StatusOr<google::protobuf::Timestamp> t = TimeArg("--until", until);
+    if (!t.ok()) return Usage(t.status().message());
+    *request.mutable_time_range()->mutable_until() = *t;
+  }
+  absl::StatusOr<std::unique_ptr<v1::AuditService::Stub>> stub = AuditStub(options);
+  if (!stub.ok()) return Fail(stub.status());
+  grpc::ClientContext context;
+  v1::GetStatisticsResponse response;
+  grpc::Status status = (*stub)->GetStatistics(&context, request, &response);
+  if (!status.ok()) return Fail(status, "GetStatistics");
+  if (options.json) {
+    std::cout << client::ToJsonLine(response) << "\n";
+    return 0;
+  }
+  for (const v1::StatisticsCell& cell : response.cells()) {
+    std::cout << cell.month() << "  " << std::left << std::setw(22) << cell.dimension() << std::setw(48) << cell.key()
+              << (cell.suppressed() ? absl::StrCat("< ", response.suppression_threshold()) : absl::StrCat(cell.count()))
+              << "\n";
+  }
+  return 0;
+}
+
 struct VerifyArgs {
   std::string log_public_key, old_head, new_head, export_file;
 };
@@ -396,6 +426,13 @@ void RegisterAuditCommands(CLI::App& app, GlobalOptions& options) {
   report->callback([&options, report_pseudonym, report_out] {
     Run(RunSubjectReport(options, *report_pseudonym, *report_out));
   });
+
+  auto stats_from = std::make_shared<std::string>(), stats_until = std::make_shared<std::string>();
+  CLI::App* stats = audit->add_subcommand(
+      "statistics", "Monthly counts with small cells suppressed (auditors and privacy officers)");
+  stats->add_option("--from", *stats_from, "from this month on (RFC 3339 or YYYY-MM-DD; widened to whole months)");
+  stats->add_option("--until", *stats_until, "before this time (RFC 3339 or YYYY-MM-DD; widened to whole months)");
+  stats->callback([&options, stats_from, stats_until] { Run(RunStatistics(options, *stats_from, *stats_until)); });
 
   auto verify_args = std::make_shared<VerifyArgs>();
   CLI::App* verify = audit->add_subcommand(

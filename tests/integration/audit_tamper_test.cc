@@ -136,7 +136,7 @@ TEST_F(AuditTamperTest, AnUntouchedLogVerifies) {
   EXPECT_EQ(Cli("audit export --type nonsense --out " + stack_.Sub("x")), 2);
 }
 
-TEST_F(AuditTamperTest, SubjectReportListsWhoSignalledAndWasToldAndItsProofsVerify) {
+TEST_F(AuditTamperTest, SubjectReportAndStatisticsThroughTheCli) {
   // As an organisation that holds the BSN would hand it over: hex, in a file.
   const std::string hex = absl::BytesToHexString(first_subject_.value());
   ASSERT_TRUE(RunCommand("echo " + hex + " > " + stack_.Sub("person.hex")).ok());
@@ -154,6 +154,10 @@ TEST_F(AuditTamperTest, SubjectReportListsWhoSignalledAndWasToldAndItsProofsVeri
             0)
       << LastOutput();
   ASSERT_TRUE(RunCommand("echo 1234 > " + stack_.Sub("bad.hex")).ok());
+  ASSERT_EQ(ExitStatus(stack_.CliAs("privacy-officer") + "audit statistics > " + Output() + " 2>&1"), 0);
+  // Three signals per organisation: under the default threshold of 10.
+  EXPECT_NE(LastOutput().find("signals_by_category   housing_nuisance/ggz-inforsa"), std::string::npos) << LastOutput();
+  EXPECT_NE(LastOutput().find("< 10"), std::string::npos) << LastOutput();
   EXPECT_EQ(Cli("audit subject-report --pseudonym-file " + stack_.Sub("bad.hex")), 2);
 }
 

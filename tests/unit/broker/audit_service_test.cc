@@ -5,8 +5,10 @@
 
 #include <sodium.h>
 
+#include <map>
 #include <thread>
 
+#include "absl/time/civil_time.h"
 #include "broker/broker_server.h"
 #include "client/connection.h"
 #include "crypto/merkle_rfc6962.h"
@@ -65,7 +67,7 @@ class AuditServiceTest : public ::testing::Test {
     ASSERT_GE(sodium_init(), 0);
     dir_ = new samenloop::testing::TempDir();
     ASSERT_TRUE(samenloop::testing::MakeDevPki(dir_->Sub("pki"),
-                                               "--only broker,politie-amsterdam,ggz-inforsa,auditor")
+                                               "--only broker,politie-amsterdam,ggz-inforsa,auditor,privacy-officer")
                     .ok());
   }
   static void TearDownTestSuite() { delete dir_; }
@@ -304,6 +306,60 @@ TEST_F(AuditServiceTest, SubjectReportFindsThePersonsEventsWithProofsAndIsLogged
   EXPECT_EQ(v1::AuditService::NewStub(ChannelAs("ggz-inforsa"))->SubjectReport(&org_context, request, &refused)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AuditServiceTest, StatisticsSuppressSmallCellsAndCoverWholeMonths) {
+  for (int i = 0; i < 10; ++i) SubmitOne("politie-amsterdam", RandomPseudonym(), absl::StrCat("p", i));
+  for (int i = 0; i < 2; ++i) SubmitOne("ggz-inforsa", RandomPseudonym(), absl::StrCat("g", i));
+  auto statistics = [this](const std::string& identity, const v1::GetStatisticsRequest& request,
+                           v1::GetStatisticsResponse* response) {
+    grpc::ClientContext context;
+    return v1::AuditService::NewStub(ChannelAs(identity))->GetStatistics(&context, request, response);
+  };
+  // A range of a few seconds is widened to the whole month.
+  v1::GetStatisticsRequest now;
+  *now.mutable_time_range()->mutable_from() = TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::Now()) - 2);
+  *now.mutable_time_range()->mutable_until() = TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::Now()) + 2);
+  v1::GetStatisticsResponse cells;
+  ASSERT_TRUE(statistics("privacy-officer", now, &cells).ok());
+  EXPECT_EQ(cells.suppression_threshold(), 10u);
+  const std::string month = absl::FormatTime("%Y-%m", absl::Now(), absl::UTCTimeZone());
+  std::map<std::string, v1::StatisticsCell> by_key;
+  for (const v1::StatisticsCell& cell : cells.cells()) {
+    EXPECT_EQ(cell.month(), month);
+    by_key[cell.dimension() + ":" + cell.key()] = cell;
+  }
+  ASSERT_EQ(by_key.size(), 2u);
+  EXPECT_EQ(by_key["signals_by_category:housing_nuisance/politie-amsterdam"].count(), 10u);
+  EXPECT_FALSE(by_key["signals_by_category:housing_nuisance/politie-amsterdam"].suppressed());
+  EXPECT_EQ(by_key["signals_by_category:housing_nuisance/ggz-inforsa"].count(), 0u);
+  EXPECT_TRUE(by_key["signals_by_category:housing_nuisance/ggz-inforsa"].suppressed());
+
+  // Ending at the first instant of this month excludes it.
+  v1::GetStatisticsRequest before;
+  absl::CivilMonth this_month(absl::ToCivilSecond(absl::Now(), absl::UTCTimeZone()));
+  *before.mutable_time_range()->mutable_until() =
+      TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(absl::FromCivil(this_month, absl::UTCTimeZone())));
+  v1::GetStatisticsResponse none;
+  ASSERT_TRUE(statistics("auditor", before, &none).ok());
+  EXPECT_EQ(none.cells_size(), 0);
+
+  v1::GetStatisticsResponse denied;
+  EXPECT_EQ(statistics("politie-amsterdam", now, &denied).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetStatisticsRequest bad;
+  bad.mutable_time_range()->mutable_from()->set_nanos(-5);
+  grpc::Status status = statistics("auditor", bad, &denied);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("time_range.from:", 0), 0u) << status.error_message();
+
+  // Asking is on the record, by whoever asked.
+  v1::QueryEventsRequest queries;
+  queries.add_types(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY);
+  v1::QueryEventsResponse logged;
+  ASSERT_TRUE(Query(queries, &logged).ok());
+  ASSERT_GE(logged.events_size(), 3);
+  EXPECT_EQ(logged.events(0).event().actor_role(), "privacy_officer");
+  EXPECT_EQ(logged.events(0).event().reason().rfind("GetStatistics:", 0), 0u);
 }
 
 TEST_F(AuditServiceTest, TreeHeadsAreIssuedOnScheduleWhenTheLogGrewAndKept) {
