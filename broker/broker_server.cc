@@ -43,8 +43,10 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   broker->signal_service_ = std::make_unique<SignalServiceImpl>(broker->ledger_.get());
   broker->notification_service_ =
       std::make_unique<NotificationServiceImpl>(broker->ledger_.get(), &broker->hub_);
+  broker->tree_heads_ = std::make_unique<TreeHeadIssuer>(broker->store_.get(), broker->log_key_.get());
   broker->audit_service_ =
-      std::make_unique<AuditServiceImpl>(broker->store_.get(), broker->ledger_.get(), broker->log_key_.get());
+      std::make_unique<AuditServiceImpl>(broker->store_.get(), broker->ledger_.get(), broker->tree_heads_.get(),
+                                         broker->keyer_.get(), options.suppression_threshold);
   broker->policy_admin_service_ = std::make_unique<PolicyAdminServiceImpl>(broker->ledger_.get());
   broker->consent_service_ = std::make_unique<ConsentServiceImpl>(broker->ledger_.get());
   absl::StatusOr<RunningServer> running =
@@ -54,21 +56,22 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   if (!running.ok()) return running.status();
   broker->running_ = *std::move(running);
   if (options.sweep_interval > absl::ZeroDuration()) {
-    BrokerServer* raw = broker.get();
-    const absl::Duration interval = options.sweep_interval;
-    broker->sweeper_ = std::thread([raw, interval] {
-      std::unique_lock<std::mutex> lock(raw->sweeper_mutex_);
-      while (!raw->sweeper_wake_.wait_for(lock, absl::ToChronoMilliseconds(interval),
-                                          [raw] { return raw->stop_sweeper_; })) {
-        lock.unlock();
-        absl::StatusOr<SweepResult> swept = raw->ledger_->SweepExpired();
-        if (!swept.ok()) {
-          spdlog::error("retention sweep failed: {}", swept.status().ToString());
-        } else if (swept->expired > 0) {
-          spdlog::info("retention sweep expired {} of {} signal(s)", swept->expired, swept->examined);
-        }
-        lock.lock();
+    SignalLedger* sweeping = broker->ledger_.get();
+    broker->sweeper_ = std::make_unique<PeriodicTask>(options.sweep_interval, [sweeping] {
+      absl::StatusOr<SweepResult> swept = sweeping->SweepExpired();
+      if (!swept.ok()) {
+        spdlog::error("retention sweep failed: {}", swept.status().ToString());
+      } else if (swept->expired > 0) {
+        spdlog::info("retention sweep expired {} of {} signal(s)", swept->expired, swept->examined);
       }
+    });
+  }
+  if (options.tree_head_interval > absl::ZeroDuration()) {
+    SignalLedger* log = broker->ledger_.get();
+    TreeHeadIssuer* issuer = broker->tree_heads_.get();
+    broker->tree_head_schedule_ = std::make_unique<PeriodicTask>(options.tree_head_interval, [log, issuer] {
+      absl::StatusOr<bool> issued = issuer->IssueIfGrown(log->AuditSize());
+      if (!issued.ok()) spdlog::error("scheduled tree head failed: {}", issued.status().ToString());
     });
   }
   return broker;
@@ -77,12 +80,8 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
 void BrokerServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
-  {
-    std::lock_guard<std::mutex> lock(sweeper_mutex_);
-    stop_sweeper_ = true;
-  }
-  sweeper_wake_.notify_all();
-  if (sweeper_.joinable()) sweeper_.join();
+  if (sweeper_ != nullptr) sweeper_->Stop();
+  if (tree_head_schedule_ != nullptr) tree_head_schedule_->Stop();
   hub_.Shutdown();  // ends waiting subscription streams
   running_.server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
 }

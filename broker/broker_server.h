@@ -5,19 +5,18 @@
 // ledger, the gRPC services, and the server itself. Used by the
 // samenloop-broker binary and by in-process tests alike.
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "broker/audit_service.h"
 #include "broker/notification_hub.h"
+#include "broker/periodic_task.h"
 #include "broker/signal_ledger.h"
 #include "broker/signal_service.h"
 #include "broker/store.h"
 #include "broker/subject_keyer.h"
+#include "broker/tree_head_issuer.h"
 #include "common/server_builder.h"
 #include "broker/consent_service.h"
 #include "broker/policy_admin_service.h"
@@ -35,6 +34,11 @@ struct BrokerOptions {
   std::string coordinator;
   // How often the retention sweeper runs; zero turns the schedule off.
   absl::Duration sweep_interval = absl::Hours(1);
+  // How often a signed tree head is issued and kept when the log has grown
+  // since the last one; zero turns the schedule off.
+  absl::Duration tree_head_interval = absl::Seconds(60);
+  // Statistics cells with a count below this are suppressed.
+  uint32_t suppression_threshold = 10;
 };
 
 class BrokerServer {
@@ -61,16 +65,14 @@ class BrokerServer {
   std::unique_ptr<SignalServiceImpl> signal_service_;
   std::unique_ptr<NotificationServiceImpl> notification_service_;
   std::unique_ptr<crypto::LogSigningKey> log_key_;
+  std::unique_ptr<TreeHeadIssuer> tree_heads_;
   std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<PolicyAdminServiceImpl> policy_admin_service_;
   std::unique_ptr<ConsentServiceImpl> consent_service_;
   RunningServer running_;
   bool shut_down_ = false;
-  // The scheduled sweeper and what wakes it for shutdown.
-  std::thread sweeper_;
-  std::mutex sweeper_mutex_;
-  std::condition_variable sweeper_wake_;
-  bool stop_sweeper_ = false;
+  std::unique_ptr<PeriodicTask> sweeper_;
+  std::unique_ptr<PeriodicTask> tree_head_schedule_;
 };
 
 // Writes a new Ed25519 log signing key (mode 0600); never overwrites.

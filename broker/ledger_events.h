@@ -24,6 +24,12 @@ inline absl::Time FromProto(const google::protobuf::Timestamp& t) {
   return absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(t));
 }
 
+// Protobuf 3.21 has no public check: the range google.protobuf.Timestamp
+// documents (years 1 to 9999) with nanos in [0, 1e9).
+inline bool IsValidTimestamp(const google::protobuf::Timestamp& t) {
+  return t.seconds() >= -62135596800 && t.seconds() <= 253402300799 && t.nanos() >= 0 && t.nanos() <= 999999999;
+}
+
 // Index keys appear in audit events as hex.
 inline std::string Hex(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
 

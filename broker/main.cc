@@ -12,6 +12,7 @@
 #include "CLI/CLI.hpp"
 #include "broker/broker_server.h"
 #include "broker/subject_keyer.h"
+#include "crypto/hex.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -56,6 +57,13 @@ int main(int argc, char** argv) {
   int64_t sweep_seconds = 3600;
   serve->add_option("--sweep-interval-seconds", sweep_seconds, "how often the retention sweeper runs (0: never)")
       ->default_val(3600)->check(CLI::NonNegativeNumber);
+  int64_t tree_head_seconds = 60;
+  serve->add_option("--tree-head-interval-seconds", tree_head_seconds,
+                    "how often a signed tree head is issued and kept when the audit log grew (0: never)")
+      ->default_val(60)->check(CLI::NonNegativeNumber);
+  serve->add_option("--suppression-threshold", options.suppression_threshold,
+                    "statistics cells counting fewer than this are suppressed")
+      ->default_val(10)->check(CLI::Range(1, 1000000));
   serve->add_option("--coordinator", options.coordinator,
                     "organisation told by the built-in coordination rules (e.g. the regional safety team)");
   serve->add_option("--max-submit-batch", options.max_submit_batch, "most signals per SubmitSignals call")
@@ -68,6 +76,11 @@ int main(int argc, char** argv) {
   std::string log_key_out;
   CLI::App* init_log_key = app.add_subcommand("init-log-key", "Create a new audit log signing key (Ed25519, mode 0600)");
   init_log_key->add_option("--out", log_key_out, "path of the new key file")->required();
+
+  std::string public_key_of;
+  CLI::App* log_public_key = app.add_subcommand(
+      "log-public-key", "Print the audit log's public key (hex) for auditors to pin");
+  log_public_key->add_option("--log-key", public_key_of, "audit log signing key file")->required();
 
   std::string secret_out;
   CLI::App* init_secret = app.add_subcommand("init-secret", "Create a new index secret file (mode 0600)");
@@ -95,6 +108,16 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (*log_public_key) {
+    absl::StatusOr<samenloop::crypto::LogSigningKey> key = samenloop::broker::LoadLogKeyFile(public_key_of);
+    if (!key.ok()) {
+      std::cerr << "samenloop-broker: " << key.status().message() << "\n";
+      return 1;
+    }
+    std::cout << samenloop::crypto::HexEncode(key->PublicKey()) << "\n";
+    return 0;
+  }
+
   if (*sweep) {
     absl::StatusOr<samenloop::broker::SweepResult> swept = samenloop::broker::SweepStore(sweep_data_dir);
     if (!swept.ok()) {
@@ -106,6 +129,7 @@ int main(int argc, char** argv) {
   }
 
   options.sweep_interval = absl::Seconds(sweep_seconds);
+  options.tree_head_interval = absl::Seconds(tree_head_seconds);
   BlockTerminationSignals();
   options.server.tls = samenloop::TlsFilesFromDirectory(tls_dir);
   absl::StatusOr<std::unique_ptr<samenloop::broker::BrokerServer>> broker =

@@ -734,6 +734,15 @@ uint64_t SignalLedger::AuditSize() const {
   return counters_.next_audit_number;
 }
 
+absl::StatusOr<uint64_t> SignalLedger::RecordEvent(v1::AuditEvent event) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  PendingWrite write(store_, &counters_);
+  write.AppendAudit(std::move(event));
+  absl::StatusOr<std::set<std::string>> committed = write.Commit();
+  if (!committed.ok()) return committed.status();
+  return counters_.next_audit_number;
+}
+
 void SignalLedger::PublishCommitted(const std::set<std::string>& recipients) {
   for (const std::string& recipient : recipients) hub_->Publish(recipient);
 }

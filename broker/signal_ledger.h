@@ -73,6 +73,10 @@ class SignalLedger {
   uint64_t AcknowledgedCursor(const std::string& recipient) const;
   // Number of committed audit events: the audit tree's size.
   uint64_t AuditSize() const;
+  // Appends an event that changes nothing else (e.g. an auditor's query) in
+  // its own synced write, serialised with every other writer. Returns the
+  // tree size that includes it.
+  absl::StatusOr<uint64_t> RecordEvent(v1::AuditEvent event);
 
   // Expires every signal whose visible period has ended (retention_sweeper.h).
   absl::StatusOr<SweepResult> SweepExpired();

@@ -39,6 +39,7 @@ enum class Family {
   kAuditNodes,         // level || index -> hash of a complete subtree of the audit tree
   kConsents,           // consent number -> StoredConsent
   kConsentSubjects,    // subject key || consent number -> ""
+  kTreeHeads,          // timestamp ms || tree size -> SignedTreeHead the broker issued
   kCount
 };
 

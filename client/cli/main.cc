@@ -16,11 +16,16 @@ int main(int argc, char** argv) {
   samenloop::cli::RegisterUpdateCommand(app, options);
   samenloop::cli::RegisterPolicyCommands(app, options);
   samenloop::cli::RegisterConsentCommands(app, options);
+  samenloop::cli::RegisterAuditCommands(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // Also carries a subcommand's failure (CLI::RuntimeError) as its exit code.
-    return app.exit(e);
+    const int code = app.exit(e);
+    // `samenloop audit` promises auditors' scripts 2 for usage errors, apart
+    // from 1 for a failed check (docs/audit.md).
+    if (code != 0 && dynamic_cast<const CLI::RuntimeError*>(&e) == nullptr && app.got_subcommand("audit")) return 2;
+    return code;
   }
   return 0;
 }

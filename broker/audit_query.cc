@@ -1,0 +1,187 @@
+#include "broker/audit_query.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "broker/keys.h"
+#include "broker/ledger_events.h"
+#include "common/caller_identity.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace samenloop::broker {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr size_t kFingerprintBytes = 8;
+constexpr size_t kTokenBytes = 16 + kFingerprintBytes;
+
+// Hash of the filters (the request without its page), so that a token is
+// only accepted with the filters it was issued for. Deterministic
+// serialisation keeps it stable across broker restarts.
+std::string Fingerprint(const v1::QueryEventsRequest& request) {
+  v1::QueryEventsRequest filters = request;
+  filters.clear_page();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    filters.SerializeToCodedStream(&coded);
+  }
+  std::string out(kFingerprintBytes, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr, 0);
+  return out;
+}
+
+absl::StatusOr<absl::Time> TimeField(const google::protobuf::Timestamp& t, absl::string_view field) {
+  if (!IsValidTimestamp(t)) return absl::InvalidArgumentError(absl::StrCat(field, ": not a valid timestamp"));
+  return FromProto(t);
+}
+
+bool IsLowerHex(absl::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+bool AuditFilter::Matches(const v1::AuditEvent& event) const {
+  if (from.has_value() || until.has_value()) {
+    const absl::Time time = FromProto(event.time());
+    if (from.has_value() && time < *from) return false;
+    if (until.has_value() && time >= *until) return false;
+  }
+  if (!organisation.empty() && event.actor_organisation() != organisation &&
+      event.recipient_organisation() != organisation) {
+    return false;
+  }
+  if (!types.empty() && types.count(event.type()) == 0) return false;
+  if (outcome != v1::DECISION_OUTCOME_UNSPECIFIED && event.outcome() != outcome) return false;
+  if (!subject_key.empty() &&
+      std::find(event.subject_keys().begin(), event.subject_keys().end(), subject_key) == event.subject_keys().end()) {
+    return false;
+  }
+  return true;
+}
+
+absl::StatusOr<AuditQueryPlan> PlanAuditQuery(const v1::QueryEventsRequest& request) {
+  AuditQueryPlan plan;
+  AuditFilter& filter = plan.filter;
+  if (request.time_range().has_from()) {
+    absl::StatusOr<absl::Time> from = TimeField(request.time_range().from(), "time_range.from");
+    if (!from.ok()) return from.status();
+    filter.from = *from;
+  }
+  if (request.time_range().has_until()) {
+    absl::StatusOr<absl::Time> until = TimeField(request.time_range().until(), "time_range.until");
+    if (!until.ok()) return until.status();
+    filter.until = *until;
+  }
+  if (filter.from.has_value() && filter.until.has_value() && *filter.from >= *filter.until) {
+    return absl::InvalidArgumentError("time_range: from must be before until (the range is [from, until))");
+  }
+  if (!request.organisation().empty() && !IsValidOrganisationId(request.organisation())) {
+    return absl::InvalidArgumentError(
+        "organisation: not an organisation id (1-64 lowercase letters, digits and '-', starting with a letter)");
+  }
+  filter.organisation = request.organisation();
+  for (int i = 0; i < request.types_size(); ++i) {
+    const int type = request.types(i);
+    if (type == v1::AUDIT_EVENT_TYPE_UNSPECIFIED || !v1::AuditEventType_IsValid(type)) {
+      return absl::InvalidArgumentError(absl::StrCat("types[", i, "]: not an audit event type (", type, ")"));
+    }
+    filter.types.insert(type);
+  }
+  if (!v1::DecisionOutcome_IsValid(request.outcome())) {
+    return absl::InvalidArgumentError(absl::StrCat("outcome: not a decision outcome (", request.outcome(), ")"));
+  }
+  filter.outcome = request.outcome();
+  if (!request.subject_key().empty()) {
+    // Not echoed: an index key is not secret, but it does point at a person.
+    std::string key = absl::AsciiStrToLower(request.subject_key());
+    if (key.size() != 64 || !IsLowerHex(key)) {
+      return absl::InvalidArgumentError("subject_key: an index key is 64 hex digits");
+    }
+    filter.subject_key = std::move(key);
+  }
+  if (request.page().page_size() > kMaxAuditPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page.page_size: at most ", kMaxAuditPageSize));
+  }
+  plan.page_size = request.page().page_size() == 0 ? kDefaultAuditPageSize : request.page().page_size();
+  plan.fingerprint = Fingerprint(request);
+  if (!request.page().page_token().empty()) {
+    std::string token;
+    if (!absl::WebSafeBase64Unescape(request.page().page_token(), &token) || token.size() != kTokenBytes) {
+      return absl::InvalidArgumentError("page.page_token: not a token from a previous QueryEvents response");
+    }
+    if (token.substr(16) != plan.fingerprint) {
+      return absl::InvalidArgumentError("page.page_token: issued for other filters; repeat the first page's filters");
+    }
+    plan.start = keys::ParseU64(absl::string_view(token).substr(0, 8));
+    plan.end = keys::ParseU64(absl::string_view(token).substr(8, 8));
+    if (plan.start >= plan.end) {
+      return absl::InvalidArgumentError("page.page_token: not a token from a previous QueryEvents response");
+    }
+    plan.first_page = false;
+  }
+  return plan;
+}
+
+absl::StatusOr<AuditScan> ScanAuditLog(const Store& store, const AuditQueryPlan& plan, uint64_t end,
+                                       uint64_t scan_budget) {
+  AuditScan scan;
+  scan.next = end;
+  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAudit);
+  const std::string end_key = keys::U64(end);
+  uint64_t scanned = 0;
+  for (it->Seek(keys::U64(plan.start)); it->Valid() && it->key().compare(end_key) < 0; it->Next()) {
+    const uint64_t index = keys::ParseU64(AsView(it->key()));
+    if (scan.matches.size() == plan.page_size || scanned == scan_budget) {
+      scan.next = index;
+      break;
+    }
+    ++scanned;
+    AuditLeaf leaf;
+    leaf.index = index;
+    leaf.data = it->value().ToString();
+    v1::AuditEvent event;
+    if (event.ParseFromString(leaf.data)) {
+      if (!plan.filter.Matches(event)) continue;
+      leaf.event = std::move(event);
+    }
+    scan.matches.push_back(std::move(leaf));
+  }
+  if (!it->status().ok()) return absl::InternalError("audit log scan: " + it->status().ToString());
+  return scan;
+}
+
+std::string AuditPageToken(const AuditQueryPlan& plan, uint64_t next, uint64_t end) {
+  return absl::WebSafeBase64Escape(absl::StrCat(keys::U64(next), keys::U64(end), plan.fingerprint));
+}
+
+void DescribeAuditQuery(absl::string_view call, const v1::QueryEventsRequest& request, v1::AuditEvent& event) {
+  std::vector<std::string> parts;
+  if (request.time_range().has_from()) parts.push_back("from=" + TimeUtil::ToString(request.time_range().from()));
+  if (request.time_range().has_until()) parts.push_back("until=" + TimeUtil::ToString(request.time_range().until()));
+  if (!request.organisation().empty()) parts.push_back("organisation=" + request.organisation());
+  for (int type : request.types()) parts.push_back("type=" + v1::AuditEventType_Name(type));
+  if (request.outcome() != v1::DECISION_OUTCOME_UNSPECIFIED) {
+    parts.push_back("outcome=" + v1::DecisionOutcome_Name(request.outcome()));
+  }
+  // The subject key goes where every event keeps the subjects it concerns.
+  if (!request.subject_key().empty()) event.add_subject_keys(absl::AsciiStrToLower(request.subject_key()));
+  parts.push_back(request.page().page_token().empty() ? "first page" : "later page");
+  event.set_reason(absl::StrCat(call, ": ", absl::StrJoin(parts, " ")));
+}
+
+}  // namespace samenloop::broker

@@ -1,0 +1,87 @@
+#ifndef SAMENLOOP_BROKER_AUDIT_QUERY_H_
+#define SAMENLOOP_BROKER_AUDIT_QUERY_H_
+
+// An auditor's event query without the network: validates the filters of a
+// QueryEventsRequest, scans the audit log's leaves and returns the matching
+// events with the exact bytes hashed into their leaves.
+//
+// Cost: there is no secondary index yet. A query is a scan in leaf order
+// (which is time order, up to the few milliseconds between taking a clock
+// reading and the write), parsing every leaf it passes; each call scans at
+// most `scan_budget` leaves and then returns what it found with a page
+// token, so no call costs more than that however selective the filters are.
+// Paging through a whole query reads every leaf of the range once.
+//
+// The first page fixes the tree size the query covers (`end`): later pages
+// scan up to the same size, so a query's answer is a fixed set even while
+// the log grows (not least by the query's own AUDIT_QUERY events).
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "broker/store.h"
+#include "samenloop/v1/audit.pb.h"
+
+namespace samenloop::broker {
+
+inline constexpr uint32_t kDefaultAuditPageSize = 100;
+inline constexpr uint32_t kMaxAuditPageSize = 1000;
+inline constexpr uint64_t kDefaultAuditScanBudget = 100000;
+
+struct AuditFilter {
+  std::optional<absl::Time> from;   // inclusive
+  std::optional<absl::Time> until;  // exclusive
+  std::string organisation;         // actor or recipient
+  std::set<int> types;              // any of these; empty: all
+  v1::DecisionOutcome outcome = v1::DECISION_OUTCOME_UNSPECIFIED;
+  std::string subject_key;          // lowercase hex; empty: any
+
+  bool Matches(const v1::AuditEvent& event) const;
+};
+
+struct AuditQueryPlan {
+  AuditFilter filter;
+  uint32_t page_size = kDefaultAuditPageSize;
+  uint64_t start = 0;        // first leaf to scan
+  uint64_t end = 0;          // tree size covered; fixed by the first page
+  bool first_page = true;
+  std::string fingerprint;   // binds page tokens to the filters
+};
+
+// INVALID_ARGUMENT naming the field for bad filters or a foreign page token.
+absl::StatusOr<AuditQueryPlan> PlanAuditQuery(const v1::QueryEventsRequest& request);
+
+struct AuditLeaf {
+  uint64_t index = 0;
+  std::string data;  // the stored bytes, exactly as hashed
+  // Unset when the bytes no longer parse: such a leaf is returned whatever
+  // the filters, so that damage is shown rather than filtered away.
+  std::optional<v1::AuditEvent> event;
+};
+
+struct AuditScan {
+  std::vector<AuditLeaf> matches;
+  uint64_t next = 0;  // first leaf of the next page; == end when done
+};
+
+// Scans leaves [plan.start, end) until plan.page_size matches or
+// `scan_budget` leaves have been read.
+absl::StatusOr<AuditScan> ScanAuditLog(const Store& store, const AuditQueryPlan& plan, uint64_t end,
+                                       uint64_t scan_budget = kDefaultAuditScanBudget);
+
+// Opaque token for the page that starts at leaf `next` of a query covering
+// `end` leaves.
+std::string AuditPageToken(const AuditQueryPlan& plan, uint64_t next, uint64_t end);
+
+// What the AUDIT_QUERY event records of a query: the call, its filters and
+// its page.
+void DescribeAuditQuery(absl::string_view call, const v1::QueryEventsRequest& request, v1::AuditEvent& event);
+
+}  // namespace samenloop::broker
+
+#endif  // SAMENLOOP_BROKER_AUDIT_QUERY_H_

@@ -1,0 +1,187 @@
+#include "client/audit_verify.h"
+
+#include "absl/strings/str_cat.h"
+#include "crypto/hex.h"
+
+namespace samenloop::client {
+namespace {
+
+std::string Hex(const crypto::MerkleHash& hash) { return crypto::HexEncode(hash); }
+
+bool SignatureOk(const SavedTreeHead& saved, const crypto::LogPublicKey& key) {
+  return crypto::VerifyTreeHead(saved.head, saved.signature, key).ok();
+}
+
+absl::StatusOr<crypto::MerkleHash> HashFromHex(const std::string& hex) {
+  absl::StatusOr<std::vector<uint8_t>> bytes = crypto::HexDecode(hex);
+  if (!bytes.ok() || bytes->size() != 32) return absl::InvalidArgumentError("not a 32-byte hex hash");
+  crypto::MerkleHash hash{};
+  std::copy(bytes->begin(), bytes->end(), hash.begin());
+  return hash;
+}
+
+// The checks of one exported event; false if any failed.
+bool VerifyEvent(const audit_files::v1::ExportedEvent& line, const SavedTreeHead& head, VerifyReport& report) {
+  const std::string leaf = absl::StrCat("leaf ", line.leaf_index());
+  absl::StatusOr<std::vector<uint8_t>> data = crypto::HexDecode(line.leaf_data());
+  if (!data.ok()) {
+    report.Check(false, leaf + ": leaf_data is not hex");
+    return false;
+  }
+  std::vector<crypto::MerkleHash> path;
+  for (const std::string& hex : line.proof()) {
+    absl::StatusOr<crypto::MerkleHash> hash = HashFromHex(hex);
+    if (!hash.ok()) {
+      report.Check(false, leaf + ": proof holds something that is not a 32-byte hex hash");
+      return false;
+    }
+    path.push_back(*hash);
+  }
+  bool ok = true;
+  absl::Status included =
+      crypto::VerifyInclusion(line.leaf_index(), head.head.tree_size, crypto::HashLeaf(*data), path, head.head.root);
+  if (!included.ok()) {
+    report.Check(false, absl::StrCat(leaf, ": inclusion proof does not verify against the tree head (",
+                                     included.message(), ")"));
+    ok = false;
+  }
+  v1::AuditEvent decoded;
+  if (!decoded.ParseFromArray(data->data(), static_cast<int>(data->size()))) {
+    report.Check(false, leaf + ": leaf_data is not an audit event");
+    return false;
+  }
+  if (decoded.leaf_index() != line.leaf_index()) {
+    report.Check(false, absl::StrCat(leaf, ": its data is the event of leaf ", decoded.leaf_index(),
+                                     " (leaves moved or replaced)"));
+    ok = false;
+  }
+  if (line.has_event() && line.event().SerializeAsString() != decoded.SerializeAsString()) {
+    report.Check(false, leaf + ": the readable event differs from its leaf_data");
+    ok = false;
+  }
+  return ok;
+}
+
+}  // namespace
+
+void RootBuilder::Add(const crypto::MerkleHash& leaf_hash) {
+  subtrees_.emplace_back(1, leaf_hash);
+  while (subtrees_.size() >= 2 && subtrees_[subtrees_.size() - 1].first == subtrees_[subtrees_.size() - 2].first) {
+    auto right = subtrees_.back();
+    subtrees_.pop_back();
+    subtrees_.back() = {2 * right.first, crypto::HashChildren(subtrees_.back().second, right.second)};
+  }
+  ++size_;
+}
+
+crypto::MerkleHash RootBuilder::Root() const {
+  if (subtrees_.empty()) return crypto::EmptyRoot();
+  crypto::MerkleHash root = subtrees_.back().second;
+  for (size_t i = subtrees_.size() - 1; i-- > 0;) root = crypto::HashChildren(subtrees_[i].second, root);
+  return root;
+}
+
+void VerifyHeadsConsistent(const SavedTreeHead& old_head, const SavedTreeHead& new_head,
+                           absl::Span<const crypto::MerkleHash> proof, const crypto::LogPublicKey& key,
+                           VerifyReport& report) {
+  report.Check(SignatureOk(old_head, key), "old head: signature by the pinned log key");
+  report.Check(SignatureOk(new_head, key), "new head: signature by the pinned log key");
+  const uint64_t first = old_head.head.tree_size, second = new_head.head.tree_size;
+  if (first > second) {
+    report.Check(false, absl::StrCat("consistency: the new tree (", second, " leaves) is smaller than the old one (",
+                                     first, "): the log was truncated or rolled back"));
+    return;
+  }
+  absl::Status consistent = crypto::VerifyConsistency(first, second, old_head.head.root, new_head.head.root, proof);
+  report.Check(consistent.ok(), consistent.ok()
+                                    ? absl::StrCat("consistency: the tree of ", second,
+                                                   " leaves extends the saved tree of ", first)
+                                    : absl::StrCat("consistency: the new head does not extend the old one (",
+                                                   consistent.message(), ")"));
+}
+
+void VerifyExport(std::istream& export_lines, const crypto::LogPublicKey& key,
+                  const std::optional<SavedTreeHead>& old_head, VerifyReport& report) {
+  std::string text;
+  audit_files::v1::ExportLine line;
+  if (!std::getline(export_lines, text) || !FromJson(text, line).ok() || !line.has_header() ||
+      line.header().format() != kExportFormat) {
+    report.Check(false, absl::StrCat("export: the first line is not a ", kExportFormat, " header"));
+    return;
+  }
+  const audit_files::v1::ExportHeader header = line.header();
+  absl::StatusOr<SavedTreeHead> head = FromTreeHeadFile(header.tree_head());
+  if (!head.ok()) {
+    report.Check(false, absl::StrCat("export tree head: ", head.status().message()));
+    return;
+  }
+  report.Check(SignatureOk(*head, key), absl::StrCat("export tree head (", head->head.tree_size,
+                                                     " leaves, root ", Hex(head->head.root),
+                                                     "): signature by the pinned log key"));
+  RootBuilder all;          // complete exports: every leaf, in order
+  std::optional<crypto::MerkleHash> old_prefix_root;
+  const uint64_t old_size = old_head.has_value() ? old_head->head.tree_size : 0;
+  uint64_t events = 0, bad_events = 0, line_number = 1;
+  std::optional<uint64_t> previous;
+  bool gap_reported = false;
+  while (std::getline(export_lines, text)) {
+    ++line_number;
+    if (text.empty()) continue;
+    audit_files::v1::ExportLine event_line;
+    if (!FromJson(text, event_line).ok() || !event_line.has_event()) {
+      report.Check(false, absl::StrCat("export line ", line_number, ": not an event"));
+      ++bad_events;
+      continue;
+    }
+    const audit_files::v1::ExportedEvent& event = event_line.event();
+    ++events;
+    if (previous.has_value() && event.leaf_index() <= *previous) {
+      report.Check(false, absl::StrCat("export line ", line_number, ": leaf ", event.leaf_index(),
+                                       " is out of order (after leaf ", *previous, ")"));
+      ++bad_events;
+    }
+    previous = event.leaf_index();
+    if (!VerifyEvent(event, *head, report)) ++bad_events;
+    if (header.complete()) {
+      if (event.leaf_index() != all.size() && !gap_reported) {
+        report.Check(false, absl::StrCat("complete export: leaf ", all.size(), " is missing (next is leaf ",
+                                         event.leaf_index(), ")"));
+        gap_reported = true;
+      }
+      absl::StatusOr<std::vector<uint8_t>> data = crypto::HexDecode(event.leaf_data());
+      all.Add(crypto::HashLeaf(data.ok() ? *data : std::vector<uint8_t>()));
+      if (all.size() == old_size) old_prefix_root = all.Root();
+    }
+  }
+  report.Check(bad_events == 0, absl::StrCat("events: ", events - std::min(events, bad_events), " of ", events,
+                                             " verify (inclusion proof, leaf data, position)"));
+  if (header.complete()) {
+    report.Check(all.size() == head->head.tree_size && !gap_reported,
+                 absl::StrCat("complete export: ", all.size(), " leaves for a tree of ", head->head.tree_size));
+    report.Check(all.Root() == head->head.root,
+                 all.Root() == head->head.root
+                     ? "complete export: the leaves hash to the tree head's root"
+                     : absl::StrCat("complete export: the leaves hash to ", Hex(all.Root()),
+                                    ", not to the tree head's root"));
+  }
+  if (!old_head.has_value()) return;
+  report.Check(SignatureOk(*old_head, key), "saved head: signature by the pinned log key");
+  if (old_size > head->head.tree_size) {
+    report.Check(false, absl::StrCat("saved head: the export's tree (", head->head.tree_size,
+                                     " leaves) is smaller than the saved one (", old_size,
+                                     "): the log was truncated or rolled back"));
+    return;
+  }
+  if (!header.complete()) {
+    report.Check(false, "saved head: checking it needs a complete export (no filters)");
+    return;
+  }
+  if (old_size == 0) old_prefix_root = crypto::EmptyRoot();
+  const bool extends = old_prefix_root.has_value() && *old_prefix_root == old_head->head.root;
+  report.Check(extends, extends ? absl::StrCat("saved head: the first ", old_size,
+                                               " leaves of the export hash to its root")
+                                : absl::StrCat("saved head: the first ", old_size,
+                                               " leaves of the export do not hash to its root: the log was altered"));
+}
+
+}  // namespace samenloop::client
