@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "broker/ledger_events.h"
 #include "common/caller_identity.h"
 #include "common/grpc_status.h"
 #include "google/protobuf/util/time_util.h"
@@ -33,19 +35,38 @@ absl::StatusOr<CallerIdentity> Caller(const grpc::ServerContext& context, std::i
   return absl::PermissionDeniedError(what);
 }
 
+// Records a refused apply in the audit log (a privacy officer's attempt is
+// a decision about access too) and returns the refusal.
+grpc::Status Refuse(SignalLedger& ledger, const CallerIdentity& caller, const absl::Status& status) {
+  v1::AuditEvent refused = BaseEvent(v1::AUDIT_EVENT_TYPE_REQUEST_REFUSED, caller, absl::Now());
+  // The first line only: the diagnostics name the file's content, the
+  // reason says why, bounded.
+  const absl::string_view message = status.message();
+  refused.set_reason(absl::StrCat("ApplyPolicy: ", message.substr(0, message.find('\n'))));
+  if (absl::StatusOr<uint64_t> logged = ledger.RecordEvent(std::move(refused)); !logged.ok()) {
+    spdlog::error("could not audit a refused policy apply: {}", logged.status().ToString());
+  }
+  return ToGrpcStatus(status);
+}
+
 }  // namespace
 
 grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, const v1::ApplyPolicyRequest* request,
                                                  v1::PolicyVersion* response) {
-  absl::StatusOr<CallerIdentity> caller =
-      Caller(*context, {Role::kPrivacyOfficer}, "applying a policy needs a privacy officer certificate");
+  absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (request->policy_yaml().empty()) return ToGrpcStatus(absl::InvalidArgumentError("policy_yaml: empty"));
+  if (caller->role != Role::kPrivacyOfficer) {
+    return Refuse(*ledger_, *caller, absl::PermissionDeniedError("applying a policy needs a privacy officer certificate"));
+  }
+  if (request->policy_yaml().empty()) {
+    return Refuse(*ledger_, *caller, absl::InvalidArgumentError("policy_yaml: empty"));
+  }
   if (request->policy_yaml().size() > kMaxPolicyBytes) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("policy_yaml: at most ", kMaxPolicyBytes, " bytes")));
+    return Refuse(*ledger_, *caller,
+                  absl::InvalidArgumentError(absl::StrCat("policy_yaml: at most ", kMaxPolicyBytes, " bytes")));
   }
   if (request->file_name().size() > 255) {
-    return ToGrpcStatus(absl::InvalidArgumentError("file_name: at most 255 characters"));
+    return Refuse(*ledger_, *caller, absl::InvalidArgumentError("file_name: at most 255 characters"));
   }
   const std::string file = request->file_name().empty() ? "policy.yaml" : request->file_name();
   policy::LoadedPolicy loaded = policy::LoadPolicy(request->policy_yaml(), file);
@@ -59,8 +80,9 @@ grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, c
       }
       lines.push_back(d.ToString());
     }
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("policy_yaml: the policy is invalid and was not applied:\n", absl::StrJoin(lines, "\n"))));
+    return Refuse(*ledger_, *caller,
+                  absl::InvalidArgumentError(absl::StrCat("policy_yaml: the policy is invalid and was not applied:\n",
+                                                          absl::StrJoin(lines, "\n"))));
   }
   storage::PolicyRecord record;
   record.set_policy_yaml(request->policy_yaml());
@@ -69,7 +91,10 @@ grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, c
   record.set_file_name(file);
   absl::StatusOr<ReevaluationResult> applied =
       ledger_->ApplyPolicy(*caller, loaded.policy, record, request->expected_active_version());
-  if (!applied.ok()) return ToGrpcStatus(applied.status());
+  if (!applied.ok()) {
+    return absl::IsFailedPrecondition(applied.status()) ? Refuse(*ledger_, *caller, applied.status())
+                                                        : ToGrpcStatus(applied.status());
+  }
   spdlog::info("policy {} applied by {}: {} signal(s) re-evaluated, {} decision(s) changed, {} notification(s)",
                loaded.policy->Version(), caller->organisation_id, applied->signals, applied->pairs_changed,
                applied->notifications);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "samenloop/v1/audit.grpc.pb.h"
 #include "samenloop/v1/consent.grpc.pb.h"
 #include "samenloop/v1/policy_admin.grpc.pb.h"
 #include "tests/integration/dev_stack.h"
@@ -53,6 +54,21 @@ TEST(PolicyAdmin, OnlyAPrivacyOfficerAppliesAndAnInvalidPolicyChangesNothing) {
   EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(invalid.error_message().find("region.yaml:4:5: error:"), std::string::npos) << invalid.error_message();
   EXPECT_EQ(Active(stack, "politie-amsterdam").version().version_hash(), builtin);
+  // Every refused apply is in the audit log, with who tried and why.
+  {
+    v1::QueryEventsRequest query;
+    query.add_types(v1::AUDIT_EVENT_TYPE_REQUEST_REFUSED);
+    grpc::ClientContext context;
+    v1::QueryEventsResponse events;
+    grpc::Status status =
+        v1::AuditService::NewStub(stack.BrokerChannelAs("auditor"))->QueryEvents(&context, query, &events);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    std::vector<std::string> who;
+    for (const v1::ProvenEvent& e : events.events()) {
+      if (e.event().reason().rfind("ApplyPolicy: ", 0) == 0) who.push_back(e.event().actor_organisation());
+    }
+    EXPECT_EQ(who, (std::vector<std::string>{"politie-amsterdam", "auditor", "operator", "privacy-officer"}));
+  }
 
   // Through the CLI, as a privacy officer would.
   const std::string out = stack.Sub("out"), err = stack.Sub("err");
