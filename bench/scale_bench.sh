@@ -17,7 +17,7 @@ work=$(mktemp -d /tmp/samenloop-scale-bench-XXXXXX)
 broker_pid=
 cleanup() {
   [ -n "$broker_pid" ] && kill -TERM "$broker_pid" 2>/dev/null && wait "$broker_pid" 2>/dev/null || true
-  rm -rf "$work"
+  [ -n "${KEEP_WORK:-}" ] && echo "scale_bench: kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 
