@@ -23,6 +23,11 @@ FIGURES = [
      "BM_PolicyDecision500Rules", "BM_PolicyDecisionEmptyPolicy", 1, "a few µs per decision"),
     ("Signal ingest over mTLS from a separate process, batches of 1,000, 2 connections",
      "MTLS_Ingest/1000", "BM_RawRocksDbSyncedWriteBatch/1000/real_time", 1, ">= 30,000/s"),
+    ("Audit append, synced batches of 1,000 events with their RFC 6962 nodes",
+     "BM_AuditAppend/1000/real_time", "BM_RawSha256Leaf", 1, ">= 100,000/s"),
+    ("Inclusion proof generation from the stored nodes (log size in the JSON: leaves)",
+     "BM_InclusionProof/real_time", "BM_RawSha256Path", 1, "< 1 ms each"),
+    ("Inclusion proof verification", "BM_VerifyInclusion", "BM_RawSha256Path", 1, "< 100 µs each"),
     ("Signal ingest over mTLS with the store at scale vs the empty store",
      "MTLS_Ingest_AtScale", "MTLS_Ingest_EmptyStore", 1, "ratio >= 0.8"),
 ]

@@ -18,11 +18,14 @@ done
 ./deploy/install-deps.sh >/dev/null
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSAMENLOOP_BUILD_TESTS=OFF >/dev/null
 cmake --build build-bench -j2 --target samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench \
-  samenloop_policy_bench samenloop-loadgen samenloop-broker >/dev/null
+  samenloop_policy_bench samenloop_audit_bench samenloop-loadgen samenloop-broker >/dev/null
 
 raw=$(mktemp -d)
 trap 'rm -rf "$raw"' EXIT
-for bench in samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench samenloop_policy_bench; do
+# The audit proofs run on a 10^7-leaf log (10^6 in a quick run).
+export SAMENLOOP_AUDIT_BENCH_LEAVES=$([ "$min_time" = 2 ] && echo 10000000 || echo 1000000)
+for bench in samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench samenloop_policy_bench \
+             samenloop_audit_bench; do
   echo "running $bench" >&2
   "build-bench/bin/$bench" --benchmark_min_time="$min_time" --benchmark_format=json >"$raw/$bench.json"
 done
