@@ -60,4 +60,22 @@ grpc::Status AuditServiceImpl::GetConsistencyProof(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status AuditServiceImpl::QueryEvents(grpc::ServerContext* context, const v1::QueryEventsRequest*,
+                                           v1::QueryEventsResponse*) {
+  if (absl::Status allowed = RequireAuditor(*context); !allowed.ok()) return ToGrpcStatus(allowed);
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "QueryEvents is not implemented yet");
+}
+
+grpc::Status AuditServiceImpl::SubjectReport(grpc::ServerContext* context, const v1::SubjectReportRequest*,
+                                             v1::SubjectReportResponse*) {
+  if (absl::Status allowed = RequireAuditor(*context); !allowed.ok()) return ToGrpcStatus(allowed);
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "SubjectReport is not implemented yet");
+}
+
+grpc::Status AuditServiceImpl::GetStatistics(grpc::ServerContext* context, const v1::GetStatisticsRequest*,
+                                             v1::GetStatisticsResponse*) {
+  if (absl::Status allowed = RequireAuditor(*context); !allowed.ok()) return ToGrpcStatus(allowed);
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "GetStatistics is not implemented yet");
+}
+
 }  // namespace samenloop::broker

@@ -26,6 +26,14 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                            v1::SignedTreeHead* response) override;
   grpc::Status GetConsistencyProof(grpc::ServerContext* context, const v1::GetConsistencyProofRequest* request,
                                    v1::ConsistencyProof* response) override;
+  // Not implemented yet; the role is checked first all the same, so a
+  // non-auditor is told PERMISSION_DENIED now and after they are written.
+  grpc::Status QueryEvents(grpc::ServerContext* context, const v1::QueryEventsRequest* request,
+                           v1::QueryEventsResponse* response) override;
+  grpc::Status SubjectReport(grpc::ServerContext* context, const v1::SubjectReportRequest* request,
+                             v1::SubjectReportResponse* response) override;
+  grpc::Status GetStatistics(grpc::ServerContext* context, const v1::GetStatisticsRequest* request,
+                             v1::GetStatisticsResponse* response) override;
 
  private:
   const Store* store_;
