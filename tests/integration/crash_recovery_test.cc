@@ -178,7 +178,7 @@ TEST_F(CrashRecoveryTest, BrokerKilledUnderLoadLosesNothingAcknowledged) {
     threads.emplace_back([this, i, &records] { Subscribe(i, &records[i]); });
   }
   std::mt19937 random(20260);
-  const absl::Time deadline = absl::Now() + absl::Minutes(3);
+  const absl::Time deadline = absl::Now() + absl::Minutes(4);
   int cycles = 0;
   for (; cycles < kCycles && absl::Now() < deadline; ++cycles) {
     absl::SleepFor(absl::Milliseconds(200 + random() % 600));
