@@ -78,7 +78,7 @@ absl::Status CheckCategoryKnown(const policy::DisclosurePolicy& policy, const st
                                 const std::string& path) {
   if (policy.KnowsCategory(category)) return absl::OkStatus();
   return absl::InvalidArgumentError(
-      absl::StrCat(path, ": \"", category, "\" is not a category of the policy in force (", policy.Version(), ")"));
+      absl::StrCat(path, ": is not a category of the policy in force (", policy.Version(), ")"));
 }
 
 v1::SubmitSignalResult ItemError(const std::string& key, const absl::Status& status) {
@@ -517,8 +517,8 @@ absl::StatusOr<v1::Signal> SignalLedger::Update(const CallerIdentity& caller,
   for (int i = 0; i < mask.paths_size(); ++i) {
     const std::string& path = mask.paths(i);
     if (std::find(std::begin(kUpdatableFields), std::end(kUpdatableFields), path) == std::end(kUpdatableFields)) {
-      return absl::InvalidArgumentError(absl::StrCat("update_mask.paths[", i, "]: '", path,
-                                                     "' cannot be updated; updatable: ",
+      return absl::InvalidArgumentError(absl::StrCat("update_mask.paths[", i,
+                                                     "]: cannot be updated; updatable: ",
                                                      absl::StrJoin(kUpdatableFields, ", ")));
     }
     paths.insert(path);
@@ -602,6 +602,9 @@ absl::StatusOr<v1::Signal> SignalLedger::Update(const CallerIdentity& caller,
 
 absl::StatusOr<v1::Signal> SignalLedger::Close(const CallerIdentity& caller,
                                                const v1::CloseSignalRequest& request) {
+  if (request.has_closed_at()) {
+    if (absl::Status s = ValidateTimestamp(request.closed_at(), "closed_at"); !s.ok()) return s;
+  }
   const absl::Time now = options_.clock();
   return Transition(caller, request.signal_id(), v1::AUDIT_EVENT_TYPE_SIGNAL_CLOSED, "",
                     [&](storage::StoredSignal& stored) -> absl::Status {

@@ -61,12 +61,18 @@ absl::Status ValidateRecord(const v1::ConsentRecord& r, const policy::Disclosure
   }
   for (int i = 0; i < scope.categories_size(); ++i) {
     if (!policy.KnowsCategory(scope.categories(i))) {
-      return absl::InvalidArgumentError(absl::StrCat("record.scope.categories[", i, "]: \"", scope.categories(i),
-                                                     "\" is not a category of the policy in force"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("record.scope.categories[", i, "]: is not a category of the policy in force"));
     }
   }
   if (scope.purpose().size() > kMaxPurpose) {
     return absl::InvalidArgumentError(absl::StrCat("record.scope.purpose: at most ", kMaxPurpose, " characters"));
+  }
+  if (r.has_valid_from()) {
+    if (absl::Status s = ValidateTimestamp(r.valid_from(), "record.valid_from"); !s.ok()) return s;
+  }
+  if (r.has_valid_until()) {
+    if (absl::Status s = ValidateTimestamp(r.valid_until(), "record.valid_until"); !s.ok()) return s;
   }
   if (r.has_valid_until() && r.has_valid_from() && FromProto(r.valid_until()) <= FromProto(r.valid_from())) {
     return absl::InvalidArgumentError("record.valid_until: must be after valid_from");

@@ -64,6 +64,16 @@ absl::Status ValidatePseudonym(const v1::Pseudonym& pseudonym, absl::string_view
   return absl::OkStatus();
 }
 
+absl::Status ValidateTimestamp(const google::protobuf::Timestamp& time, absl::string_view path) {
+  constexpr int64_t kYear1900 = -2208988800;  // 1900-01-01T00:00:00Z
+  constexpr int64_t kYear2200 = 7258118400;   // 2200-01-01T00:00:00Z
+  if (time.seconds() < kYear1900 || time.seconds() >= kYear2200 || time.nanos() < 0 ||
+      time.nanos() > 999999999) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": must be a time between 1900 and 2200"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateIdempotencyKey(absl::string_view key, absl::string_view path) {
   if (key.empty() || key.size() > 128 || !IsPrintableAscii(key)) {
     return absl::InvalidArgumentError(
@@ -149,7 +159,22 @@ absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view pa
     return Invalid(path, "protected_against", "only allowed on a signal with protected = true");
   }
 
+  if (signal.has_opened_at()) {
+    if (absl::Status s = ValidateTimestamp(signal.opened_at(), absl::StrCat(path, ".opened_at")); !s.ok()) return s;
+  }
+  if (signal.has_last_confirmed_at()) {
+    if (absl::Status s = ValidateTimestamp(signal.last_confirmed_at(), absl::StrCat(path, ".last_confirmed_at"));
+        !s.ok()) {
+      return s;
+    }
+  }
   const v1::DutyToInform& duty = signal.duty_to_inform();
+  if (duty.has_informed_at()) {
+    if (absl::Status s = ValidateTimestamp(duty.informed_at(), absl::StrCat(path, ".duty_to_inform.informed_at"));
+        !s.ok()) {
+      return s;
+    }
+  }
   if (!v1::DutyToInformStatus_IsValid(duty.status())) {
     return Invalid(path, "duty_to_inform.status", "unknown value");
   }

@@ -31,6 +31,10 @@ inline constexpr const char* kUpdatableFields[] = {
 // Checks a client-supplied idempotency key.
 absl::Status ValidateIdempotencyKey(absl::string_view key, absl::string_view path);
 
+// Checks a client-supplied time: between 1900 and 2200, so that every
+// later conversion (to absl::Time, to nanoseconds) stays in range.
+absl::Status ValidateTimestamp(const google::protobuf::Timestamp& time, absl::string_view path);
+
 // Checks a pseudonym's length; used by every service that takes one.
 absl::Status ValidatePseudonym(const v1::Pseudonym& pseudonym, absl::string_view path);
 

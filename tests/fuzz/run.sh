@@ -9,7 +9,7 @@ seconds=${1:-60}
 command -v clang++ >/dev/null || { echo "tests/fuzz/run.sh: clang++ is needed for libFuzzer" >&2; exit 2; }
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAMENLOOP_FUZZ=ON \
   -DSAMENLOOP_BUILD_BENCH=OFF >/dev/null
-targets=(policy_parser)
+targets=(policy_parser signal_validation oprf_decoding)
 cmake --build build-fuzz -j2 --target "${targets[@]/%/_fuzzer}"
 mkdir -p build-fuzz/crashes
 for t in "${targets[@]}"; do

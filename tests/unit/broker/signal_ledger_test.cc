@@ -430,7 +430,7 @@ TEST_F(SignalLedgerTest, UpdateRefusesUnknownFieldsBadValuesAndOthersSignals) {
   absl::Status no_mask = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {})).status();
   EXPECT_EQ(no_mask.code(), absl::StatusCode::kInvalidArgument);
   absl::Status forbidden = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {"status"})).status();
-  EXPECT_NE(forbidden.message().find("update_mask.paths[0]: 'status' cannot be updated"), absl::string_view::npos)
+  EXPECT_NE(forbidden.message().find("update_mask.paths[0]: cannot be updated"), absl::string_view::npos)
       << forbidden;
   change.set_category("Not A Category");
   absl::Status invalid = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {"category"})).status();
