@@ -290,7 +290,7 @@ summary=()
 for server in "${SERVERS[@]}"; do
   wanted "$server" || continue
   issue "$server" "/O=$(subj_escape 'Samenloop dev deployment')/CN=$server" server \
-    "DNS:localhost,IP:127.0.0.1,IP:::1,URI:samenloop://service/$server" 0
+    "DNS:localhost,DNS:$server,IP:127.0.0.1,IP:::1,URI:samenloop://service/$server" 0
   summary+=("$server|server|-|$status|$out/$server")
 done
 for entry in "${IDENTITIES[@]}"; do
