@@ -3,6 +3,8 @@
 //   samenloop-broker serve --listen 127.0.0.1:7443 --data-dir var/broker
 //       --tls-dir var/pki/broker --index-secret var/broker/index.secret
 //   samenloop-broker init-secret --out var/broker/index.secret
+//   samenloop-broker backup --data-dir var/broker/db --out /backup/2026-11-23
+//   samenloop-broker restore --backup /backup/2026-11-23 --data-dir var/broker/db-restored
 
 #include <signal.h>
 
@@ -11,6 +13,7 @@
 
 #include "CLI/CLI.hpp"
 #include "broker/broker_server.h"
+#include "broker/store_backup.h"
 #include "broker/subject_keyer.h"
 #include "crypto/hex.h"
 #include "spdlog/spdlog.h"
@@ -86,7 +89,32 @@ int main(int argc, char** argv) {
   CLI::App* init_secret = app.add_subcommand("init-secret", "Create a new index secret file (mode 0600)");
   init_secret->add_option("--out", secret_out, "path of the new secret file")->required();
 
+  std::string backup_data_dir, backup_out, restore_from, restore_data_dir, verify_data_dir;
+  CLI::App* backup = app.add_subcommand("backup", "Checkpoint a stopped broker's store into a new directory, verified");
+  backup->add_option("--data-dir", backup_data_dir, "RocksDB directory of the store")->required();
+  backup->add_option("--out", backup_out, "new directory for the backup")->required();
+  CLI::App* restore = app.add_subcommand("restore", "Copy a backup into a new data directory and verify it");
+  restore->add_option("--backup", restore_from, "a directory made by `backup`")->required();
+  restore->add_option("--data-dir", restore_data_dir, "new (empty) RocksDB directory")->required();
+  CLI::App* verify_store = app.add_subcommand("verify-store", "Check a stopped broker's store (audit log against its tree)");
+  verify_store->add_option("--data-dir", verify_data_dir, "RocksDB directory")->required();
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*backup || *restore || *verify_store) {
+    absl::StatusOr<samenloop::broker::StoreSummary> summary =
+        *backup    ? samenloop::broker::BackupStore(backup_data_dir, backup_out)
+        : *restore ? samenloop::broker::RestoreStore(restore_from, restore_data_dir)
+                   : samenloop::broker::VerifyStoreAt(verify_data_dir);
+    if (!summary.ok()) {
+      std::cerr << "samenloop-broker: " << summary.status().message() << "\n";
+      return 1;
+    }
+    std::cout << (*backup ? "backup verified: " : *restore ? "restored and verified: " : "verified: ")
+              << summary->signals << " signal record(s), audit log of " << summary->audit_size
+              << " event(s), root " << samenloop::crypto::HexEncode(summary->audit_root) << "\n";
+    return 0;
+  }
 
   if (*init_secret) {
     absl::Status status = samenloop::broker::SubjectKeyer::GenerateSecretFile(secret_out);

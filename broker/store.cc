@@ -1,5 +1,7 @@
 #include "broker/store.h"
 
+#include "broker/store_schema.h"
+
 #include <array>
 
 #include "absl/strings/str_cat.h"
@@ -66,6 +68,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   }
   store->db_.reset(raw);
   store->handles_ = std::move(handles);
+  if (absl::Status schema = CheckAndMigrateSchema(*store); !schema.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat("store at ", path, ": ", schema.message()));
+  }
   return store;
 }
 

@@ -1,0 +1,28 @@
+#ifndef SAMENLOOP_BROKER_STORE_SCHEMA_H_
+#define SAMENLOOP_BROKER_STORE_SCHEMA_H_
+
+// The store's schema version (meta key "schema_version"), checked on every
+// open (docs/operations.md "Upgrades"):
+//   - a new, empty store is stamped with the current version;
+//   - a store without a version was written before versions existed
+//     (version 0): it is migrated in place, step by step, to the current one;
+//   - a store with a newer version than this broker knows is refused with a
+//     message saying so, before anything is read or written.
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+
+namespace samenloop::broker {
+
+class Store;
+
+// Version 1: the column families of docs/operations.md with the person
+// indexes' prefix filters; consents, tree heads.
+inline constexpr uint64_t kStoreSchemaVersion = 1;
+
+absl::Status CheckAndMigrateSchema(Store& store);
+
+}  // namespace samenloop::broker
+
+#endif  // SAMENLOOP_BROKER_STORE_SCHEMA_H_
