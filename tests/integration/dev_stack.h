@@ -33,6 +33,7 @@ class DevStack {
   std::string pki() const { return dir_.Sub("pki"); }
   std::string broker_data_dir() const { return dir_.Sub("broker/db"); }
   std::string broker_log() const { return dir_.Sub("broker.log"); }
+  pid_t broker_pid() const { return broker_.pid(); }  // for resource checks
   std::string broker_address() const;
   std::string pseudonymiser_address() const;
   std::string Sub(const std::string& name) const { return dir_.Sub(name); }
