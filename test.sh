@@ -19,7 +19,7 @@ for arg in "$@"; do
       export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
       # The SIGKILL cycles run in the plain build; under ASan they would
       # take most of CI's time budget.
-      ctest_args+=(-LE crash)
+      ctest_args+=(-LE "crash|soak")
       ;;
     *) echo "test.sh: unknown option $arg" >&2; exit 2 ;;
   esac

@@ -4,6 +4,7 @@
 
 #include "common/tls_files.h"
 #include "crypto/secure_bytes.h"
+#include "broker/broker_metrics.h"
 #include "spdlog/spdlog.h"
 
 namespace samenloop::broker {
@@ -55,6 +56,13 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
                                    broker->consent_service_.get()});
   if (!running.ok()) return running.status();
   broker->running_ = *std::move(running);
+  if (!options.metrics_listen.empty()) {
+    BrokerServer* raw = broker.get();
+    absl::StatusOr<std::unique_ptr<MetricsEndpoint>> metrics = MetricsEndpoint::Start(
+        options.metrics_listen, [raw] { return RenderBrokerMetrics(*raw->ledger_, *raw->store_); });
+    if (!metrics.ok()) return metrics.status();
+    broker->metrics_ = *std::move(metrics);
+  }
   if (options.sweep_interval > absl::ZeroDuration()) {
     SignalLedger* sweeping = broker->ledger_.get();
     broker->sweeper_ = std::make_unique<PeriodicTask>(options.sweep_interval, [sweeping] {
@@ -80,6 +88,7 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
 void BrokerServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  metrics_.reset();
   if (sweeper_ != nullptr) sweeper_->Stop();
   if (tree_head_schedule_ != nullptr) tree_head_schedule_->Stop();
   hub_.Shutdown();  // ends waiting subscription streams

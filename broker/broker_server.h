@@ -12,6 +12,7 @@
 #include "broker/audit_service.h"
 #include "broker/notification_hub.h"
 #include "broker/periodic_task.h"
+#include "common/metrics_endpoint.h"
 #include "broker/signal_ledger.h"
 #include "broker/signal_service.h"
 #include "broker/store.h"
@@ -39,6 +40,8 @@ struct BrokerOptions {
   absl::Duration tree_head_interval = absl::Seconds(60);
   // Statistics cells with a count below this are suppressed.
   uint32_t suppression_threshold = 10;
+  // Prometheus /metrics (plain HTTP, its own port); empty: off.
+  std::string metrics_listen;
 };
 
 class BrokerServer {
@@ -73,6 +76,7 @@ class BrokerServer {
   bool shut_down_ = false;
   std::unique_ptr<PeriodicTask> sweeper_;
   std::unique_ptr<PeriodicTask> tree_head_schedule_;
+  std::unique_ptr<MetricsEndpoint> metrics_;
 };
 
 // Writes a new Ed25519 log signing key (mode 0600); never overwrites.

@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
   serve->add_option("--index-secret", options.index_secret_path, "index secret file (mode 0600)")->required();
   serve->add_option("--log-key", options.log_key_path, "audit log signing key file (mode 0600)")->required();
   serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
+  serve->add_option("--metrics-listen", options.metrics_listen,
+                    "host:port for Prometheus /metrics over plain HTTP (default: off)");
   int64_t sweep_seconds = 3600;
   serve->add_option("--sweep-interval-seconds", sweep_seconds, "how often the retention sweeper runs (0: never)")
       ->default_val(3600)->check(CLI::NonNegativeNumber);

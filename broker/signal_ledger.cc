@@ -737,6 +737,11 @@ uint64_t SignalLedger::AuditSize() const {
   return counters_.next_audit_number;
 }
 
+LedgerCounters SignalLedger::CountersSnapshot() const {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  return counters_;
+}
+
 absl::StatusOr<uint64_t> SignalLedger::RecordEvent(v1::AuditEvent event) {
   std::lock_guard<std::mutex> lock(write_mutex_);
   PendingWrite write(store_, &counters_);

@@ -73,6 +73,9 @@ class SignalLedger {
   uint64_t AcknowledgedCursor(const std::string& recipient) const;
   // Number of committed audit events: the audit tree's size.
   uint64_t AuditSize() const;
+  // The committed counters (signal and audit numbers, outbox heads,
+  // acknowledgements), for metrics.
+  LedgerCounters CountersSnapshot() const;
   // Appends an event that changes nothing else (e.g. an auditor's query) in
   // its own synced write, serialised with every other writer. Returns the
   // tree size that includes it.
