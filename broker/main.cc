@@ -9,9 +9,13 @@
 #include <signal.h>
 
 #include <fstream>
+#include <functional>
+#include <tuple>
+#include <vector>
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "broker/broker_config.h"
 #include "broker/broker_server.h"
 #include "broker/store_backup.h"
 #include "broker/subject_keyer.h"
@@ -46,33 +50,45 @@ int main(int argc, char** argv) {
   CLI::App app{"Samenloop broker: matches pseudonymised signals and notifies organisations"};
   app.require_subcommand(1);
 
-  samenloop::broker::BrokerOptions options;
-  std::string tls_dir;
+  // `serve` reads --config (docs/operations.md) and lets each option given
+  // on the command line override the file.
+  samenloop::broker::BrokerFileConfig cli;
+  std::string config_file;
   std::string port_file;
   CLI::App* serve = app.add_subcommand("serve", "Run the broker");
-  serve->add_option("--listen", options.server.listen_address, "host:port to listen on (port 0 picks one)")
-      ->default_val("127.0.0.1:7443");
-  serve->add_option("--data-dir", options.data_dir, "RocksDB directory")->required();
-  serve->add_option("--tls-dir", tls_dir, "directory with ca.pem, cert.pem, key.pem")->required();
-  serve->add_option("--index-secret", options.index_secret_path, "index secret file (mode 0600)")->required();
-  serve->add_option("--log-key", options.log_key_path, "audit log signing key file (mode 0600)")->required();
+  serve->add_option("--config", config_file, "YAML configuration file (docs/operations.md)");
+  std::vector<std::pair<CLI::Option*, std::function<void(samenloop::broker::BrokerFileConfig&)>>> overrides;
+  auto text = [&](const char* flag, std::string samenloop::broker::BrokerFileConfig::*field, const char* help) {
+    CLI::Option* option = serve->add_option(flag, cli.*field, help);
+    overrides.emplace_back(option, [field, &cli](samenloop::broker::BrokerFileConfig& c) { c.*field = cli.*field; });
+  };
+  text("--listen", &samenloop::broker::BrokerFileConfig::listen, "host:port to listen on (port 0 picks one)");
+  text("--data-dir", &samenloop::broker::BrokerFileConfig::data_dir, "RocksDB directory");
+  text("--tls-dir", &samenloop::broker::BrokerFileConfig::tls_dir, "directory with ca.pem, cert.pem, key.pem");
+  text("--index-secret", &samenloop::broker::BrokerFileConfig::index_secret, "index secret file (mode 0600)");
+  text("--log-key", &samenloop::broker::BrokerFileConfig::log_key, "audit log signing key file (mode 0600)");
+  text("--metrics-listen", &samenloop::broker::BrokerFileConfig::metrics_listen,
+       "host:port for Prometheus /metrics over plain HTTP (default: off)");
+  text("--coordinator", &samenloop::broker::BrokerFileConfig::coordinator,
+       "organisation told by the built-in coordination rules (e.g. the regional safety team)");
   serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
-  serve->add_option("--metrics-listen", options.metrics_listen,
-                    "host:port for Prometheus /metrics over plain HTTP (default: off)");
-  int64_t sweep_seconds = 3600;
-  serve->add_option("--sweep-interval-seconds", sweep_seconds, "how often the retention sweeper runs (0: never)")
-      ->default_val(3600)->check(CLI::NonNegativeNumber);
-  int64_t tree_head_seconds = 60;
-  serve->add_option("--tree-head-interval-seconds", tree_head_seconds,
-                    "how often a signed tree head is issued and kept when the audit log grew (0: never)")
-      ->default_val(60)->check(CLI::NonNegativeNumber);
-  serve->add_option("--suppression-threshold", options.suppression_threshold,
-                    "statistics cells counting fewer than this are suppressed")
-      ->default_val(10)->check(CLI::Range(1, 1000000));
-  serve->add_option("--coordinator", options.coordinator,
-                    "organisation told by the built-in coordination rules (e.g. the regional safety team)");
-  serve->add_option("--max-submit-batch", options.max_submit_batch, "most signals per SubmitSignals call")
-      ->default_val(1000)->check(CLI::Range(1, 10000));
+  overrides.emplace_back(serve->add_option("--sweep-interval-seconds", cli.sweep_interval_seconds,
+                                           "how often the retention sweeper runs (0: never)")
+                             ->check(CLI::Range(int64_t{0}, int64_t{7 * 86400})),
+                         [&cli](auto& c) { c.sweep_interval_seconds = cli.sweep_interval_seconds; });
+  overrides.emplace_back(serve->add_option("--tree-head-interval-seconds", cli.tree_head_interval_seconds,
+                                           "how often a signed tree head is issued and kept when the audit log "
+                                           "grew (0: never)")
+                             ->check(CLI::Range(int64_t{0}, int64_t{86400})),
+                         [&cli](auto& c) { c.tree_head_interval_seconds = cli.tree_head_interval_seconds; });
+  overrides.emplace_back(serve->add_option("--suppression-threshold", cli.suppression_threshold,
+                                           "statistics cells counting fewer than this are suppressed")
+                             ->check(CLI::Range(1, 1000)),
+                         [&cli](auto& c) { c.suppression_threshold = cli.suppression_threshold; });
+  overrides.emplace_back(serve->add_option("--max-submit-batch", cli.max_submit_batch,
+                                           "most signals per SubmitSignals call")
+                             ->check(CLI::Range(1, 10000)),
+                         [&cli](auto& c) { c.max_submit_batch = cli.max_submit_batch; });
 
   std::string sweep_data_dir;
   CLI::App* sweep = app.add_subcommand("sweep", "Expire signals past their visible period now (broker stopped)");
@@ -158,8 +174,40 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  options.sweep_interval = absl::Seconds(sweep_seconds);
-  options.tree_head_interval = absl::Seconds(tree_head_seconds);
+  samenloop::broker::BrokerFileConfig config;
+  if (!config_file.empty()) {
+    absl::StatusOr<samenloop::broker::BrokerFileConfig> loaded = samenloop::broker::LoadBrokerConfig(config_file);
+    if (!loaded.ok()) {
+      std::cerr << "samenloop-broker: " << loaded.status().message() << "\n";
+      return 1;
+    }
+    config = *std::move(loaded);
+  }
+  for (auto& [option, apply] : overrides) {
+    if (option->count() > 0) apply(config);
+  }
+  for (const auto& [value, key, flag] :
+       {std::tuple<const std::string*, const char*, const char*>{&config.data_dir, "data_dir", "--data-dir"},
+        {&config.tls_dir, "tls_dir", "--tls-dir"},
+        {&config.index_secret, "index_secret", "--index-secret"},
+        {&config.log_key, "log_key", "--log-key"}}) {
+    if (value->empty()) {
+      std::cerr << "samenloop-broker: " << key << " is required (in --config or as " << flag << ")\n";
+      return 1;
+    }
+  }
+  samenloop::broker::BrokerOptions options;
+  options.server.listen_address = config.listen;
+  options.data_dir = config.data_dir;
+  options.index_secret_path = config.index_secret;
+  options.log_key_path = config.log_key;
+  options.metrics_listen = config.metrics_listen;
+  options.coordinator = config.coordinator;
+  options.max_submit_batch = config.max_submit_batch;
+  options.suppression_threshold = config.suppression_threshold;
+  options.sweep_interval = absl::Seconds(config.sweep_interval_seconds);
+  options.tree_head_interval = absl::Seconds(config.tree_head_interval_seconds);
+  const std::string tls_dir = config.tls_dir;
   BlockTerminationSignals();
   options.server.tls = samenloop::TlsFilesFromDirectory(tls_dir);
   absl::StatusOr<std::unique_ptr<samenloop::broker::BrokerServer>> broker =

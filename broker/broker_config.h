@@ -1,0 +1,49 @@
+#ifndef SAMENLOOP_BROKER_BROKER_CONFIG_H_
+#define SAMENLOOP_BROKER_BROKER_CONFIG_H_
+
+// The broker's YAML configuration file (docs/operations.md,
+// deploy/config/broker.example.yaml). Options given on the command line
+// override the file. Secrets are never values here, only paths to files the
+// broker checks for strict permissions. Unknown keys and bad values are
+// refused at start with file:line:col and a reason.
+//
+//   listen: 0.0.0.0:7443
+//   metrics_listen: 127.0.0.1:9443
+//   data_dir: /var/lib/samenloop-broker/db
+//   tls_dir: /etc/samenloop-broker/tls
+//   index_secret: /etc/samenloop-broker/index.secret
+//   log_key: /etc/samenloop-broker/log.key
+//   max_submit_batch: 1000
+//   sweep_interval_seconds: 3600
+//   tree_head_interval_seconds: 60
+//   suppression_threshold: 10
+//   coordinator: zvh-amsterdam     # only with the built-in development policy
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace samenloop::broker {
+
+struct BrokerFileConfig {
+  std::string listen = "127.0.0.1:7443";
+  std::string metrics_listen;  // empty: off
+  std::string data_dir;
+  std::string tls_dir;
+  std::string index_secret;
+  std::string log_key;
+  int max_submit_batch = 1000;
+  int64_t sweep_interval_seconds = 3600;
+  int64_t tree_head_interval_seconds = 60;
+  uint32_t suppression_threshold = 10;
+  std::string coordinator;
+};
+
+absl::StatusOr<BrokerFileConfig> LoadBrokerConfig(const std::string& path);
+// The same, from text (for tests); `name` is used in error messages.
+absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, const std::string& name);
+
+}  // namespace samenloop::broker
+
+#endif  // SAMENLOOP_BROKER_BROKER_CONFIG_H_

@@ -1,0 +1,62 @@
+// The broker's configuration file: every key, and refusals at file:line:col.
+
+#include "broker/broker_config.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace samenloop::broker {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(BrokerConfig, ReadsEveryKey) {
+  absl::StatusOr<BrokerFileConfig> config = ParseBrokerConfig(R"yaml(
+listen: 0.0.0.0:7443
+metrics_listen: 127.0.0.1:9443
+data_dir: /var/lib/samenloop-broker/db
+tls_dir: /etc/samenloop-broker/tls
+index_secret: /etc/samenloop-broker/index.secret
+log_key: /etc/samenloop-broker/log.key
+max_submit_batch: 500
+sweep_interval_seconds: 600
+tree_head_interval_seconds: 30
+suppression_threshold: 5
+coordinator: zvh-amsterdam
+)yaml",
+                                                              "broker.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->listen, "0.0.0.0:7443");
+  EXPECT_EQ(config->metrics_listen, "127.0.0.1:9443");
+  EXPECT_EQ(config->data_dir, "/var/lib/samenloop-broker/db");
+  EXPECT_EQ(config->index_secret, "/etc/samenloop-broker/index.secret");
+  EXPECT_EQ(config->max_submit_batch, 500);
+  EXPECT_EQ(config->sweep_interval_seconds, 600);
+  EXPECT_EQ(config->tree_head_interval_seconds, 30);
+  EXPECT_EQ(config->suppression_threshold, 5u);
+  EXPECT_EQ(config->coordinator, "zvh-amsterdam");
+}
+
+TEST(BrokerConfig, AnEmptyFileKeepsTheDefaults) {
+  absl::StatusOr<BrokerFileConfig> config = ParseBrokerConfig("", "broker.yaml");
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->listen, "127.0.0.1:7443");
+  EXPECT_EQ(config->max_submit_batch, 1000);
+  EXPECT_TRUE(config->metrics_listen.empty());
+}
+
+TEST(BrokerConfig, BadConfigIsRefusedWithFileLineAndReason) {
+  auto error = [](const std::string& text) {
+    return std::string(ParseBrokerConfig(text, "broker.yaml").status().message());
+  };
+  EXPECT_THAT(error("listen: a\nindex_secet: /x\n"), HasSubstr("broker.yaml:2:1: unknown key 'index_secet'"));
+  EXPECT_THAT(error("max_submit_batch: 0\n"), HasSubstr("broker.yaml:1:19: max_submit_batch: must be a whole number from 1 to 10000"));
+  EXPECT_THAT(error("sweep_interval_seconds: soon\n"), HasSubstr("sweep_interval_seconds: must be a whole number"));
+  EXPECT_THAT(error("data_dir: [a, b]\n"), HasSubstr("data_dir: must be a single value"));
+  EXPECT_THAT(error("coordinator: Not An Org\n"), HasSubstr("coordinator: not an organisation id"));
+  EXPECT_THAT(error("listen: [unclosed\n"), HasSubstr("not valid YAML"));
+  EXPECT_THAT(error("- a\n- b\n"), HasSubstr("must be a mapping"));
+}
+
+}  // namespace
+}  // namespace samenloop::broker
