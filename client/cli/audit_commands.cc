@@ -103,17 +103,25 @@ int RunHead(const GlobalOptions& options, const std::string& out) {
   return 0;
 }
 
-int RunHeads(const GlobalOptions& options, const std::string& from, const std::string& until) {
-  v1::ListTreeHeadsRequest request;
+// --from and --until (either may be empty) into a request's time range.
+absl::Status FillTimeRange(const std::string& from, const std::string& until, v1::TimeRange* range) {
   if (!from.empty()) {
     absl::StatusOr<google::protobuf::Timestamp> t = TimeArg("--from", from);
-    if (!t.ok()) return Usage(t.status().message());
-    *request.mutable_time_range()->mutable_from() = *t;
+    if (!t.ok()) return t.status();
+    *range->mutable_from() = *t;
   }
   if (!until.empty()) {
     absl::StatusOr<google::protobuf::Timestamp> t = TimeArg("--until", until);
-    if (!t.ok()) return Usage(t.status().message());
-    *request.mutable_time_range()->mutable_until() = *t;
+    if (!t.ok()) return t.status();
+    *range->mutable_until() = *t;
+  }
+  return absl::OkStatus();
+}
+
+int RunHeads(const GlobalOptions& options, const std::string& from, const std::string& until) {
+  v1::ListTreeHeadsRequest request;
+  if (absl::Status range = FillTimeRange(from, until, request.mutable_time_range()); !range.ok()) {
+    return Usage(range.message());
   }
   absl::StatusOr<std::unique_ptr<v1::AuditService::Stub>> stub = AuditStub(options);
   if (!stub.ok()) return Fail(stub.status());
@@ -261,15 +269,8 @@ int RunSubjectReport(const GlobalOptions& options, const std::string& pseudonym_
 
 int RunStatistics(const GlobalOptions& options, const std::string& from, const std::string& until) {
   v1::GetStatisticsRequest request;
-  if (!from.empty()) {
-    absl::StatusOr<google::protobuf::Timestamp> t = TimeArg("--from", from);
-    if (!t.ok()) return Usage(t.status().message());
-    *request.mutable_time_range()->mutable_from() = *t;
-  }
-  if (!until.empty()) {
-    absl::StatusOr<google::protobuf::Timestamp> t = TimeArg("--until", until);
-    if (!t.ok()) return Usage(t.status().message());
-    *request.mutable_time_range()->mutable_until() = *t;
+  if (absl::Status range = FillTimeRange(from, until, request.mutable_time_range()); !range.ok()) {
+    return Usage(range.message());
   }
   absl::StatusOr<std::unique_ptr<v1::AuditService::Stub>> stub = AuditStub(options);
   if (!stub.ok()) return Fail(stub.status());
