@@ -29,12 +29,14 @@ bool IsLive(const storage::StoredSignal& stored, const policy::DisclosurePolicy&
 
 // Calls `visit` with the signal number of every entry under `key` in an index.
 absl::Status ScanIndex(const Store& store, Family index, const std::string& key,
-                       const std::function<absl::Status(uint64_t)>& visit) {
-  std::unique_ptr<rocksdb::Iterator> it = store.NewPersonIterator(index);
-  for (it->Seek(key); it->Valid() && it->key().starts_with(key); it->Next()) {
-    if (absl::Status s = visit(keys::ParseU64(AsView(it->key()).substr(key.size()))); !s.ok()) return s;
+                       const std::function<absl::Status(uint64_t)>& visit, PersonIndexReaders* readers) {
+  std::unique_ptr<rocksdb::Iterator> own;
+  if (readers == nullptr) own = store.NewPersonIterator(index);
+  rocksdb::Iterator& it = readers != nullptr ? readers->Get(index) : *own;
+  for (it.Seek(key); it.Valid() && it.key().starts_with(key); it.Next()) {
+    if (absl::Status s = visit(keys::ParseU64(AsView(it.key()).substr(key.size()))); !s.ok()) return s;
   }
-  if (!it->status().ok()) return absl::InternalError(absl::StrCat("index scan: ", it->status().ToString()));
+  if (!it.status().ok()) return absl::InternalError(absl::StrCat("index scan: ", it.status().ToString()));
   return absl::OkStatus();
 }
 
@@ -103,24 +105,30 @@ v1::Relation InverseRelation(v1::Relation relation) {
   }
 }
 
+rocksdb::Iterator& PersonIndexReaders::Get(Family family) {
+  std::unique_ptr<rocksdb::Iterator>& it = iterators_[family];
+  if (it == nullptr) it = store_.NewPersonIterator(family);
+  return *it;
+}
+
 absl::StatusOr<std::map<uint64_t, MatchedSignal>> FindMatches(const Store& store, uint64_t number,
                                                                const storage::StoredSignal& signal,
                                                                const policy::DisclosurePolicy& policy,
-                                                               absl::Time now) {
+                                                               absl::Time now, PersonIndexReaders* readers) {
   Collector collector(store, number, signal.signal().source_organisation(), policy, now);
   const std::string& subject = signal.subject_key();
 
   // Same subject.
   absl::Status status = ScanIndex(store, Family::kSubjectIndex, subject, [&](uint64_t other) {
     return collector.Consider(other, policy::MatchKind::kSubject, v1::RELATION_UNSPECIFIED);
-  });
+  }, readers);
   if (!status.ok()) return status;
 
   // Our related persons are the subject of other signals.
   for (const storage::StoredRelated& related : signal.related()) {
     status = ScanIndex(store, Family::kSubjectIndex, related.key(), [&](uint64_t other) {
       return collector.Consider(other, policy::MatchKind::kHouseholdRelated, related.relation());
-    });
+    }, readers);
     if (!status.ok()) return status;
   }
 
@@ -134,14 +142,14 @@ absl::StatusOr<std::map<uint64_t, MatchedSignal>> FindMatches(const Store& store
       if (theirs.key() == subject) relation = InverseRelation(theirs.relation());
     }
     return collector.Consider(other, policy::MatchKind::kHouseholdRelated, relation);
-  });
+  }, readers);
   if (!status.ok()) return status;
 
   // Both name the same related person.
   for (const storage::StoredRelated& related : signal.related()) {
     status = ScanIndex(store, Family::kRelatedIndex, related.key(), [&](uint64_t other) {
       return collector.Consider(other, policy::MatchKind::kHouseholdSharedRelated, v1::RELATION_UNSPECIFIED);
-    });
+    }, readers);
     if (!status.ok()) return status;
   }
   return collector.Take();

@@ -17,6 +17,8 @@
 #include "absl/status/statusor.h"
 #include "broker/store.h"
 #include "broker_storage.pb.h"
+#include <memory>
+
 #include "policy/disclosure_policy.h"
 #include "samenloop/v1/common.pb.h"
 
@@ -31,13 +33,29 @@ struct MatchedSignal {
   storage::StoredSignal signal;
 };
 
+// Iterators over the person indexes, reused for all the lookups of one
+// write: building a RocksDB iterator costs more as the store grows (one per
+// level and file), a Seek on a built one does not. They see the committed
+// store, which does not change while a write is being assembled; make a new
+// set for each write.
+class PersonIndexReaders {
+ public:
+  explicit PersonIndexReaders(const Store& store) : store_(store) {}
+  rocksdb::Iterator& Get(Family family);
+
+ private:
+  const Store& store_;
+  std::map<Family, std::unique_ptr<rocksdb::Iterator>> iterators_;
+};
+
 // Live signals of other organisations matching `signal` (stored as number
 // `number`), keyed by signal number. Live: open or closed, and within the
 // visible period of its category's retention at `now`.
 absl::StatusOr<std::map<uint64_t, MatchedSignal>> FindMatches(const Store& store, uint64_t number,
                                                                const storage::StoredSignal& signal,
                                                                const policy::DisclosurePolicy& policy,
-                                                               absl::Time now);
+                                                               absl::Time now,
+                                                               PersonIndexReaders* readers = nullptr);
 
 // The same tie seen from the other person: parent <-> child,
 // grandparent <-> grandchild; the other relations are symmetric.

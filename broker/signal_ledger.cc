@@ -116,6 +116,8 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
   const absl::Time now = options_.clock();
   std::lock_guard<std::mutex> lock(write_mutex_);
   PendingWrite write(store_, &counters_);
+  // One set of index iterators for the whole batch (match_finder.h).
+  PersonIndexReaders readers(*store_);
   v1::SubmitSignalsResponse response;
   std::map<std::string, uint64_t> keys_in_batch;
 
@@ -199,7 +201,7 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
     submitted.set_category(signal.category());
     write.AppendAudit(std::move(submitted));
 
-    absl::StatusOr<uint32_t> notified = MatchAndNotify(write, number, stored, /*renotify=*/false);
+    absl::StatusOr<uint32_t> notified = MatchAndNotify(write, number, stored, /*renotify=*/false, &readers);
     if (!notified.ok()) return notified.status();
 
     v1::SubmitSignalResult* result = response.add_results();
@@ -216,9 +218,9 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
 
 absl::StatusOr<uint32_t> SignalLedger::MatchAndNotify(PendingWrite& write, uint64_t number,
                                                       const storage::StoredSignal& signal,
-                                                      bool renotify) {
+                                                      bool renotify, PersonIndexReaders* readers) {
   absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches =
-      FindMatches(*store_, number, signal, *policy_, options_.clock());
+      FindMatches(*store_, number, signal, *policy_, options_.clock(), readers);
   if (!matches.ok()) return matches.status();
   uint32_t notifications = 0;
   for (const auto& [other_number, match] : *matches) {

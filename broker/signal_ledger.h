@@ -127,7 +127,8 @@ class SignalLedger {
   // household, see match_finder.h) and queues the decisions, notifications
   // and audit events. Returns the number of notifications queued.
   absl::StatusOr<uint32_t> MatchAndNotify(PendingWrite& write, uint64_t number,
-                                          const storage::StoredSignal& signal, bool renotify);
+                                          const storage::StoredSignal& signal, bool renotify,
+                                          PersonIndexReaders* readers = nullptr);
   // Applies the policy's coordination rules to the person of `signal`:
   // tells each rule's coordinator of the person's signals, once per signal.
   absl::StatusOr<uint32_t> Coordinate(PendingWrite& write, uint64_t number, const storage::StoredSignal& signal,
