@@ -18,6 +18,7 @@
 //   tree_head_interval_seconds: 60
 //   suppression_threshold: 10
 //   coordinator: zvh-amsterdam     # only with the built-in development policy
+//   log_format: json               # or text
 
 #include <cstdint>
 #include <string>
@@ -38,6 +39,7 @@ struct BrokerFileConfig {
   int64_t tree_head_interval_seconds = 60;
   uint32_t suppression_threshold = 10;
   std::string coordinator;
+  std::string log_format = "json";
 };
 
 absl::StatusOr<BrokerFileConfig> LoadBrokerConfig(const std::string& path);

@@ -19,6 +19,7 @@
 #include "broker/broker_server.h"
 #include "broker/store_backup.h"
 #include "broker/subject_keyer.h"
+#include "common/logging.h"
 #include "crypto/hex.h"
 #include "spdlog/spdlog.h"
 
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   text("--log-key", &samenloop::broker::BrokerFileConfig::log_key, "audit log signing key file (mode 0600)");
   text("--metrics-listen", &samenloop::broker::BrokerFileConfig::metrics_listen,
        "host:port for Prometheus /metrics over plain HTTP (default: off)");
+  text("--log-format", &samenloop::broker::BrokerFileConfig::log_format, "json (default) or text");
   text("--coordinator", &samenloop::broker::BrokerFileConfig::coordinator,
        "organisation told by the built-in coordination rules (e.g. the regional safety team)");
   serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
@@ -196,6 +198,12 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  absl::StatusOr<samenloop::LogFormat> log_format = samenloop::ParseLogFormat(config.log_format);
+  if (!log_format.ok()) {
+    std::cerr << "samenloop-broker: " << log_format.status().message() << "\n";
+    return 1;
+  }
+  samenloop::ConfigureLogging(*log_format, "samenloop-broker");
   samenloop::broker::BrokerOptions options;
   options.server.listen_address = config.listen;
   options.data_dir = config.data_dir;
