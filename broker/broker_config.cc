@@ -60,7 +60,8 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
   if (!root.IsMap()) return reader.Error(root, "the configuration must be a mapping of keys to values");
   static const std::set<std::string> kKeys = {
       "listen", "metrics_listen", "data_dir", "tls_dir", "index_secret", "log_key", "max_submit_batch",
-      "sweep_interval_seconds", "tree_head_interval_seconds", "suppression_threshold", "coordinator", "log_format"};
+      "sweep_interval_seconds", "tree_head_interval_seconds", "suppression_threshold", "coordinator", "log_format",
+      "outbox_keep_acknowledged_days"};
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
     if (kKeys.count(key) == 0) {
@@ -80,6 +81,11 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
   if (absl::Status s = reader.Read(root, "max_submit_batch", &config.max_submit_batch, 1, 10000); !s.ok()) return s;
   if (absl::Status s = reader.Read<int64_t>(root, "sweep_interval_seconds", &config.sweep_interval_seconds, 0,
                                             7 * 86400);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = reader.Read<int64_t>(root, "outbox_keep_acknowledged_days",
+                                            &config.outbox_keep_acknowledged_days, 0, 3650);
       !s.ok()) {
     return s;
   }

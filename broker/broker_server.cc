@@ -89,6 +89,7 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
 
   LedgerOptions ledger_options;
   ledger_options.max_batch = options.max_submit_batch;
+  ledger_options.outbox_keep_acknowledged = options.outbox_keep_acknowledged;
   absl::StatusOr<std::unique_ptr<SignalLedger>> ledger = SignalLedger::Create(
       broker->store_.get(), broker->keyer_.get(), *std::move(policy), &broker->hub_, ledger_options);
   if (!ledger.ok()) return ledger.status();
@@ -135,13 +136,14 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   if (options.sweep_interval > absl::ZeroDuration()) {
     BrokerServer* raw = broker.get();
     broker->sweeper_ = std::make_unique<PeriodicTask>(options.sweep_interval, [raw] {
-      absl::StatusOr<SweepResult> swept = raw->ledger_->SweepExpired();
+      absl::StatusOr<SweepResult> swept = raw->SweepNow();
       if (!swept.ok()) {
         spdlog::error("retention sweep failed: {}", swept.status().ToString());
         return;
       }
-      if (swept->expired > 0) {
-        spdlog::info("retention sweep expired {} of {} signal(s)", swept->expired, swept->examined);
+      if (swept->expired > 0 || swept->notifications_deleted > 0) {
+        spdlog::info("retention sweep expired {} of {} signal(s) and deleted {} notification(s)", swept->expired,
+                     swept->examined, swept->notifications_deleted);
       }
       raw->swept_active_.store(swept->active);
       raw->swept_visible_.store(swept->visible);
@@ -189,7 +191,22 @@ absl::StatusOr<crypto::LogSigningKey> LoadLogKeyFile(const std::string& path) {
   return key;
 }
 
-absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir) {
+namespace {
+
+absl::StatusOr<SweepResult> SweepSignalsThenOutboxes(SignalLedger& ledger) {
+  absl::StatusOr<SweepResult> swept = ledger.SweepExpired();
+  if (!swept.ok()) return swept.status();
+  absl::StatusOr<OutboxSweepResult> outboxes = ledger.SweepOutbox();
+  if (!outboxes.ok()) return outboxes.status();
+  swept->notifications_deleted = outboxes->deleted;
+  return swept;
+}
+
+}  // namespace
+
+absl::StatusOr<SweepResult> BrokerServer::SweepNow() { return SweepSignalsThenOutboxes(*ledger_); }
+
+absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir, absl::Duration outbox_keep_acknowledged) {
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(data_dir);
   if (!store.ok()) return store.status();
   // Retention comes from the policy in force.
@@ -198,10 +215,12 @@ absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir) {
   if (!policy.ok()) return policy.status();
   NotificationHub hub;
   // Sweeping never computes an index key, so no secret is needed.
+  LedgerOptions options;
+  options.outbox_keep_acknowledged = outbox_keep_acknowledged;
   absl::StatusOr<std::unique_ptr<SignalLedger>> ledger =
-      SignalLedger::Create(store->get(), /*keyer=*/nullptr, *std::move(policy), &hub);
+      SignalLedger::Create(store->get(), /*keyer=*/nullptr, *std::move(policy), &hub, options);
   if (!ledger.ok()) return ledger.status();
-  return (*ledger)->SweepExpired();
+  return SweepSignalsThenOutboxes(**ledger);
 }
 
 void BrokerServer::Wait() { running_.server->Wait(); }

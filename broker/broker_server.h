@@ -38,6 +38,8 @@ struct BrokerOptions {
   std::string coordinator;
   // How often the retention sweeper runs; zero turns the schedule off.
   absl::Duration sweep_interval = absl::Hours(1);
+  // How long an acknowledged notification stays in its outbox.
+  absl::Duration outbox_keep_acknowledged = absl::Hours(24 * 30);
   // How often a signed tree head is issued and kept when the log has grown
   // since the last one; zero turns the schedule off.
   absl::Duration tree_head_interval = absl::Seconds(60);
@@ -67,8 +69,8 @@ class BrokerServer {
   // re-evaluation a crash interrupted has finished (docs/operations.md).
   const Readiness& readiness() const { return readiness_; }
 
-  // Runs the retention sweeper now (also used by `samenloop-broker sweep`).
-  absl::StatusOr<SweepResult> SweepNow() { return ledger_->SweepExpired(); }
+  // Runs the retention sweeper now, signals then outboxes.
+  absl::StatusOr<SweepResult> SweepNow();
 
  private:
   BrokerServer();
@@ -107,7 +109,8 @@ absl::Status GenerateLogKeyFile(const std::string& path);
 absl::StatusOr<crypto::LogSigningKey> LoadLogKeyFile(const std::string& path);
 
 // Opens a stopped broker's store and runs the retention sweeper once.
-absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir);
+absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir,
+                                       absl::Duration outbox_keep_acknowledged = absl::Hours(24 * 30));
 
 }  // namespace samenloop::broker
 

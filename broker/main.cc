@@ -78,6 +78,10 @@ int main(int argc, char** argv) {
                                            "how often the retention sweeper runs (0: never)")
                              ->check(CLI::Range(int64_t{0}, int64_t{7 * 86400})),
                          [&cli](auto& c) { c.sweep_interval_seconds = cli.sweep_interval_seconds; });
+  overrides.emplace_back(serve->add_option("--outbox-keep-acknowledged-days", cli.outbox_keep_acknowledged_days,
+                                           "how long an acknowledged notification stays in its outbox")
+                             ->check(CLI::Range(int64_t{0}, int64_t{3650})),
+                         [&cli](auto& c) { c.outbox_keep_acknowledged_days = cli.outbox_keep_acknowledged_days; });
   overrides.emplace_back(serve->add_option("--tree-head-interval-seconds", cli.tree_head_interval_seconds,
                                            "how often a signed tree head is issued and kept when the audit log "
                                            "grew (0: never)")
@@ -93,8 +97,13 @@ int main(int argc, char** argv) {
                          [&cli](auto& c) { c.max_submit_batch = cli.max_submit_batch; });
 
   std::string sweep_data_dir;
-  CLI::App* sweep = app.add_subcommand("sweep", "Expire signals past their visible period now (broker stopped)");
+  int64_t sweep_keep_acknowledged_days = 30;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Expire signals past their visible period and clean outboxes now (broker stopped)");
   sweep->add_option("--data-dir", sweep_data_dir, "RocksDB directory")->required();
+  sweep->add_option("--outbox-keep-acknowledged-days", sweep_keep_acknowledged_days,
+                    "how long an acknowledged notification stays in its outbox")
+      ->check(CLI::Range(int64_t{0}, int64_t{3650}));
 
   std::string log_key_out;
   CLI::App* init_log_key = app.add_subcommand("init-log-key", "Create a new audit log signing key (Ed25519, mode 0600)");
@@ -167,12 +176,14 @@ int main(int argc, char** argv) {
   }
 
   if (*sweep) {
-    absl::StatusOr<samenloop::broker::SweepResult> swept = samenloop::broker::SweepStore(sweep_data_dir);
+    absl::StatusOr<samenloop::broker::SweepResult> swept = samenloop::broker::SweepStore(
+        sweep_data_dir, absl::Hours(24 * sweep_keep_acknowledged_days));
     if (!swept.ok()) {
       std::cerr << "samenloop-broker: " << swept.status().message() << "\n";
       return 1;
     }
-    std::cout << "examined " << swept->examined << " signal(s), expired " << swept->expired << "\n";
+    std::cout << "examined " << swept->examined << " signal(s), expired " << swept->expired << ", deleted "
+              << swept->notifications_deleted << " notification(s)\n";
     return 0;
   }
 
@@ -214,6 +225,7 @@ int main(int argc, char** argv) {
   options.max_submit_batch = config.max_submit_batch;
   options.suppression_threshold = config.suppression_threshold;
   options.sweep_interval = absl::Seconds(config.sweep_interval_seconds);
+  options.outbox_keep_acknowledged = absl::Hours(24 * config.outbox_keep_acknowledged_days);
   options.tree_head_interval = absl::Seconds(config.tree_head_interval_seconds);
   const std::string tls_dir = config.tls_dir;
   BlockTerminationSignals();
