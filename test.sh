@@ -13,7 +13,10 @@ for arg in "$@"; do
   case "$arg" in
     --sanitize)
       build_dir=build-sanitize
-      cmake_args+=(-DSAMENLOOP_SANITIZE=ON -DSAMENLOOP_BUILD_BENCH=OFF)
+      # -O1 -g1: what sanitizers are meant to run at, and compiles 2-3 times
+      # faster than -O2 -g with them; asserts stay on.
+      cmake_args+=(-DSAMENLOOP_SANITIZE=ON -DSAMENLOOP_BUILD_BENCH=OFF
+                   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1")
       # Child processes (the servers in integration tests) inherit these.
       export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp"
       export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -25,7 +28,11 @@ for arg in "$@"; do
   esac
 done
 # CI treats warnings as errors.
-if [ "${CI:-}" = "true" ]; then cmake_args+=(-DSAMENLOOP_WERROR=ON); fi
+if [ "${CI:-}" = "true" ]; then
+  cmake_args+=(-DSAMENLOOP_WERROR=ON)
+  # Line tables are enough for CI's stack traces, and compile faster.
+  if [ "$build_dir" = build ]; then cmake_args+=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"); fi
+fi
 
 ./deploy/install-deps.sh
 cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
