@@ -48,36 +48,48 @@ std::string SubjectOf(X509* cert) {
   return buffer;
 }
 
-// The name OpenSSL's hashed directory lookup opens first for CRLs issued by
-// `ca` (what `openssl x509 -hash` prints, with ".r0").
-std::string HashedCrlName(X509* ca) {
+// The name OpenSSL's hashed directory lookup gives the `suffix`th CRL whose
+// issuer has `ca`'s subject (what `openssl x509 -hash` prints, then ".r0",
+// ".r1", ...: several CAs may share a subject name).
+std::string HashedCrlName(X509* ca, int suffix) {
   char name[32];
-  std::snprintf(name, sizeof name, "%08lx.r0", X509_NAME_hash_ex(X509_get_subject_name(ca), nullptr, nullptr, nullptr));
+  std::snprintf(name, sizeof name, "%08lx.r%d",
+                X509_NAME_hash_ex(X509_get_subject_name(ca), nullptr, nullptr, nullptr), suffix);
   return name;
 }
 
-absl::Status CheckCrlOf(const std::string& crl_dir, X509* ca) {
-  const std::string path = absl::StrCat(crl_dir, "/", HashedCrlName(ca));
-  auto problem = [&](absl::string_view what) {
-    return absl::FailedPreconditionError(absl::StrCat("crl_dir ", crl_dir, ": ", what, " for the CA '", SubjectOf(ca),
-                                                      "' (expected in ", path, "; docs/pki.md, Revocation)"));
-  };
-  absl::StatusOr<std::string> text = ReadFileToString(path);
-  if (!text.ok()) return problem("no CRL");
-  auto bio = MemoryBio(*text);
+// Empty when `text` is a CRL that `ca` signed and that has not expired;
+// otherwise what is wrong with it.
+std::string ProblemWithCrl(const std::string& text, X509* ca) {
+  auto bio = MemoryBio(text);
   Crl crl(bio == nullptr ? nullptr : PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
-  if (crl == nullptr) return problem("not a PEM CRL");
+  if (crl == nullptr) return "not a PEM CRL";
   if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(ca)) != 0) {
-    return problem("the CRL is issued by another CA");
+    return "the CRL is issued by another CA";
   }
   EVP_PKEY* key = X509_get0_pubkey(ca);
-  if (key == nullptr || X509_CRL_verify(crl.get(), key) != 1) return problem("the CRL's signature does not verify");
+  if (key == nullptr || X509_CRL_verify(crl.get(), key) != 1) return "the CRL's signature does not verify";
   const ASN1_TIME* next_update = X509_CRL_get0_nextUpdate(crl.get());
-  if (next_update == nullptr) return problem("the CRL has no next update");
+  if (next_update == nullptr) return "the CRL has no next update";
   if (X509_cmp_current_time(next_update) <= 0) {
-    return problem("the CRL has expired (every handshake would fail); publish a new one");
+    return "the CRL has expired (every handshake would fail); publish a new one";
   }
-  return absl::OkStatus();
+  return "";
+}
+
+// OpenSSL reads .r0, .r1, ... until a number is missing; so do we, and one
+// good CRL from this CA among them is enough.
+absl::Status CheckCrlOf(const std::string& crl_dir, X509* ca) {
+  std::string problem = "no CRL";
+  for (int suffix = 0;; ++suffix) {
+    absl::StatusOr<std::string> text = ReadFileToString(absl::StrCat(crl_dir, "/", HashedCrlName(ca, suffix)));
+    if (!text.ok()) break;
+    problem = ProblemWithCrl(*text, ca);
+    if (problem.empty()) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat("crl_dir ", crl_dir, ": ", problem, " for the CA '",
+                                                    SubjectOf(ca), "' (expected in ", crl_dir, "/",
+                                                    HashedCrlName(ca, 0), "; docs/pki.md, Revocation)"));
 }
 
 }  // namespace

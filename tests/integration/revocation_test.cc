@@ -1,0 +1,118 @@
+// Revocation against the real servers (docs/pki.md, "Revocation"): a
+// certificate revoked while they run is refused in the handshake once the
+// CRL is published, without a restart; an expired CRL makes every handshake
+// fail until a new one is published; a crl_dir the servers cannot use stops
+// them from starting, because gRPC would otherwise accept every certificate
+// it finds no CRL for.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "samenloop/v1/policy_admin.grpc.pb.h"
+#include "samenloop/v1/pseudonymiser.grpc.pb.h"
+#include "tests/integration/dev_stack.h"
+#include "tests/integration/test_requests.h"
+#include "tests/support/dev_pki.h"
+
+namespace samenloop::testing {
+namespace {
+
+using grpc::StatusCode;
+
+// A call on each server over a new connection (so a new handshake) as
+// `identity`, which every role may make.
+struct Codes {
+  StatusCode broker;
+  StatusCode pseudonymiser;
+};
+Codes CallBothAs(const DevStack& stack, const std::string& identity) {
+  const std::string dir = stack.pki() + "/" + identity;
+  auto channel = [&](const std::string& address) {
+    return ChannelWith(address, dir + "/ca.pem", dir + "/cert.pem", dir + "/key.pem");
+  };
+  v1::ActivePolicy policy;
+  grpc::Status broker = v1::PolicyAdminService::NewStub(channel(stack.broker_address()))
+                            ->GetActivePolicy(Deadline(5).get(), v1::GetActivePolicyRequest(), &policy);
+  v1::GetPublicKeyResponse key;
+  grpc::Status pseudonymiser = v1::Pseudonymiser::NewStub(channel(stack.pseudonymiser_address()))
+                                   ->GetPublicKey(Deadline(5).get(), v1::GetPublicKeyRequest(), &key);
+  return {broker.error_code(), pseudonymiser.error_code()};
+}
+
+#define EXPECT_CODES(codes, expected_broker, expected_pseudonymiser, what) \
+  do {                                                                   \
+    Codes c = (codes);                                                   \
+    EXPECT_EQ(c.broker, expected_broker) << "broker: " << (what);        \
+    EXPECT_EQ(c.pseudonymiser, expected_pseudonymiser) << "pseudonymiser: " << (what); \
+  } while (false)
+
+TEST(RevocationTest, ACertificateRevokedWhileTheServersRunIsRefusedOnceTheCrlIsPublished) {
+  DevStack stack;
+  const std::string identities = "--identity late-revoked:org:test:Late";
+  stack.SetPkiOptions(identities);
+  stack.SetCrlDir(stack.pki() + "/crl");
+  ASSERT_TRUE(stack.Start().ok());
+  EXPECT_CODES(CallBothAs(stack, "late-revoked"), StatusCode::OK, StatusCode::OK, "before revocation");
+
+  // Revoking rewrites <hash>.r0 in the directory the servers already use.
+  ASSERT_TRUE(MakeDevPki(stack.pki(), identities + " --revoke late-revoked").ok());
+  EXPECT_CODES(CallBothAs(stack, "late-revoked"), StatusCode::UNAVAILABLE, StatusCode::UNAVAILABLE,
+               "after revocation, same servers");
+  EXPECT_CODES(CallBothAs(stack, "politie-amsterdam"), StatusCode::OK, StatusCode::OK, "an unrevoked certificate");
+}
+
+TEST(RevocationTest, AnExpiredCrlFailsEveryHandshakeUntilANewOneIsPublished) {
+  DevStack stack;
+  constexpr int kCrlSeconds = 15;
+  stack.SetPkiOptions(absl::StrCat("--only broker,pseudonymiser,politie-amsterdam --crl-seconds ", kCrlSeconds));
+  stack.SetCrlDir(stack.pki() + "/crl");
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(stack.Start().ok());
+  ASSERT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(kCrlSeconds - 2))
+      << "the stack took too long to start to see the CRL valid";
+  EXPECT_CODES(CallBothAs(stack, "politie-amsterdam"), StatusCode::OK, StatusCode::OK, "CRL valid");
+
+  std::this_thread::sleep_until(started + std::chrono::seconds(kCrlSeconds + 1));
+  EXPECT_CODES(CallBothAs(stack, "politie-amsterdam"), StatusCode::UNAVAILABLE, StatusCode::UNAVAILABLE,
+               "CRL expired: OpenSSL fails the check (crl has expired), so no one gets in");
+
+  ASSERT_TRUE(MakeDevPki(stack.pki(), "--only broker,pseudonymiser,politie-amsterdam --crl-days 7").ok());
+  EXPECT_CODES(CallBothAs(stack, "politie-amsterdam"), StatusCode::OK, StatusCode::OK,
+               "a new CRL published, no restart");
+}
+
+// Started by hand (not DevStack) because the point is that they do not start.
+TEST(RevocationTest, ServersRefuseToStartWithACrlDirTheyCannotUse) {
+  DevStack stack;  // for its PKI and keys
+  ASSERT_TRUE(stack.Start().ok());
+  const std::string empty = stack.Sub("empty-crl-dir");
+  ASSERT_TRUE(RunCommand("mkdir -p " + empty).ok());
+  for (const std::string& crl_dir : {empty, stack.Sub("no-such-dir")}) {
+    const std::string log = stack.Sub("refused.log");
+    const std::string pseudonymiser =
+        absl::StrCat("timeout 20 ", BinaryPath("samenloop-pseudonymiser"), " serve --listen 127.0.0.1:0 --tls-dir ",
+                     stack.pki(), "/pseudonymiser --key-file ", stack.Sub("oprf.key"), " --state-dir ",
+                     stack.Sub("refused-state"), " --metrics-listen '' --crl-dir ", crl_dir, " >", log, " 2>&1");
+    EXPECT_FALSE(RunCommand(pseudonymiser).ok()) << crl_dir;
+    absl::StatusOr<std::string> said = ReadFileToString(log);
+    ASSERT_TRUE(said.ok());
+    EXPECT_NE(said->find("crl_dir " + crl_dir), std::string::npos) << *said;
+
+    const std::string broker =
+        absl::StrCat("timeout 20 ", BinaryPath("samenloop-broker"), " serve --listen 127.0.0.1:0 --tls-dir ",
+                     stack.pki(), "/broker --data-dir ", stack.Sub("refused-db"), " --index-secret ",
+                     stack.Sub("broker/index.secret"), " --log-key ", stack.Sub("broker/log.key"), " --crl-dir ",
+                     crl_dir, " >", log, " 2>&1");
+    EXPECT_FALSE(RunCommand(broker).ok()) << crl_dir;
+    said = ReadFileToString(log);
+    ASSERT_TRUE(said.ok());
+    EXPECT_NE(said->find("crl_dir " + crl_dir), std::string::npos) << *said;
+  }
+}
+
+}  // namespace
+}  // namespace samenloop::testing
