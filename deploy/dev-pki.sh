@@ -24,8 +24,8 @@
 # Idempotent: an existing OUTDIR/ca/ca.pem is reused and identities that are
 # present, valid and not revoked under it are kept. Writes
 # OUTDIR/ca/{ca.pem,ca.key,index.txt,crl.pem}, OUTDIR/NAME/{cert.pem,key.pem,
-# ca.pem} and the CRL directory OUTDIR/crl/<hash>.r0 that the servers'
-# crl_dir reads. For development and tests only.
+# ca.pem} and the CRL directory OUTDIR/crl/<hash>.r0, .r1, ... that the
+# servers' crl_dir reads. For development and tests only.
 set -euo pipefail
 umask 077
 
@@ -270,24 +270,46 @@ crl_extensions = crl_ext
 authorityKeyIdentifier = keyid:always
 CNF
 }
-# The CRL directory holds the CA's CRL under the name OpenSSL's hashed
-# directory lookup expects, <subject hash of the CA>.r0; servers read it on
-# every handshake, so it is replaced atomically (rename in the directory).
-crl_file() { echo "$crl_dir/$(openssl x509 -in "$ca_cert" -noout -hash).r0"; }
-crl_current() {  # is the published CRL from this CA and valid for another day?
+# The CRL directory holds the CA's CRLs under the names OpenSSL's hashed
+# directory lookup expects: <subject hash of the CA>.r0, .r1, ... Servers
+# look for CRLs in every handshake, but OpenSSL never reads a suffix again
+# once it has loaded it (X509_LOOKUP_hash_dir(3)), so each new CRL goes to
+# the next free suffix and the newest valid one wins; a file is never
+# replaced. Old ones are harmless; prune only while the servers are stopped
+# (docs/pki.md, Revocation).
+crl_hash() { openssl x509 -in "$ca_cert" -noout -hash; }
+crl_latest() {  # the newest published CRL file, or nothing
+  local hash n=0
+  hash=$(crl_hash)
+  while [ -f "$crl_dir/$hash.r$n" ]; do n=$((n + 1)); done
+  [ "$n" -gt 0 ] && echo "$crl_dir/$hash.r$((n - 1))"
+  return 0
+}
+crl_next() {  # the name the next CRL is published under
+  local hash n=0
+  hash=$(crl_hash)
+  while [ -e "$crl_dir/$hash.r$n" ]; do n=$((n + 1)); done
+  echo "$crl_dir/$hash.r$n"
+}
+crl_time() {  # FILE FIELD(lastupdate|nextupdate): Unix seconds
+  date -u -d "$(openssl crl -in "$1" -noout -"$2" 2>/dev/null | sed 's/^[a-zA-Z]*=//')" +%s
+}
+crl_current() {  # is the newest CRL from this CA and valid for another day?
   local file
-  file=$(crl_file)
-  [ -f "$file" ] || return 1
+  file=$(crl_latest)
+  [ -n "$file" ] || return 1
   openssl crl -in "$file" -noout -CAfile "$ca_cert" >/dev/null 2>&1 || return 1
-  local next
-  next=$(openssl crl -in "$file" -noout -nextupdate 2>/dev/null | sed 's/^nextUpdate=//')
-  [ -n "$next" ] && [ "$(date -u -d "$next" +%s)" -gt $(($(date +%s) + 86400)) ]
+  [ "$(crl_time "$file" nextupdate)" -gt $(($(date +%s) + 86400)) ]
 }
 publish_crl() {
   ca_key_ok
   write_ca_cnf
   local validity=(-crldays "${crl_days:-7}")
   [ -n "$crl_seconds" ] && validity=(-crlsec "$crl_seconds")
+  # OpenSSL prefers the CRL with the later lastUpdate, counted in seconds.
+  local latest
+  latest=$(crl_latest)
+  if [ -n "$latest" ] && [ "$(crl_time "$latest" lastupdate)" -ge "$(date +%s)" ]; then sleep 1; fi
   run openssl ca -batch -config "$tmp/ca-db.cnf" -gencrl "${validity[@]}" -out "$tmp/crl.pem"
   run openssl crl -in "$tmp/crl.pem" -noout -CAfile "$ca_cert"
   mkdir -p "$crl_dir"
@@ -295,11 +317,12 @@ publish_crl() {
   chmod 644 "$tmp/crl.pem"
   cp "$tmp/crl.pem" "$ca_dir/crl.pem"
   chmod 644 "$ca_dir/crl.pem"
+  # Complete before it appears under its name (rename in one directory).
   local file
-  file=$(crl_file)
-  cp "$tmp/crl.pem" "$file.tmp"
-  chmod 644 "$file.tmp"
-  mv -f "$file.tmp" "$file"
+  file=$(crl_next)
+  cp "$tmp/crl.pem" "$crl_dir/.new-crl"
+  chmod 644 "$crl_dir/.new-crl"
+  mv "$crl_dir/.new-crl" "$file"
 }
 
 # Is the identity in DIR complete, issued by this CA, and as requested? A
@@ -414,19 +437,19 @@ for name in "${revoke[@]}"; do
   crl_status=renewed
 done
 if [ "$crl_status" = renewed ] || [ -n "$crl_days$crl_seconds" ] || ! crl_current; then
-  [ -f "$(crl_file)" ] || crl_status=created
+  [ -n "$(crl_latest)" ] || crl_status=created
   [ "$crl_status" = kept ] && crl_status=renewed
   publish_crl
 fi
-chmod 644 "$(crl_file)"
+chmod 644 "$(crl_latest)"
 for i in "${!summary[@]}"; do
   IFS='|' read -r name _ <<<"${summary[$i]}"
   if revoking "$name"; then summary[$i]=$(sed 's/^\([^|]*|[^|]*|[^|]*|[^|]*\)/\1, revoked/' <<<"${summary[$i]}"); fi
 done
 
 printf 'CA %s (%s)\n' "$ca_cert" "$ca_status"
-printf 'CRL %s (%s, next update %s)\n' "$(crl_file)" "$crl_status" \
-  "$(openssl crl -in "$(crl_file)" -noout -nextupdate | sed 's/^nextUpdate=//')"
+printf 'CRL %s (%s, next update %s)\n' "$(crl_latest)" "$crl_status" \
+  "$(openssl crl -in "$(crl_latest)" -noout -nextupdate | sed 's/^nextUpdate=//')"
 printf '%-24s %-16s %-21s %-17s %s\n' NAME ROLE KIND STATUS PATH
 for row in "${summary[@]}"; do
   IFS='|' read -r name role kind st dir <<<"$row"
