@@ -20,9 +20,10 @@ struct TlsFiles {
   std::string cert_path;     // own certificate (chain)
   std::string key_path;      // own private key; must not be readable by others
   // Servers only, optional: a directory of CRLs in OpenSSL's hashed layout
-  // (<CA subject hash>.r0, made by deploy/dev-pki.sh), read in every
-  // handshake so a republished CRL takes effect without a restart. Empty:
-  // revocation is not checked. See common/crl_directory.h.
+  // (<CA subject hash>.r0, .r1, ..., made by deploy/dev-pki.sh), looked up
+  // in every handshake, so a CRL published under the next suffix takes
+  // effect without a restart. Empty: revocation is not checked. See
+  // common/crl_directory.h and docs/pki.md, Revocation.
   std::string crl_dir;
 };
 

@@ -29,7 +29,7 @@
 set -euo pipefail
 umask 077
 
-usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "dev-pki: $*" >&2; exit 1; }
 
 force=0 only="" out="" expired=() custom=() anonymous=() revoke=() crl_days="" crl_seconds=""
