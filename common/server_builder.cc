@@ -24,10 +24,19 @@ absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  if (options.rpc_metrics != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+    interceptors.push_back(options.rpc_metrics->InterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   running.server = builder.BuildAndStart();
   if (running.server == nullptr || running.port == 0) {
     return absl::UnavailableError(
         absl::StrCat("could not listen on ", options.listen_address));
+  }
+  if (options.readiness != nullptr) {
+    options.readiness->AttachHealthService(running.server->GetHealthCheckService(),
+                                           options.health_service_names);
   }
   return running;
 }
