@@ -125,7 +125,10 @@ TEST(RevocationTest, ServersRefuseToStartWithACrlDirTheyCannotUse) {
     EXPECT_FALSE(RunCommand(pseudonymiser).ok()) << crl_dir;
     absl::StatusOr<std::string> said = ReadFileToString(log);
     ASSERT_TRUE(said.ok());
-    EXPECT_NE(said->find("crl_dir " + crl_dir), std::string::npos) << *said;
+    // The log masks paths that could carry identifiers; the reason stays.
+    EXPECT_NE(said->find("crl_dir"), std::string::npos) << *said;
+    EXPECT_TRUE(said->find("no CRL") != std::string::npos || said->find("not a directory") != std::string::npos)
+        << *said;
 
     const std::string broker =
         absl::StrCat("timeout 20 ", BinaryPath("samenloop-broker"), " serve --listen 127.0.0.1:0 --tls-dir ",
@@ -135,7 +138,10 @@ TEST(RevocationTest, ServersRefuseToStartWithACrlDirTheyCannotUse) {
     EXPECT_FALSE(RunCommand(broker).ok()) << crl_dir;
     said = ReadFileToString(log);
     ASSERT_TRUE(said.ok());
-    EXPECT_NE(said->find("crl_dir " + crl_dir), std::string::npos) << *said;
+    // The log masks paths that could carry identifiers; the reason stays.
+    EXPECT_NE(said->find("crl_dir"), std::string::npos) << *said;
+    EXPECT_TRUE(said->find("no CRL") != std::string::npos || said->find("not a directory") != std::string::npos)
+        << *said;
   }
 }
 
