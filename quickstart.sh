@@ -57,11 +57,11 @@ wait_for_port_file() {
 echo "== Starting the pseudonymiser on localhost:$PSEUDONYMISER_PORT and the broker on localhost:$BROKER_PORT"
 rm -f "$VAR/pseudonymiser.port" "$VAR/broker.port"
 "$BIN/samenloop-pseudonymiser" serve --listen "127.0.0.1:$PSEUDONYMISER_PORT" \
-  --tls-dir "$VAR/pki/pseudonymiser" --key-file "$VAR/pseudonymiser/oprf.key" --state-dir "$VAR/pseudonymiser/state" \
+  --tls-dir "$VAR/pki/pseudonymiser" --crl-dir "$VAR/pki/crl" --key-file "$VAR/pseudonymiser/oprf.key" --state-dir "$VAR/pseudonymiser/state" \
   --port-file "$VAR/pseudonymiser.port" >"$VAR/log/pseudonymiser.log" 2>&1 &
 pids+=($!)
 "$BIN/samenloop-broker" serve --listen "127.0.0.1:$BROKER_PORT" --data-dir "$VAR/broker/db" \
-  --tls-dir "$VAR/pki/broker" --index-secret "$VAR/broker/index.secret" --log-key "$VAR/broker/log.key" --coordinator zvh-amsterdam \
+  --tls-dir "$VAR/pki/broker" --crl-dir "$VAR/pki/crl" --index-secret "$VAR/broker/index.secret" --log-key "$VAR/broker/log.key" --coordinator zvh-amsterdam \
   --port-file "$VAR/broker.port" >"$VAR/log/broker.log" 2>&1 &
 pids+=($!)
 wait_for_port_file "$VAR/pseudonymiser.port" pseudonymiser

@@ -59,7 +59,7 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
   if (!root || root.IsNull()) return config;
   if (!root.IsMap()) return reader.Error(root, "the configuration must be a mapping of keys to values");
   static const std::set<std::string> kKeys = {
-      "listen", "metrics_listen", "data_dir", "tls_dir", "index_secret", "log_key", "max_submit_batch",
+      "listen", "metrics_listen", "data_dir", "tls_dir", "crl_dir", "index_secret", "log_key", "max_submit_batch",
       "sweep_interval_seconds", "tree_head_interval_seconds", "suppression_threshold", "coordinator", "log_format",
       "outbox_keep_acknowledged_days"};
   for (const auto& entry : root) {
@@ -72,6 +72,7 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
                                    {"metrics_listen", &config.metrics_listen},
                                    {"data_dir", &config.data_dir},
                                    {"tls_dir", &config.tls_dir},
+                                   {"crl_dir", &config.crl_dir},
                                    {"index_secret", &config.index_secret},
                                    {"log_key", &config.log_key},
                                    {"coordinator", &config.coordinator},

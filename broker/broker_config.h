@@ -11,6 +11,7 @@
 //   metrics_listen: 127.0.0.1:9443
 //   data_dir: /var/lib/samenloop-broker/db
 //   tls_dir: /etc/samenloop-broker/tls
+//   crl_dir: /etc/samenloop-broker/crl   # optional: refuse revoked certificates
 //   index_secret: /etc/samenloop-broker/index.secret
 //   log_key: /etc/samenloop-broker/log.key
 //   max_submit_batch: 1000
@@ -33,6 +34,7 @@ struct BrokerFileConfig {
   std::string metrics_listen;  // empty: off
   std::string data_dir;
   std::string tls_dir;
+  std::string crl_dir;  // empty: revocation is not checked (docs/pki.md)
   std::string index_secret;
   std::string log_key;
   int max_submit_batch = 1000;

@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
   text("--listen", &samenloop::broker::BrokerFileConfig::listen, "host:port to listen on (port 0 picks one)");
   text("--data-dir", &samenloop::broker::BrokerFileConfig::data_dir, "RocksDB directory");
   text("--tls-dir", &samenloop::broker::BrokerFileConfig::tls_dir, "directory with ca.pem, cert.pem, key.pem");
+  text("--crl-dir", &samenloop::broker::BrokerFileConfig::crl_dir,
+       "directory of CRLs (hashed names); revoked client certificates are refused (default: off)");
   text("--index-secret", &samenloop::broker::BrokerFileConfig::index_secret, "index secret file (mode 0600)");
   text("--log-key", &samenloop::broker::BrokerFileConfig::log_key, "audit log signing key file (mode 0600)");
   text("--metrics-listen", &samenloop::broker::BrokerFileConfig::metrics_listen,
@@ -229,7 +231,7 @@ int main(int argc, char** argv) {
   options.tree_head_interval = absl::Seconds(config.tree_head_interval_seconds);
   const std::string tls_dir = config.tls_dir;
   BlockTerminationSignals();
-  options.server.tls = samenloop::TlsFilesFromDirectory(tls_dir);
+  options.server.tls = samenloop::TlsFilesFromDirectory(tls_dir, config.crl_dir);
   absl::StatusOr<std::unique_ptr<samenloop::broker::BrokerServer>> broker =
       samenloop::broker::BrokerServer::Start(options);
   if (!broker.ok()) {

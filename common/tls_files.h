@@ -3,7 +3,8 @@
 
 // Loads the PEM files of an mTLS identity and turns them into gRPC
 // credentials. Servers always require and verify a client certificate from
-// the deployment CA; there is no insecure mode.
+// the deployment CA; there is no insecure mode. A server given a CRL
+// directory also refuses revoked client certificates in the handshake.
 
 #include <memory>
 #include <string>
@@ -18,10 +19,17 @@ struct TlsFiles {
   std::string ca_cert_path;  // the deployment CA that signs every peer
   std::string cert_path;     // own certificate (chain)
   std::string key_path;      // own private key; must not be readable by others
+  // Servers only, optional: a directory of CRLs in OpenSSL's hashed layout
+  // (<CA subject hash>.r0, .r1, ..., made by deploy/dev-pki.sh), looked up
+  // in every handshake, so a CRL published under the next suffix takes
+  // effect without a restart. Empty: revocation is not checked. See
+  // common/crl_directory.h and docs/pki.md, Revocation.
+  std::string crl_dir;
 };
 
 // The conventional layout made by deploy/dev-pki.sh: DIR/{ca.pem,cert.pem,key.pem}.
-TlsFiles TlsFilesFromDirectory(const std::string& dir);
+// `crl_dir` is passed through (empty: no revocation checking).
+TlsFiles TlsFilesFromDirectory(const std::string& dir, const std::string& crl_dir = "");
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const TlsFiles& files);
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(const TlsFiles& files);

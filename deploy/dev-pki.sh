@@ -6,7 +6,8 @@
 #   samenloop://org/<org-id>  samenloop://role/<role>  samenloop://kind/<kind>
 #
 # Usage: deploy/dev-pki.sh [--force] [--only NAME[,NAME...]] [--expired NAME]
-#                          [--identity NAME:ROLE:KIND:DISPLAY] OUTDIR
+#                          [--identity NAME:ROLE:KIND:DISPLAY] [--no-identity NAME]
+#                          [--revoke NAME] [--crl-days N] [--crl-seconds N] OUTDIR
 #   --force          regenerate the CA and every selected identity; other
 #                    identity directories in OUTDIR (now orphaned) are removed
 #   --only A,B       make only these standard identities (repeatable)
@@ -15,16 +16,23 @@
 #   --identity NAME:ROLE:KIND:DISPLAY
 #                    also make a client identity of your own (repeatable);
 #                    ROLE is org, privacy_officer, auditor or operator
+#   --no-identity NAME  also make a client certificate from this CA that
+#                    carries no samenloop:// URIs, for tests (repeatable)
+#   --revoke NAME    revoke NAME's certificate and publish a new CRL (repeatable)
+#   --crl-days N     the CRL published in this run is valid for N days (default 7)
+#   --crl-seconds N  ... for N seconds instead, for tests of an expiring CRL
 # Idempotent: an existing OUTDIR/ca/ca.pem is reused and identities that are
-# present and valid under it are kept. Writes OUTDIR/ca/{ca.pem,ca.key} and
-# OUTDIR/NAME/{cert.pem,key.pem,ca.pem}. For development and tests only.
+# present, valid and not revoked under it are kept. Writes
+# OUTDIR/ca/{ca.pem,ca.key,index.txt,crl.pem}, OUTDIR/NAME/{cert.pem,key.pem,
+# ca.pem} and the CRL directory OUTDIR/crl/<hash>.r0, .r1, ... that the
+# servers' crl_dir reads. For development and tests only.
 set -euo pipefail
 umask 077
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "dev-pki: $*" >&2; exit 1; }
 
-force=0 only="" out="" expired=() custom=()
+force=0 only="" out="" expired=() custom=() anonymous=() revoke=() crl_days="" crl_seconds=""
 need_arg() { if [ $# -lt 2 ] || [ -z "$2" ]; then die "$1 needs an argument"; fi; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,6 +43,14 @@ while [ $# -gt 0 ]; do
     --expired=*) expired+=("${1#*=}") ;;
     --identity) need_arg "$@"; custom+=("$2"); shift ;;
     --identity=*) custom+=("${1#*=}") ;;
+    --no-identity) need_arg "$@"; anonymous+=("$2"); shift ;;
+    --no-identity=*) anonymous+=("${1#*=}") ;;
+    --revoke) need_arg "$@"; revoke+=("$2"); shift ;;
+    --revoke=*) revoke+=("${1#*=}") ;;
+    --crl-days) need_arg "$@"; crl_days=$2; shift ;;
+    --crl-days=*) crl_days=${1#*=} ;;
+    --crl-seconds) need_arg "$@"; crl_seconds=$2; shift ;;
+    --crl-seconds=*) crl_seconds=${1#*=} ;;
     -h|--help) usage ;;
     --) shift; break ;;
     -*) echo "dev-pki: unknown option $1" >&2; usage ;;
@@ -47,6 +63,9 @@ if [ $# -gt 0 ]; then
   out=$1
 fi
 [ -n "$out" ] || usage
+[ -z "$crl_days" ] || [[ $crl_days =~ ^[1-9][0-9]{0,3}$ ]] || die "--crl-days wants 1-9999, not '$crl_days'"
+[ -z "$crl_seconds" ] || [[ $crl_seconds =~ ^[1-9][0-9]{0,6}$ ]] || die "--crl-seconds wants a positive number, not '$crl_seconds'"
+[ -z "$crl_days" ] || [ -z "$crl_seconds" ] || die "--crl-days and --crl-seconds exclude each other"
 command -v openssl >/dev/null || die "openssl not found"
 
 CA_SUBJECT="/O=Samenloop dev deployment/CN=Samenloop dev CA"
@@ -80,7 +99,7 @@ claim() {  # NAME: refuse a name that is invalid or already taken
   case "$known" in *" $1 "*) die "'$1' is already an identity name; pick another" ;; esac
   known+="$1 "
 }
-extra=()  # name|role|kind|display|expired(0/1)
+extra=()  # name|role|kind|display|expired(0/1); role "-" carries no identity
 for spec in "${custom[@]}"; do
   IFS=: read -r name role kind display <<<"$spec"
   [ -n "${display:-}" ] || die "--identity wants NAME:ROLE:KIND:DISPLAY, got '$spec'"
@@ -96,6 +115,14 @@ for name in "${expired[@]}"; do
   claim "$name"
   extra+=("$name|org|test|Expired test identity|1")
 done
+for name in "${anonymous[@]}"; do
+  claim "$name"
+  extra+=("$name|-|-|Certificate without identity|0")
+done
+for name in "${revoke[@]}"; do
+  valid_name "$name" && [ "$name" != ca ] || die "--revoke: '$name' is not an identity name"
+done
+revoking() { case " ${revoke[*]} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 if [ -n "$only" ]; then
   IFS=, read -r -a only_list <<<"${only#,}"
   for name in "${only_list[@]}"; do
@@ -148,11 +175,11 @@ serial() { echo "0x$(openssl rand -hex 16)"; }
 pubkey_of_key() { openssl pkey -in "$1" -pubout 2>/dev/null; }
 pubkey_of_cert() { openssl x509 -in "$1" -noout -pubkey 2>/dev/null; }
 
-ca_dir=$out/ca ca_cert=$out/ca/ca.pem ca_key=$out/ca/ca.key
+ca_dir=$out/ca ca_cert=$out/ca/ca.pem ca_key=$out/ca/ca.key crl_dir=$out/crl
 if [ "$force" = 1 ]; then
   # Everything issued under the old CA goes: the CA and every directory that
   # holds an identity (cert.pem and key.pem) made by this script.
-  rm -rf "$ca_dir"
+  rm -rf "$ca_dir" "$crl_dir"
   for dir in "$out"/*/; do
     if [ -f "$dir/cert.pem" ] && [ -f "$dir/key.pem" ]; then rm -rf "$dir"; fi
   done
@@ -213,11 +240,98 @@ verify() {  # CERT KIND PAST
   fi
 }
 
-# Is the identity in DIR complete, issued by this CA, and as requested?
+# --- revocation ------------------------------------------------------------
+# The CA's database of revoked certificates is OUTDIR/ca/index.txt, the one
+# `openssl ca` keeps; certificates are issued without it, so it lists only
+# revocations.
+ca_db=$ca_dir/index.txt
+serial_of() { openssl x509 -in "$1" -noout -serial 2>/dev/null | sed 's/^serial=0*//'; }
+revoked() {  # CERT: is CERT's serial revoked in the CA's database?
+  local serial
+  serial=$(serial_of "$1")
+  [ -n "$serial" ] && [ -f "$ca_db" ] || return 1
+  awk -F'\t' -v s="$serial" '$1 == "R" { sub(/^0+/, "", $4); if ($4 == s) found = 1 } END { exit !found }' "$ca_db"
+}
+write_ca_cnf() {
+  : >>"$ca_db"
+  [ -f "$ca_dir/crlnumber" ] || echo 01 >"$ca_dir/crlnumber"
+  cat >"$tmp/ca-db.cnf" <<CNF
+[ca]
+default_ca = dev
+[dev]
+database = $ca_db
+crlnumber = $ca_dir/crlnumber
+certificate = $ca_cert
+private_key = $ca_key
+default_md = sha256
+unique_subject = no
+crl_extensions = crl_ext
+[crl_ext]
+authorityKeyIdentifier = keyid:always
+CNF
+}
+# The CRL directory holds the CA's CRLs under the names OpenSSL's hashed
+# directory lookup expects: <subject hash of the CA>.r0, .r1, ... Servers
+# look for CRLs in every handshake, but OpenSSL never reads a suffix again
+# once it has loaded it (X509_LOOKUP_hash_dir(3)), so each new CRL goes to
+# the next free suffix and the newest valid one wins; a file is never
+# replaced. Old ones are harmless; prune only while the servers are stopped
+# (docs/pki.md, Revocation).
+crl_hash() { openssl x509 -in "$ca_cert" -noout -hash; }
+crl_latest() {  # the newest published CRL file, or nothing
+  local hash n=0
+  hash=$(crl_hash)
+  while [ -f "$crl_dir/$hash.r$n" ]; do n=$((n + 1)); done
+  [ "$n" -gt 0 ] && echo "$crl_dir/$hash.r$((n - 1))"
+  return 0
+}
+crl_next() {  # the name the next CRL is published under
+  local hash n=0
+  hash=$(crl_hash)
+  while [ -e "$crl_dir/$hash.r$n" ]; do n=$((n + 1)); done
+  echo "$crl_dir/$hash.r$n"
+}
+crl_time() {  # FILE FIELD(lastupdate|nextupdate): Unix seconds
+  date -u -d "$(openssl crl -in "$1" -noout -"$2" 2>/dev/null | sed 's/^[a-zA-Z]*=//')" +%s
+}
+crl_current() {  # is the newest CRL from this CA and valid for another day?
+  local file
+  file=$(crl_latest)
+  [ -n "$file" ] || return 1
+  openssl crl -in "$file" -noout -CAfile "$ca_cert" >/dev/null 2>&1 || return 1
+  [ "$(crl_time "$file" nextupdate)" -gt $(($(date +%s) + 86400)) ]
+}
+publish_crl() {
+  ca_key_ok
+  write_ca_cnf
+  local validity=(-crldays "${crl_days:-7}")
+  [ -n "$crl_seconds" ] && validity=(-crlsec "$crl_seconds")
+  # OpenSSL prefers the CRL with the later lastUpdate, counted in seconds.
+  local latest
+  latest=$(crl_latest)
+  if [ -n "$latest" ] && [ "$(crl_time "$latest" lastupdate)" -ge "$(date +%s)" ]; then sleep 1; fi
+  run openssl ca -batch -config "$tmp/ca-db.cnf" -gencrl "${validity[@]}" -out "$tmp/crl.pem"
+  run openssl crl -in "$tmp/crl.pem" -noout -CAfile "$ca_cert"
+  mkdir -p "$crl_dir"
+  chmod 755 "$crl_dir"
+  chmod 644 "$tmp/crl.pem"
+  cp "$tmp/crl.pem" "$ca_dir/crl.pem"
+  chmod 644 "$ca_dir/crl.pem"
+  # Complete before it appears under its name (rename in one directory).
+  local file
+  file=$(crl_next)
+  cp "$tmp/crl.pem" "$crl_dir/.new-crl"
+  chmod 644 "$crl_dir/.new-crl"
+  mv "$crl_dir/.new-crl" "$file"
+}
+
+# Is the identity in DIR complete, issued by this CA, and as requested? A
+# revoked certificate is not, unless this run revokes it anyway.
 current() {  # DIR SUBJ KIND SAN PAST
   local dir=$1
   [ -f "$dir/cert.pem" ] && [ -f "$dir/key.pem" ] || return 1
   verify "$dir/cert.pem" "$3" "$5" || return 1
+  if revoked "$dir/cert.pem" && ! revoking "$(basename "$dir")"; then return 1; fi
   [ "$(pubkey_of_key "$dir/key.pem")" = "$(pubkey_of_cert "$dir/cert.pem")" ] || return 1
   [ "$(uris_in_cert "$dir/cert.pem")" = "$(uris_in_san "$4")" ] || return 1
   [ "$(subject_of_cert "$dir/cert.pem")" = "$(subject_for "$dir/key.pem" "$2")" ] || return 1
@@ -284,7 +398,10 @@ CNF
   mv "$work/cert.pem" "$dir/cert.pem"
 }
 
-client_san() { echo "URI:samenloop://org/$1,URI:samenloop://role/$2,URI:samenloop://kind/$3"; }
+client_san() {  # NAME ROLE KIND; role "-": a name only, no Samenloop identity
+  if [ "$2" = - ]; then echo "DNS:$1.invalid"; return; fi
+  echo "URI:samenloop://org/$1,URI:samenloop://role/$2,URI:samenloop://kind/$3"
+}
 
 summary=()
 for server in "${SERVERS[@]}"; do
@@ -306,7 +423,33 @@ for entry in "${extra[@]}"; do
   summary+=("$name|$role|$kind|$status|$out/$name")
 done
 
+# Revocations, then the CRL: published when missing, not from this CA, valid
+# for less than a day more, after a revocation, or when a validity is asked.
+crl_status=kept
+for name in "${revoke[@]}"; do
+  [ -f "$out/$name/cert.pem" ] || die "--revoke $name: there is no $out/$name/cert.pem"
+  openssl verify -no_check_time -CAfile "$ca_cert" "$out/$name/cert.pem" >/dev/null 2>&1 \
+    || die "--revoke $name: its certificate is not from $ca_cert"
+  revoked "$out/$name/cert.pem" && continue
+  ca_key_ok
+  write_ca_cnf
+  run openssl ca -batch -config "$tmp/ca-db.cnf" -revoke "$out/$name/cert.pem"
+  crl_status=renewed
+done
+if [ "$crl_status" = renewed ] || [ -n "$crl_days$crl_seconds" ] || ! crl_current; then
+  [ -n "$(crl_latest)" ] || crl_status=created
+  [ "$crl_status" = kept ] && crl_status=renewed
+  publish_crl
+fi
+chmod 644 "$(crl_latest)"
+for i in "${!summary[@]}"; do
+  IFS='|' read -r name _ <<<"${summary[$i]}"
+  if revoking "$name"; then summary[$i]=$(sed 's/^\([^|]*|[^|]*|[^|]*|[^|]*\)/\1, revoked/' <<<"${summary[$i]}"); fi
+done
+
 printf 'CA %s (%s)\n' "$ca_cert" "$ca_status"
+printf 'CRL %s (%s, next update %s)\n' "$(crl_latest)" "$crl_status" \
+  "$(openssl crl -in "$(crl_latest)" -noout -nextupdate | sed 's/^nextUpdate=//')"
 printf '%-24s %-16s %-21s %-17s %s\n' NAME ROLE KIND STATUS PATH
 for row in "${summary[@]}"; do
   IFS='|' read -r name role kind st dir <<<"$row"

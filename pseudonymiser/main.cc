@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   CLI::Option* metrics_listen = serve->add_option("--metrics-listen", config.metrics_listen,
                                                   "host:port of the Prometheus /metrics endpoint (empty: off)");
   CLI::Option* tls_dir = serve->add_option("--tls-dir", config.tls_dir, "directory with ca.pem, cert.pem, key.pem");
+  CLI::Option* crl_dir = serve->add_option(
+      "--crl-dir", config.crl_dir, "directory of CRLs (hashed names); revoked client certificates are refused");
   CLI::Option* key_option = serve->add_option("--key-file", config.key_file, "OPRF key file (mode 0600)");
   CLI::Option* state_dir = serve->add_option("--state-dir", config.state_dir, "quota state directory (RocksDB)");
   CLI::Option* max_batch = serve->add_option("--max-batch", config.max_batch, "most elements per Evaluate call")
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
       config = *std::move(loaded);
       if (listen->count() > 0) config.listen = from_flags.listen;
       if (tls_dir->count() > 0) config.tls_dir = from_flags.tls_dir;
+      if (crl_dir->count() > 0) config.crl_dir = from_flags.crl_dir;
       if (metrics_listen->count() > 0) config.metrics_listen = from_flags.metrics_listen;
       if (key_option->count() > 0) config.key_file = from_flags.key_file;
       if (state_dir->count() > 0) config.state_dir = from_flags.state_dir;
@@ -154,7 +157,7 @@ int main(int argc, char** argv) {
   }
   samenloop::ServerOptions server;
   server.listen_address = config.listen;
-  server.tls = samenloop::TlsFilesFromDirectory(config.tls_dir);
+  server.tls = samenloop::TlsFilesFromDirectory(config.tls_dir, config.crl_dir);
   server.rpc_metrics = &rpc_metrics;
   server.readiness = &readiness;
   server.health_service_names = {samenloop::v1::Pseudonymiser::service_full_name()};

@@ -112,14 +112,14 @@ absl::StatusOr<PseudonymiserConfig> ParsePseudonymiserConfig(const std::string& 
   PseudonymiserConfig config;
   if (!root || root.IsNull()) return config;
   if (absl::Status s = reader.CheckKeys(
-          root, {"listen", "metrics_listen", "tls_dir", "key_file", "state_dir", "max_batch", "threads", "quotas",
-                 "log_format"},
+          root, {"listen", "metrics_listen", "tls_dir", "crl_dir", "key_file", "state_dir", "max_batch", "threads",
+                 "quotas", "log_format"},
           "the top level");
       !s.ok()) {
     return s;
   }
   for (auto [key, field] : {std::pair{"listen", &config.listen}, std::pair{"metrics_listen", &config.metrics_listen},
-                            std::pair{"tls_dir", &config.tls_dir},
+                            std::pair{"tls_dir", &config.tls_dir}, std::pair{"crl_dir", &config.crl_dir},
                             std::pair{"key_file", &config.key_file}, std::pair{"state_dir", &config.state_dir},
                             std::pair{"log_format", &config.log_format}}) {
     if (absl::Status s = reader.Read(root, key, field); !s.ok()) return s;

@@ -6,6 +6,7 @@
 //   listen: 127.0.0.1:7444
 //   metrics_listen: 127.0.0.1:9444
 //   tls_dir: /etc/samenloop/pseudonymiser/tls
+//   crl_dir: /etc/samenloop/pseudonymiser/crl   # optional: refuse revoked certificates
 //   key_file: /var/lib/samenloop-pseudonymiser/oprf.key
 //   state_dir: /var/lib/samenloop-pseudonymiser/state
 //   max_batch: 10000
@@ -31,6 +32,7 @@ struct PseudonymiserConfig {
   std::string listen = "127.0.0.1:7444";
   std::string metrics_listen = "127.0.0.1:9444";  // Prometheus /metrics; empty: off
   std::string tls_dir;
+  std::string crl_dir;  // empty: revocation is not checked (docs/pki.md)
   std::string key_file;
   std::string state_dir;
   int max_batch = 10000;

@@ -3,6 +3,10 @@
 // per RPC, a column per identity; an organisation's allowed call is a real,
 // valid request, so "allowed" means the call did what it is for.
 //
+// Both servers run with a CRL (deploy/dev-pki.sh --revoke), so every column
+// goes through the revocation-checking handshake, and the revoked
+// certificate is refused in it.
+//
 // The second test checks isolation between organisations: one can never
 // read another's notifications, touch its signals or consents, or act as it.
 
@@ -11,6 +15,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/caller_identity.h"
 #include "common/tls_files.h"
 #include "crypto/oprf_rfc9497.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -35,25 +40,42 @@ constexpr char kOtherOrg[] = "veilig-thuis-amsterdam";
 const std::string kExamplePolicy = std::string(SAMENLOOP_SOURCE_DIR) + "/deploy/policies/amsterdam-amstelland.yaml";
 
 // The columns of the matrix.
-enum Caller : size_t { kOrgCert, kPrivacyOfficer, kAuditor, kOperator, kNoCert, kOtherCa, kExpired, kCallers };
+enum Caller : size_t {
+  kOrgCert,
+  kPrivacyOfficer,
+  kAuditor,
+  kOperator,
+  kNoIdentity,  // signed by the deployment CA, but no samenloop:// URIs
+  kNoCert,
+  kOtherCa,
+  kExpired,
+  kRevoked,  // otherwise a valid org certificate, listed in the CRL
+  kCallers
+};
 constexpr std::array<const char*, kCallers> kCallerNames = {
-    "org", "privacy_officer", "auditor", "operator", "no client certificate", "certificate of another CA",
-    "expired certificate"};
+    "org", "privacy_officer", "auditor", "operator", "certificate without identity", "no client certificate",
+    "certificate of another CA", "expired certificate", "revoked certificate"};
 
 struct Channels {
   std::shared_ptr<grpc::Channel> broker;
   std::shared_ptr<grpc::Channel> pseudonymiser;
 };
 
-// Every caller without a certificate the servers accept fails in the TLS
-// handshake, so their three columns are the same for every RPC.
-using Expected = std::array<StatusCode, kCallers>;
-Expected Codes(StatusCode org, StatusCode privacy_officer, StatusCode auditor, StatusCode op) {
-  return {org, privacy_officer, auditor, op, StatusCode::UNAVAILABLE, StatusCode::UNAVAILABLE,
-          StatusCode::UNAVAILABLE};
-}
 constexpr StatusCode OK = StatusCode::OK;
 constexpr StatusCode DENIED = StatusCode::PERMISSION_DENIED;
+constexpr StatusCode UNAUTHENTICATED = StatusCode::UNAUTHENTICATED;
+
+// Every caller without a certificate the servers accept fails in the TLS
+// handshake, so their four columns are the same for every RPC. A
+// certificate of the deployment CA without a Samenloop identity passes the
+// handshake and is refused by every RPC that asks who is calling; only the
+// standard health check does not ask.
+using Expected = std::array<StatusCode, kCallers>;
+Expected Codes(StatusCode org, StatusCode privacy_officer, StatusCode auditor, StatusCode op,
+               StatusCode no_identity = UNAUTHENTICATED) {
+  return {org, privacy_officer, auditor, op, no_identity, StatusCode::UNAVAILABLE, StatusCode::UNAVAILABLE,
+          StatusCode::UNAVAILABLE, StatusCode::UNAVAILABLE};
+}
 
 // State the organisation's allowed calls act on, made before the matrix.
 struct Fixture {
@@ -268,14 +290,14 @@ std::vector<Row> Matrix() {
          return grpc::health::v1::Health::NewStub(c.broker)->Check(
              Deadline().get(), grpc::health::v1::HealthCheckRequest(), &response);
        },
-       Codes(OK, OK, OK, OK)},
+       Codes(OK, OK, OK, OK, OK)},
       {"grpc.health.v1.Health.Check (pseudonymiser)",
        [](const Channels& c, const Fixture&) {
          grpc::health::v1::HealthCheckResponse response;
          return grpc::health::v1::Health::NewStub(c.pseudonymiser)->Check(
              Deadline().get(), grpc::health::v1::HealthCheckRequest(), &response);
        },
-       Codes(OK, OK, OK, OK)},
+       Codes(OK, OK, OK, OK, OK)},
   };
 }
 
@@ -284,8 +306,10 @@ class AuthorisationTest : public ::testing::Test {
   static void SetUpTestSuite() {
     stack_ = new DevStack();
     other_ca_ = new TempDir();
+    stack_->SetPkiOptions(
+        "--expired expired-org --no-identity no-identity --identity revoked-org:org:test:Revoked --revoke revoked-org");
+    stack_->SetCrlDir(stack_->pki() + "/crl");
     ASSERT_TRUE(stack_->Start().ok());
-    ASSERT_TRUE(MakeDevPki(stack_->pki(), "--expired expired-org").ok());
     ASSERT_TRUE(MakeDevPki(other_ca_->path(), "--only politie-amsterdam").ok());
     absl::StatusOr<std::string> yaml = ReadFileToString(kExamplePolicy);
     ASSERT_TRUE(yaml.ok());
@@ -338,10 +362,12 @@ class AuthorisationTest : public ::testing::Test {
       case kPrivacyOfficer: return both(ca, pki + "/privacy-officer");
       case kAuditor: return both(ca, pki + "/auditor");
       case kOperator: return both(ca, pki + "/operator");
+      case kNoIdentity: return both(ca, pki + "/no-identity");
       case kNoCert: return both(ca, "");
       // Trusts the right CA but presents a certificate of another one.
       case kOtherCa: return both(ca, other_ca_->path() + "/" + kOrg);
       case kExpired: return both(ca, pki + "/expired-org");
+      case kRevoked: return both(ca, pki + "/revoked-org");
       case kCallers: break;
     }
     return {};
@@ -355,6 +381,25 @@ class AuthorisationTest : public ::testing::Test {
 DevStack* AuthorisationTest::stack_ = nullptr;
 TempDir* AuthorisationTest::other_ca_ = nullptr;
 Fixture AuthorisationTest::fixture_;
+
+// The two columns that only make sense if the certificates are what they
+// claim: the revoked one is valid apart from its revocation, and the one
+// without identity is from the deployment CA.
+TEST_F(AuthorisationTest, TheRevokedAndTheIdentityLessCertificatesAreOtherwiseValid) {
+  const std::string pki = stack_->pki();
+  const std::string verify = "openssl verify -CAfile " + pki + "/ca/ca.pem ";
+  EXPECT_TRUE(RunCommand(verify + pki + "/revoked-org/cert.pem >/dev/null").ok());
+  EXPECT_FALSE(RunCommand(verify + "-crl_check -CRLfile " + pki + "/ca/crl.pem " + pki +
+                          "/revoked-org/cert.pem >/dev/null 2>&1")
+                   .ok());
+  EXPECT_TRUE(RunCommand(verify + "-crl_check -CRLfile " + pki + "/ca/crl.pem " + pki +
+                         "/politie-amsterdam/cert.pem >/dev/null")
+                  .ok());
+  EXPECT_TRUE(RunCommand(verify + pki + "/no-identity/cert.pem >/dev/null").ok());
+  absl::StatusOr<std::string> pem = ReadFileToString(pki + "/no-identity/cert.pem");
+  ASSERT_TRUE(pem.ok());
+  EXPECT_EQ(IdentityFromCertificatePem(*pem).status().code(), absl::StatusCode::kUnauthenticated);
+}
 
 TEST_F(AuthorisationTest, EveryRpcForEveryCallerGivesTheExpectedCode) {
   ASSERT_FALSE(fixture_.own_signal.empty());

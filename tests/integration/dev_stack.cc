@@ -11,7 +11,7 @@
 namespace samenloop::testing {
 
 absl::Status DevStack::Start() {
-  if (absl::Status s = MakeDevPki(pki()); !s.ok()) return s;
+  if (absl::Status s = MakeDevPki(pki(), pki_options_); !s.ok()) return s;
   if (absl::Status s = RunCommand(absl::StrCat(BinaryPath("samenloop-pseudonymiser"), " keygen --out ",
                                                Sub("oprf.key"), " >/dev/null"));
       !s.ok()) {
@@ -34,6 +34,10 @@ absl::Status DevStack::StartPseudonymiser() {
                                    "--state-dir", Sub("pseudonymiser-state"), "--metrics-listen",
                                    "127.0.0.1:0", "--port-file",
                                    Sub("pseudonymiser.port")};
+  if (!crl_dir_.empty()) {
+    argv.push_back("--crl-dir");
+    argv.push_back(crl_dir_);
+  }
   if (!pseudonymiser_config_.empty()) {
     std::ofstream(Sub("pseudonymiser.yaml")) << pseudonymiser_config_;
     argv.push_back("--config");
@@ -48,13 +52,17 @@ absl::Status DevStack::StartPseudonymiser() {
 void DevStack::StopPseudonymiser(int signal) { pseudonymiser_.Stop(signal); }
 
 absl::Status DevStack::StartBroker() {
-  absl::StatusOr<int> port = broker_.Start(
-      {BinaryPath("samenloop-broker"), "serve", "--listen", "127.0.0.1:0", "--tls-dir", pki() + "/broker",
-       "--data-dir", broker_data_dir(), "--index-secret", Sub("broker/index.secret"), "--log-key",
-       Sub("broker/log.key"), "--coordinator",
-       "zvh-amsterdam", "--port-file",
-       Sub("broker.port")},
-      Sub("broker.port"), broker_log());
+  std::vector<std::string> argv = {
+      BinaryPath("samenloop-broker"), "serve", "--listen", "127.0.0.1:0", "--tls-dir", pki() + "/broker",
+      "--data-dir", broker_data_dir(), "--index-secret", Sub("broker/index.secret"), "--log-key",
+      Sub("broker/log.key"), "--coordinator",
+      "zvh-amsterdam", "--port-file",
+      Sub("broker.port")};
+  if (!crl_dir_.empty()) {
+    argv.push_back("--crl-dir");
+    argv.push_back(crl_dir_);
+  }
+  absl::StatusOr<int> port = broker_.Start(argv, Sub("broker.port"), broker_log());
   if (!port.ok()) return port.status();
   broker_port_ = *port;
   return absl::OkStatus();

@@ -22,6 +22,12 @@ class DevStack {
  public:
   // Optional pseudonymiser configuration (YAML), written before Start().
   void SetPseudonymiserConfig(const std::string& yaml) { pseudonymiser_config_ = yaml; }
+  // Extra deploy/dev-pki.sh options for the PKI Start() makes (e.g.
+  // "--revoke NAME"), so the CRL exists before the servers start.
+  void SetPkiOptions(const std::string& options) { pki_options_ = options; }
+  // Both servers check client certificates against the CRLs in `dir`
+  // (--crl-dir); e.g. pki() + "/crl", the directory dev-pki.sh publishes.
+  void SetCrlDir(const std::string& dir) { crl_dir_ = dir; }
 
   absl::Status Start();
   absl::Status StartBroker();
@@ -53,6 +59,8 @@ class DevStack {
   ChildProcess pseudonymiser_;
   ChildProcess broker_;
   std::string pseudonymiser_config_;
+  std::string pki_options_;
+  std::string crl_dir_;
   int pseudonymiser_port_ = 0;
   int broker_port_ = 0;
 };

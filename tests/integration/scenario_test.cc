@@ -345,7 +345,11 @@ TEST_P(ScenarioTest, NotificationsAreExactlyTheExpectedOnes) {
     const std::string name = entry.path().filename().string();
     static const std::set<std::string> kNotOrganisations = {"ca", "broker", "pseudonymiser", "privacy-officer",
                                                             "auditor", "operator"};
-    if (entry.is_directory() && kNotOrganisations.count(name) == 0) organisations.insert(name);
+    // An identity is a directory with a certificate (not ca/ or crl/).
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "cert.pem") &&
+        kNotOrganisations.count(name) == 0) {
+      organisations.insert(name);
+    }
   }
   std::vector<std::string> expected = ExpectedLines(*expected_text, &organisations);
   std::vector<std::string> received = runner.Received(organisations);

@@ -16,6 +16,7 @@ listen: 0.0.0.0:7443
 metrics_listen: 127.0.0.1:9443
 data_dir: /var/lib/samenloop-broker/db
 tls_dir: /etc/samenloop-broker/tls
+crl_dir: /etc/samenloop-broker/crl
 index_secret: /etc/samenloop-broker/index.secret
 log_key: /etc/samenloop-broker/log.key
 max_submit_batch: 500
@@ -31,6 +32,7 @@ log_format: text
   EXPECT_EQ(config->metrics_listen, "127.0.0.1:9443");
   EXPECT_EQ(config->data_dir, "/var/lib/samenloop-broker/db");
   EXPECT_EQ(config->index_secret, "/etc/samenloop-broker/index.secret");
+  EXPECT_EQ(config->crl_dir, "/etc/samenloop-broker/crl");
   EXPECT_EQ(config->max_submit_batch, 500);
   EXPECT_EQ(config->sweep_interval_seconds, 600);
   EXPECT_EQ(config->tree_head_interval_seconds, 30);
@@ -39,12 +41,21 @@ log_format: text
   EXPECT_EQ(config->log_format, "text");
 }
 
+// The example operators copy must stay loadable as the keys change.
+TEST(BrokerConfig, TheExampleConfigurationLoads) {
+  absl::StatusOr<BrokerFileConfig> config =
+      LoadBrokerConfig(std::string(SAMENLOOP_SOURCE_DIR) + "/deploy/config/broker.example.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->crl_dir, "/etc/samenloop-broker/crl");
+}
+
 TEST(BrokerConfig, AnEmptyFileKeepsTheDefaults) {
   absl::StatusOr<BrokerFileConfig> config = ParseBrokerConfig("", "broker.yaml");
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(config->listen, "127.0.0.1:7443");
   EXPECT_EQ(config->max_submit_batch, 1000);
   EXPECT_TRUE(config->metrics_listen.empty());
+  EXPECT_TRUE(config->crl_dir.empty()) << "revocation checking is opt-in";
 }
 
 TEST(BrokerConfig, BadConfigIsRefusedWithFileLineAndReason) {

@@ -9,6 +9,7 @@ TEST(PseudonymiserConfig, ParsesEverySetting) {
   auto config = ParsePseudonymiserConfig(R"(
 listen: 0.0.0.0:7444
 tls_dir: /etc/tls
+crl_dir: /etc/crl
 key_file: /var/lib/key
 state_dir: /var/lib/state
 max_batch: 5000
@@ -24,6 +25,7 @@ quotas:
                                          "p.yaml");
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->listen, "0.0.0.0:7444");
+  EXPECT_EQ(config->crl_dir, "/etc/crl");
   EXPECT_EQ(config->max_batch, 5000);
   EXPECT_EQ(config->threads, 2u);
   EXPECT_EQ(config->log_format, "text");
@@ -32,6 +34,14 @@ quotas:
   EXPECT_EQ(config->quotas.organisations.at("politie-amsterdam").per_second, 200);
   EXPECT_EQ(config->quotas.organisations.at("politie-amsterdam").burst, 1000);
   EXPECT_EQ(config->quotas.bulk_onboarding.at("reclassering-nl").limits.per_day, 5000000u);
+}
+
+// The example operators copy must stay loadable as the keys change.
+TEST(PseudonymiserConfig, TheExampleConfigurationLoads) {
+  auto config = LoadPseudonymiserConfig(std::string(SAMENLOOP_SOURCE_DIR) +
+                                        "/deploy/config/pseudonymiser.example.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->crl_dir, "/etc/samenloop-pseudonymiser/crl");
 }
 
 TEST(PseudonymiserConfig, ErrorsNameFileLineAndColumn) {
