@@ -70,7 +70,8 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
       if (!swept.ok()) {
         spdlog::error("retention sweep failed: {}", swept.status().ToString());
       } else if (swept->expired > 0) {
-        spdlog::info("retention sweep expired {} of {} signal(s)", swept->expired, swept->examined);
+        spdlog::info("retention sweep expired {} of {} signal(s), redacted {} audit event(s)", swept->expired,
+                     swept->examined, swept->redacted);
       }
     });
   }

@@ -170,7 +170,8 @@ int main(int argc, char** argv) {
       std::cerr << "samenloop-broker: " << swept.status().message() << "\n";
       return 1;
     }
-    std::cout << "examined " << swept->examined << " signal(s), expired " << swept->expired << "\n";
+    std::cout << "examined " << swept->examined << " signal(s), expired " << swept->expired
+              << ", redacted " << swept->redacted << " audit event(s)\n";
     return 0;
   }
 
