@@ -1,5 +1,6 @@
 #include "broker/signal_service.h"
 
+#include "broker/delivery_events.h"
 #include "broker/service_edge.h"
 
 namespace samenloop::broker {
@@ -73,6 +74,12 @@ grpc::Status NotificationServiceImpl::Subscribe(grpc::ServerContext* context,
     const uint64_t version = hub_->Version(recipient);
     absl::StatusOr<std::vector<v1::Notification>> page = ledger_->ReadOutbox(recipient, cursor, kPage);
     if (!page.ok()) return ToGrpcStatus(page.status());
+    if (!page->empty()) {
+      // On the record before it leaves the broker: one synced write per
+      // burst, however many notifications it holds (delivery_events.h).
+      absl::StatusOr<uint64_t> logged = ledger_->RecordEvents(DeliveryEvents(recipient, *page, ledger_->Now()));
+      if (!logged.ok()) return ToGrpcStatus(logged.status());
+    }
     for (const v1::Notification& notification : *page) {
       if (!writer->Write(notification)) return grpc::Status::OK;  // client went away
       cursor = notification.cursor();
