@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "broker/keys.h"
 #include "broker/ledger_events.h"
@@ -36,34 +38,48 @@ std::string AuditSignalPrefix(uint64_t signal_number) {
 }
 
 std::string AuditSubjectPrefix(absl::string_view subject_key) {
-  return absl::StrCat(std::string(1, kSubjectTag), subject_key);
+  // Events hold the key as hex; the index holds its bytes (half the size
+  // in every write). Anything else is kept as it is, so it still matches.
+  std::string bytes;
+  if (subject_key.size() % 2 == 0 &&
+      std::all_of(subject_key.begin(), subject_key.end(), [](char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); })) {
+    bytes = absl::HexStringToBytes(subject_key);
+  } else {
+    bytes = std::string(subject_key);
+  }
+  return absl::StrCat(std::string(1, kSubjectTag), bytes);
 }
 
 std::string AuditOrganisationPrefix(absl::string_view organisation) {
   return absl::StrCat(std::string(1, kOrganisationTag), keys::OrgPrefix(organisation));
 }
 
-std::string AuditIndexKey(absl::string_view prefix, uint64_t leaf) { return absl::StrCat(prefix, keys::U64(leaf)); }
-
-void IndexAuditLeaf(const Store& store, rocksdb::WriteBatch& batch, uint64_t leaf, const v1::AuditEvent& event) {
-  rocksdb::ColumnFamilyHandle* index = store.Handle(Family::kAuditIndex);
-  for (const std::string& id : event.signal_ids()) {
-    uint64_t number = 0;
-    if (keys::ParseSignalId(id, &number)) batch.Put(index, AuditIndexKey(AuditSignalPrefix(number), leaf), "");
-  }
-  for (const std::string& key : event.subject_keys()) {
-    batch.Put(index, AuditIndexKey(AuditSubjectPrefix(key), leaf), "");
-  }
-  if (!event.actor_organisation().empty()) {
-    batch.Put(index, AuditIndexKey(AuditOrganisationPrefix(event.actor_organisation()), leaf), "");
-  }
-  if (!event.recipient_organisation().empty() && event.recipient_organisation() != event.actor_organisation()) {
-    batch.Put(index, AuditIndexKey(AuditOrganisationPrefix(event.recipient_organisation()), leaf), "");
-  }
+bool IsIndexedOrganisation(absl::string_view organisation) {
+  return !organisation.empty() && organisation != kBrokerActor;
 }
 
-void AuditTimeBlocks::Add(uint64_t leaf, absl::Time time) {
-  const int64_t ms = absl::ToUnixMillis(time);  // rounds towards negative infinity
+std::string AuditIndexKey(absl::string_view prefix, uint64_t leaf) { return absl::StrCat(prefix, keys::U64(leaf)); }
+
+void AuditIndexWriter::Add(uint64_t leaf, const v1::AuditEvent& event) {
+  // An expiry is the last event of its signal and is never redacted: the
+  // index keeps nothing of a deleted signal.
+  if (event.type() != v1::AUDIT_EVENT_TYPE_SIGNAL_EXPIRED) {
+    for (const std::string& id : event.signal_ids()) {
+      uint64_t number = 0;
+      if (keys::ParseSignalId(id, &number)) entries_.push_back(AuditIndexKey(AuditSignalPrefix(number), leaf));
+    }
+  }
+  for (const std::string& key : event.subject_keys()) {
+    entries_.push_back(AuditIndexKey(AuditSubjectPrefix(key), leaf));
+  }
+  if (IsIndexedOrganisation(event.actor_organisation())) {
+    entries_.push_back(AuditIndexKey(AuditOrganisationPrefix(event.actor_organisation()), leaf));
+  }
+  if (IsIndexedOrganisation(event.recipient_organisation()) &&
+      event.recipient_organisation() != event.actor_organisation()) {
+    entries_.push_back(AuditIndexKey(AuditOrganisationPrefix(event.recipient_organisation()), leaf));
+  }
+  const int64_t ms = absl::ToUnixMillis(FromProto(event.time()));  // rounds towards negative infinity
   auto [it, inserted] = blocks_.try_emplace(leaf / kAuditTimeBlockLeaves, AuditTimeBlock{ms, ms});
   if (!inserted) {
     it->second.min_ms = std::min(it->second.min_ms, ms);
@@ -71,7 +87,10 @@ void AuditTimeBlocks::Add(uint64_t leaf, absl::Time time) {
   }
 }
 
-absl::Status AuditTimeBlocks::AddToBatch(const Store& store, rocksdb::WriteBatch& batch) const {
+absl::Status AuditIndexWriter::AddToBatch(const Store& store, rocksdb::WriteBatch& batch) {
+  rocksdb::ColumnFamilyHandle* index = store.Handle(Family::kAuditIndex);
+  std::sort(entries_.begin(), entries_.end());
+  for (const std::string& key : entries_) batch.Put(index, key, "");
   for (const auto& [block, range] : blocks_) {
     AuditTimeBlock merged = range;
     absl::StatusOr<std::string> stored = store.Get(Family::kAuditIndex, TimeBlockKey(block));
@@ -83,9 +102,10 @@ absl::Status AuditTimeBlocks::AddToBatch(const Store& store, rocksdb::WriteBatch
     } else if (!absl::IsNotFound(stored.status())) {
       return stored.status();
     }
-    batch.Put(store.Handle(Family::kAuditIndex), TimeBlockKey(block),
-              absl::StrCat(EncodeMs(merged.min_ms), EncodeMs(merged.max_ms)));
+    batch.Put(index, TimeBlockKey(block), absl::StrCat(EncodeMs(merged.min_ms), EncodeMs(merged.max_ms)));
   }
+  entries_.clear();
+  blocks_.clear();
   return absl::OkStatus();
 }
 
@@ -123,13 +143,12 @@ absl::Status RebuildAuditIndex(Store& store) {
   constexpr uint64_t kLeavesPerWrite = 10000;
   std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAudit);
   rocksdb::WriteBatch batch;
-  AuditTimeBlocks blocks;
+  AuditIndexWriter writer;
   uint64_t in_batch = 0, total = 0;
   auto flush = [&]() -> absl::Status {
-    if (absl::Status added = blocks.AddToBatch(store, batch); !added.ok()) return added;
+    if (absl::Status added = writer.AddToBatch(store, batch); !added.ok()) return added;
     if (absl::Status committed = store.Commit(&batch); !committed.ok()) return committed;
     batch.Clear();
-    blocks = AuditTimeBlocks();
     in_batch = 0;
     return absl::OkStatus();
   };
@@ -141,8 +160,7 @@ absl::Status RebuildAuditIndex(Store& store) {
     if (!event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) || event.redacted()) {
       continue;
     }
-    IndexAuditLeaf(store, batch, leaf, event);
-    blocks.Add(leaf, FromProto(event.time()));
+    writer.Add(leaf, event);
     ++total;
     if (++in_batch == kLeavesPerWrite) {
       if (absl::Status flushed = flush(); !flushed.ok()) return flushed;

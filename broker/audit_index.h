@@ -6,8 +6,9 @@
 //
 //   'g' || signal number || leaf      -> ""   events naming a signal
 //   's' || subject key   || leaf      -> ""   events naming a person's index key
-//                                             (as the events write it: 64 hex digits)
-//   'o' || organisation || 0 || leaf  -> ""   actor or recipient organisation
+//                                             (its 32 bytes; events write it in hex)
+//   'o' || organisation || 0 || leaf  -> ""   actor or recipient organisation,
+//                                             except the broker itself
 //   'T' || block                      -> min ms || max ms of the event times
 //                                               of leaves [block * 1024, +1024)
 //
@@ -42,15 +43,18 @@ namespace samenloop::broker {
 
 inline constexpr uint64_t kAuditTimeBlockLeaves = 1024;
 
-// Index key prefixes: every entry of one signal, subject key (lowercase hex,
-// as in events) or organisation; the leaf number follows.
+// Index key prefixes: every entry of one signal, subject key (hex, as in
+// events) or organisation; the leaf number follows.
 std::string AuditSignalPrefix(uint64_t signal_number);
 std::string AuditSubjectPrefix(absl::string_view subject_key);
 std::string AuditOrganisationPrefix(absl::string_view organisation);
 std::string AuditIndexKey(absl::string_view prefix, uint64_t leaf);
 
-// Adds the signal, subject and organisation entries of leaf `leaf`.
-void IndexAuditLeaf(const Store& store, rocksdb::WriteBatch& batch, uint64_t leaf, const v1::AuditEvent& event);
+// The broker itself is the actor of most events (decisions, deliveries,
+// expiries): an index of it would select nothing and double the writes, so
+// it has none, and a query for it reads the log in order.
+inline constexpr absl::string_view kBrokerActor = "broker";
+bool IsIndexedOrganisation(absl::string_view organisation);
 
 // The time range of one block of leaves, in Unix milliseconds (floored).
 struct AuditTimeBlock {
@@ -58,16 +62,20 @@ struct AuditTimeBlock {
   int64_t max_ms = 0;
 };
 
-// Gathers the time ranges of the blocks a write appends to and adds them to
-// its batch, merged with what the store already holds for those blocks.
-class AuditTimeBlocks {
+// Gathers the index entries of the leaves one write appends and adds them
+// to its batch at the end: the entries sorted (RocksDB inserts into its
+// memtable in batch order, and sorted keys let each insert start where the
+// last one ended, which halves the cost of entries scattered over the key
+// space, such as subject keys), and the time range of each block the write
+// touched merged with what the store already holds for it.
+class AuditIndexWriter {
  public:
-  void Add(uint64_t leaf, absl::Time time);
-  // Reads the stored range of each touched block and puts the union.
-  absl::Status AddToBatch(const Store& store, rocksdb::WriteBatch& batch) const;
-  bool empty() const { return blocks_.empty(); }
+  void Add(uint64_t leaf, const v1::AuditEvent& event);
+  absl::Status AddToBatch(const Store& store, rocksdb::WriteBatch& batch);
+  bool empty() const { return entries_.empty() && blocks_.empty(); }
 
  private:
+  std::vector<std::string> entries_;
   std::map<uint64_t, AuditTimeBlock> blocks_;
 };
 

@@ -148,7 +148,12 @@ namespace {
 // page is full or the budget spent (and then records where to go on).
 class LeafCollector {
  public:
-  LeafCollector(const AuditQueryPlan& plan, uint64_t end, uint64_t budget) : plan_(plan), budget_(budget) {
+  // `through_index`: the leaves come from the subject or organisation index,
+  // so a redacted one matched those filters before its body went.
+  LeafCollector(const AuditQueryPlan& plan, uint64_t end, uint64_t budget, bool through_index)
+      : plan_(plan), budget_(budget),
+        redacted_ok_(plan.filter.AcceptsRedacted() &&
+                     (through_index || (plan.filter.subject_key.empty() && plan.filter.organisation.empty()))) {
     scan_.next = end;
   }
 
@@ -163,7 +168,7 @@ class LeafCollector {
     v1::AuditEvent event;
     if (event.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
       if (event.redacted()) {
-        if (!plan_.filter.AcceptsRedacted()) return true;
+        if (!redacted_ok_) return true;
         leaf.redacted = true;
       } else {
         if (!plan_.filter.Matches(event)) return true;
@@ -182,6 +187,7 @@ class LeafCollector {
  private:
   const AuditQueryPlan& plan_;
   const uint64_t budget_;
+  const bool redacted_ok_;
   uint64_t read_ = 0;
   AuditScan scan_;
 };
@@ -226,9 +232,10 @@ absl::StatusOr<std::vector<std::pair<uint64_t, uint64_t>>> RangesInTime(const St
 
 absl::StatusOr<AuditScan> ScanAuditLog(const Store& store, const AuditQueryPlan& plan, uint64_t end,
                                        uint64_t scan_budget) {
-  LeafCollector collector(plan, end, scan_budget);
   const AuditFilter& filter = plan.filter;
-  if (!filter.subject_key.empty() || !filter.organisation.empty()) {
+  const bool through_index = !filter.subject_key.empty() || IsIndexedOrganisation(filter.organisation);
+  LeafCollector collector(plan, end, scan_budget, through_index);
+  if (through_index) {
     // The most selective index: a person's events are few, an
     // organisation's many.
     const std::string prefix = !filter.subject_key.empty() ? AuditSubjectPrefix(filter.subject_key)

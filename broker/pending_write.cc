@@ -4,7 +4,6 @@
 
 #include "absl/strings/match.h"
 #include "broker/keys.h"
-#include "broker/ledger_events.h"
 
 namespace samenloop::broker {
 namespace {
@@ -52,8 +51,7 @@ uint64_t PendingWrite::AppendAudit(v1::AuditEvent event) {
   AppendAuditLeaf(*store_, batch_, index,
                   absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(leaf_data.data()), leaf_data.size()),
                   counters_.audit_frontier);
-  IndexAuditLeaf(*store_, batch_, index, event);
-  time_blocks_.Add(index, FromProto(event.time()));
+  index_writes_.Add(index, event);
   return index;
 }
 
@@ -95,7 +93,7 @@ absl::StatusOr<std::set<std::string>> PendingWrite::Commit() {
       batch_.Put(meta, keys::AcknowledgedKey(recipient), keys::U64(cursor));
     }
   }
-  if (absl::Status blocks = time_blocks_.AddToBatch(*store_, batch_); !blocks.ok()) return blocks;
+  if (absl::Status indexed = index_writes_.AddToBatch(*store_, batch_); !indexed.ok()) return indexed;
   if (absl::Status status = store_->Commit(&batch_); !status.ok()) return status;
   *committed_ = counters_;
   return recipients_;

@@ -66,7 +66,7 @@ class PendingWrite {
   rocksdb::WriteBatch batch_;
   std::set<std::string> recipients_;
   std::set<std::string> marked_;
-  AuditTimeBlocks time_blocks_;
+  AuditIndexWriter index_writes_;  // the audit index entries, added at Commit
 };
 
 }  // namespace samenloop::broker

@@ -98,9 +98,7 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
       event.set_category(stored->signal().category());
       event.set_reason(absl::StrCat("visible period ended; ", leaves->size(), " event(s) redacted"));
       for (uint64_t leaf : *leaves) event.add_redacted_leaves(leaf);
-      write.AppendAudit(std::move(event));
-      // After the expiry event's own entry is written, so that it goes too:
-      // nothing in the index names the signal any more.
+      write.AppendAudit(std::move(event));  // not indexed by its signal (audit_index.h)
       batch.DeleteRange(store_->Handle(Family::kAuditIndex), AuditSignalPrefix(number), AuditSignalPrefix(number + 1));
       result.redacted += leaves->size();
       ++result.expired;
