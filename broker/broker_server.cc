@@ -5,6 +5,7 @@
 #include "common/tls_files.h"
 #include "crypto/secure_bytes.h"
 #include "broker/broker_metrics.h"
+#include "grpcpp/support/server_interceptor.h"
 #include "spdlog/spdlog.h"
 
 namespace samenloop::broker {
@@ -50,10 +51,17 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
                                          broker->keyer_.get(), options.suppression_threshold);
   broker->policy_admin_service_ = std::make_unique<PolicyAdminServiceImpl>(broker->ledger_.get());
   broker->consent_service_ = std::make_unique<ConsentServiceImpl>(broker->ledger_.get());
+  SignalLedger* recording = broker->ledger_.get();
+  broker->auth_failures_ = std::make_unique<AuthFailureAuditor>(
+      [recording](std::vector<v1::AuditEvent> events) { return recording->RecordEvents(std::move(events)).status(); },
+      options.auth_failures_per_minute, [recording] { return recording->Now(); });
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeAuthFailureInterceptor(broker->auth_failures_.get()));
   absl::StatusOr<RunningServer> running =
-      StartServer(options.server, {broker->signal_service_.get(), broker->notification_service_.get(),
-                                   broker->audit_service_.get(), broker->policy_admin_service_.get(),
-                                   broker->consent_service_.get()});
+      StartServer(options.server,
+                  {broker->signal_service_.get(), broker->notification_service_.get(), broker->audit_service_.get(),
+                   broker->policy_admin_service_.get(), broker->consent_service_.get()},
+                  std::move(interceptors));
   if (!running.ok()) return running.status();
   broker->running_ = *std::move(running);
   if (!options.metrics_listen.empty()) {
@@ -83,6 +91,11 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
       if (!issued.ok()) spdlog::error("scheduled tree head failed: {}", issued.status().ToString());
     });
   }
+  // The count of a minute's authentication failures over the limit is
+  // written even when no failure follows it.
+  AuthFailureAuditor* auth_failures = broker->auth_failures_.get();
+  broker->auth_failure_flush_ =
+      std::make_unique<PeriodicTask>(absl::Seconds(60), [auth_failures] { auth_failures->Flush(); });
   return broker;
 }
 
@@ -92,6 +105,7 @@ void BrokerServer::Shutdown(absl::Duration grace) {
   metrics_.reset();
   if (sweeper_ != nullptr) sweeper_->Stop();
   if (tree_head_schedule_ != nullptr) tree_head_schedule_->Stop();
+  if (auth_failure_flush_ != nullptr) auth_failure_flush_->Stop();
   hub_.Shutdown();  // ends waiting subscription streams
   running_.server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
 }

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "broker/audit_service.h"
+#include "broker/auth_failure_audit.h"
 #include "broker/notification_hub.h"
 #include "broker/periodic_task.h"
 #include "common/metrics_endpoint.h"
@@ -42,6 +43,9 @@ struct BrokerOptions {
   uint32_t suppression_threshold = 10;
   // Prometheus /metrics (plain HTTP, its own port); empty: off.
   std::string metrics_listen;
+  // Refused calls (no valid identity, role not allowed) audited one by one
+  // per minute; the rest are counted in one event (auth_failure_audit.h).
+  uint32_t auth_failures_per_minute = kDefaultAuthFailuresPerMinute;
 };
 
 class BrokerServer {
@@ -72,10 +76,12 @@ class BrokerServer {
   std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<PolicyAdminServiceImpl> policy_admin_service_;
   std::unique_ptr<ConsentServiceImpl> consent_service_;
+  std::unique_ptr<AuthFailureAuditor> auth_failures_;  // outlives the server, whose interceptor uses it
   RunningServer running_;
   bool shut_down_ = false;
   std::unique_ptr<PeriodicTask> sweeper_;
   std::unique_ptr<PeriodicTask> tree_head_schedule_;
+  std::unique_ptr<PeriodicTask> auth_failure_flush_;
   std::unique_ptr<MetricsEndpoint> metrics_;
 };
 

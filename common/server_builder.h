@@ -15,6 +15,9 @@
 
 namespace grpc {
 class Service;
+namespace experimental {
+class ServerInterceptorFactoryInterface;
+}
 }
 
 namespace samenloop {
@@ -32,8 +35,10 @@ struct RunningServer {
   int port = 0;  // the bound port (useful with port 0)
 };
 
-absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
-                                          const std::vector<grpc::Service*>& services);
+// `interceptors` see every call (e.g. the broker's audit of refused calls).
+absl::StatusOr<RunningServer> StartServer(
+    const ServerOptions& options, const std::vector<grpc::Service*>& services,
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors = {});
 
 }  // namespace samenloop
 

@@ -259,6 +259,62 @@ TEST_F(AuditServiceTest, EveryDeliveryIsAuditedRedeliveriesToo) {
   EXPECT_EQ(theirs.events_size(), 4);
 }
 
+// A certificate of the deployment's CA whose org URI is not an organisation
+// id: TLS accepts it, the broker finds no Samenloop identity in it.
+void MakeCertificateWithoutIdentity(const std::string& pki, const std::string& out) {
+  const std::string ext = out + "/ext.cnf";
+  const std::string commands = absl::StrCat(
+      "set -e; mkdir -p ", out, "; cp ", pki, "/ca/ca.pem ", out, "/ca.pem; ",
+      "printf 'subjectAltName=URI:samenloop://org/Not_An_Id,URI:samenloop://role/org\\n"
+      "extendedKeyUsage=clientAuth\\n' > ", ext, "; ",
+      "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=nobody -keyout ", out,
+      "/key.pem -out ", out, "/req.pem 2>/dev/null; ",
+      "openssl x509 -req -in ", out, "/req.pem -CA ", pki, "/ca/ca.pem -CAkey ", pki, "/ca/ca.key -CAcreateserial ",
+      "-days 2 -extfile ", ext, " -out ", out, "/cert.pem 2>/dev/null");
+  ASSERT_EQ(std::system(commands.c_str()), 0) << commands;
+}
+
+// Calls refused for the certificate (no valid identity, or a role the
+// service does not allow) are audited as AUTHENTICATION_FAILED by the
+// server's interceptor, naming the call and the rule, never the value.
+TEST_F(AuditServiceTest, RefusedCertificatesAndRolesAreAuditedAsAuthenticationFailures) {
+  MakeCertificateWithoutIdentity(dir_->Sub("pki"), dir_->Sub("pki/no-identity"));
+  v1::QueryEventsResponse ignored;
+  EXPECT_EQ(Query(v1::QueryEventsRequest(), &ignored, "politie-amsterdam").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  {
+    v1::SubmitSignalsRequest request;
+    *request.add_items()->mutable_signal() = ValidSignal(RandomPseudonym());
+    request.mutable_items(0)->set_idempotency_key("x");
+    v1::SubmitSignalsResponse response;
+    grpc::ClientContext context;
+    EXPECT_EQ(v1::SignalService::NewStub(ChannelAs("no-identity"))->SubmitSignals(&context, request, &response)
+                  .error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  v1::QueryEventsRequest failures;
+  failures.add_types(v1::AUDIT_EVENT_TYPE_AUTHENTICATION_FAILED);
+  v1::QueryEventsResponse logged;
+  ASSERT_TRUE(Query(failures, &logged).ok());
+  ExpectAllProven(logged);
+  ASSERT_EQ(logged.events_size(), 2);
+  const v1::AuditEvent& role = logged.events(0).event();
+  EXPECT_EQ(role.actor_organisation(), "politie-amsterdam");
+  EXPECT_EQ(role.actor_role(), "org");
+  EXPECT_EQ(role.reason(), "AuditService/QueryEvents: the audit log is read with an auditor certificate (role auditor)");
+  const v1::AuditEvent& nobody = logged.events(1).event();
+  EXPECT_EQ(nobody.actor_organisation(), "");
+  EXPECT_EQ(nobody.reason().rfind("SignalService/SubmitSignals: client certificate: no valid samenloop://org/", 0),
+            0u)
+      << nobody.reason();
+  EXPECT_EQ(logged.events(1).leaf_data().find("Not_An_Id"), std::string::npos) << "the value is not echoed";
+  // Nothing but the audit event: the refused submit stored no signal.
+  v1::QueryEventsRequest submitted;
+  submitted.add_types(v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED);
+  ASSERT_TRUE(Query(submitted, &ignored).ok());
+  EXPECT_EQ(ignored.events_size(), 0);
+}
+
 TEST_F(AuditServiceTest, PagesCoverAFixedTreeSizeAndTokensAreBoundToTheirFilters) {
   for (int i = 0; i < 5; ++i) SubmitOne("politie-amsterdam", RandomPseudonym(), absl::StrCat("k", i));
   v1::QueryEventsRequest request;
