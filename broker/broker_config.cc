@@ -59,7 +59,8 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
   if (!root.IsMap()) return reader.Error(root, "the configuration must be a mapping of keys to values");
   static const std::set<std::string> kKeys = {
       "listen", "metrics_listen", "data_dir", "tls_dir", "index_secret", "log_key", "max_submit_batch",
-      "sweep_interval_seconds", "tree_head_interval_seconds", "suppression_threshold", "coordinator"};
+      "sweep_interval_seconds", "tree_head_interval_seconds", "suppression_threshold", "auth_failures_per_minute",
+      "coordinator"};
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
     if (kKeys.count(key) == 0) {
@@ -87,6 +88,11 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
     return s;
   }
   if (absl::Status s = reader.Read<uint32_t>(root, "suppression_threshold", &config.suppression_threshold, 1, 1000);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = reader.Read<uint32_t>(root, "auth_failures_per_minute", &config.auth_failures_per_minute, 1,
+                                             100000);
       !s.ok()) {
     return s;
   }

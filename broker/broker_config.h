@@ -17,6 +17,7 @@
 //   sweep_interval_seconds: 3600
 //   tree_head_interval_seconds: 60
 //   suppression_threshold: 10
+//   auth_failures_per_minute: 60
 //   coordinator: zvh-amsterdam     # only with the built-in development policy
 
 #include <cstdint>
@@ -37,6 +38,7 @@ struct BrokerFileConfig {
   int64_t sweep_interval_seconds = 3600;
   int64_t tree_head_interval_seconds = 60;
   uint32_t suppression_threshold = 10;
+  uint32_t auth_failures_per_minute = 60;
   std::string coordinator;
 };
 
