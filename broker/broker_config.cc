@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/caller_identity.h"
+#include "common/logging.h"
 #include "common/tls_files.h"
 #include "yaml-cpp/yaml.h"
 
@@ -59,8 +60,8 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
   if (!root.IsMap()) return reader.Error(root, "the configuration must be a mapping of keys to values");
   static const std::set<std::string> kKeys = {
       "listen", "metrics_listen", "data_dir", "tls_dir", "index_secret", "log_key", "max_submit_batch",
-      "sweep_interval_seconds", "tree_head_interval_seconds", "suppression_threshold", "auth_failures_per_minute",
-      "coordinator"};
+      "sweep_interval_seconds", "tree_head_interval_seconds", "suppression_threshold", "coordinator", "log_format",
+      "outbox_keep_acknowledged_days", "auth_failures_per_minute"};
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
     if (kKeys.count(key) == 0) {
@@ -73,12 +74,18 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
                                    {"tls_dir", &config.tls_dir},
                                    {"index_secret", &config.index_secret},
                                    {"log_key", &config.log_key},
-                                   {"coordinator", &config.coordinator}}) {
+                                   {"coordinator", &config.coordinator},
+                                   {"log_format", &config.log_format}}) {
     if (absl::Status s = reader.ReadText(root, key, field); !s.ok()) return s;
   }
   if (absl::Status s = reader.Read(root, "max_submit_batch", &config.max_submit_batch, 1, 10000); !s.ok()) return s;
   if (absl::Status s = reader.Read<int64_t>(root, "sweep_interval_seconds", &config.sweep_interval_seconds, 0,
                                             7 * 86400);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = reader.Read<int64_t>(root, "outbox_keep_acknowledged_days",
+                                            &config.outbox_keep_acknowledged_days, 0, 3650);
       !s.ok()) {
     return s;
   }
@@ -95,6 +102,9 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
                                              100000);
       !s.ok()) {
     return s;
+  }
+  if (!ParseLogFormat(config.log_format).ok()) {
+    return reader.Error(root["log_format"], "log_format: must be json or text");
   }
   if (!config.coordinator.empty() && !IsValidOrganisationId(config.coordinator)) {
     return reader.Error(root["coordinator"], "coordinator: not an organisation id");

@@ -15,10 +15,12 @@
 //   log_key: /etc/samenloop-broker/log.key
 //   max_submit_batch: 1000
 //   sweep_interval_seconds: 3600
+//   outbox_keep_acknowledged_days: 30
 //   tree_head_interval_seconds: 60
 //   suppression_threshold: 10
 //   auth_failures_per_minute: 60
 //   coordinator: zvh-amsterdam     # only with the built-in development policy
+//   log_format: json               # or text
 
 #include <cstdint>
 #include <string>
@@ -36,10 +38,12 @@ struct BrokerFileConfig {
   std::string log_key;
   int max_submit_batch = 1000;
   int64_t sweep_interval_seconds = 3600;
+  int64_t outbox_keep_acknowledged_days = 30;
   int64_t tree_head_interval_seconds = 60;
   uint32_t suppression_threshold = 10;
   uint32_t auth_failures_per_minute = 60;
   std::string coordinator;
+  std::string log_format = "json";
 };
 
 absl::StatusOr<BrokerFileConfig> LoadBrokerConfig(const std::string& path);

@@ -8,10 +8,6 @@
 namespace samenloop::broker {
 namespace {
 
-void Help(std::string& out, const char* name, const char* type, const char* help) {
-  absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
-}
-
 // Column families worth watching for size, by their store names.
 constexpr std::pair<Family, const char*> kWatched[] = {
     {Family::kSignals, "signals"},         {Family::kSubjectIndex, "subject_index"},
@@ -25,19 +21,19 @@ constexpr std::pair<Family, const char*> kWatched[] = {
 std::string RenderBrokerMetrics(const SignalLedger& ledger, const Store& store) {
   const LedgerCounters counters = ledger.CountersSnapshot();
   std::string out;
-  Help(out, "samenloop_broker_signals_stored_total", "counter", "Signals accepted since the store was created.");
+  PrometheusHelp(out, "samenloop_broker_signals_stored_total", "counter", "Signals accepted since the store was created.");
   out += PrometheusLine("samenloop_broker_signals_stored_total", "",
                         static_cast<double>(counters.next_signal_number - 1));
-  Help(out, "samenloop_broker_audit_tree_size", "gauge", "Events in the audit log (the Merkle tree's size).");
+  PrometheusHelp(out, "samenloop_broker_audit_tree_size", "gauge", "Events in the audit log (the Merkle tree's size).");
   out += PrometheusLine("samenloop_broker_audit_tree_size", "", static_cast<double>(counters.next_audit_number));
-  Help(out, "samenloop_broker_outbox_depth", "gauge", "Notifications not yet acknowledged, per recipient.");
+  PrometheusHelp(out, "samenloop_broker_outbox_depth", "gauge", "Notifications not yet acknowledged, per recipient.");
   for (const auto& [recipient, head] : counters.outbox_head) {
     auto acked = counters.acknowledged.find(recipient);
     const uint64_t done = acked == counters.acknowledged.end() ? 0 : acked->second;
     out += PrometheusLine("samenloop_broker_outbox_depth", absl::StrCat("recipient=\"", recipient, "\""),
                           static_cast<double>(head > done ? head - done : 0));
   }
-  Help(out, "samenloop_broker_policy_info", "gauge", "The policy in force (value 1), by version hash.");
+  PrometheusHelp(out, "samenloop_broker_policy_info", "gauge", "The policy in force (value 1), by version hash.");
   out += PrometheusLine("samenloop_broker_policy_info",
                         absl::StrCat("version=\"", ledger.Policy()->Version(), "\""), 1);
   // One group per metric family, as the text format requires.
@@ -47,7 +43,7 @@ std::string RenderBrokerMetrics(const SignalLedger& ledger, const Store& store) 
                                                           "RocksDB's estimate of keys per column family."},
         {"rocksdb.live-sst-files-size", "samenloop_broker_store_live_bytes",
          "RocksDB live SST bytes per column family."}}) {
-    Help(out, metric, "gauge", help);
+    PrometheusHelp(out, metric, "gauge", help);
     for (const auto& [family, name] : kWatched) {
       uint64_t value = 0;
       store.db()->GetIntProperty(store.Handle(family), property, &value);
@@ -60,7 +56,7 @@ std::string RenderBrokerMetrics(const SignalLedger& ledger, const Store& store) 
     store.db()->GetIntProperty(store.Handle(family), "rocksdb.estimate-pending-compaction-bytes", &bytes);
     pending += bytes;
   }
-  Help(out, "samenloop_broker_store_pending_compaction_bytes", "gauge", "Compaction debt (write stalls grow with it).");
+  PrometheusHelp(out, "samenloop_broker_store_pending_compaction_bytes", "gauge", "Compaction debt (write stalls grow with it).");
   out += PrometheusLine("samenloop_broker_store_pending_compaction_bytes", "", static_cast<double>(pending));
   return out;
 }

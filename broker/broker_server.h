@@ -5,6 +5,7 @@
 // ledger, the gRPC services, and the server itself. Used by the
 // samenloop-broker binary and by in-process tests alike.
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,8 @@
 #include "broker/notification_hub.h"
 #include "broker/periodic_task.h"
 #include "common/metrics_endpoint.h"
+#include "common/readiness.h"
+#include "common/rpc_metrics.h"
 #include "broker/signal_ledger.h"
 #include "broker/signal_service.h"
 #include "broker/store.h"
@@ -36,13 +39,18 @@ struct BrokerOptions {
   std::string coordinator;
   // How often the retention sweeper runs; zero turns the schedule off.
   absl::Duration sweep_interval = absl::Hours(1);
+  // How long an acknowledged notification stays in its outbox.
+  absl::Duration outbox_keep_acknowledged = absl::Hours(24 * 30);
   // How often a signed tree head is issued and kept when the log has grown
   // since the last one; zero turns the schedule off.
   absl::Duration tree_head_interval = absl::Seconds(60);
   // Statistics cells with a count below this are suppressed.
   uint32_t suppression_threshold = 10;
-  // Prometheus /metrics (plain HTTP, its own port); empty: off.
+  // Prometheus /metrics, /livez and /readyz (plain HTTP, its own port);
+  // empty: off.
   std::string metrics_listen;
+  // How often readiness checks that the store still takes a durable write.
+  absl::Duration readiness_probe_interval = absl::Seconds(5);
   // Refused calls (no valid identity, role not allowed) audited one by one
   // per minute; the rest are counted in one event (auth_failure_audit.h).
   uint32_t auth_failures_per_minute = kDefaultAuthFailuresPerMinute;
@@ -54,16 +62,23 @@ class BrokerServer {
   ~BrokerServer();
 
   int port() const { return running_.port; }
+  // The bound /metrics port; 0 when metrics are off.
+  int metrics_port() const { return metrics_ != nullptr ? metrics_->port() : 0; }
   // Stops accepting calls, ends subscription streams, waits for in-flight
   // calls (up to the deadline) and closes the store.
   void Shutdown(absl::Duration grace = absl::Seconds(5));
   void Wait();
 
-  // Runs the retention sweeper now (also used by `samenloop-broker sweep`).
-  absl::StatusOr<SweepResult> SweepNow() { return ledger_->SweepExpired(); }
+  // Ready when the store is open and writable, the policy is loaded and any
+  // re-evaluation a crash interrupted has finished (docs/operations.md).
+  const Readiness& readiness() const { return readiness_; }
+
+  // Runs the retention sweeper now, signals then outboxes.
+  absl::StatusOr<SweepResult> SweepNow();
 
  private:
-  BrokerServer() = default;
+  BrokerServer();
+  std::string RenderMetrics() const;
 
   std::unique_ptr<Store> store_;
   std::unique_ptr<SubjectKeyer> keyer_;
@@ -82,6 +97,16 @@ class BrokerServer {
   std::unique_ptr<PeriodicTask> sweeper_;
   std::unique_ptr<PeriodicTask> tree_head_schedule_;
   std::unique_ptr<PeriodicTask> auth_failure_flush_;
+  RpcMetrics rpc_metrics_;
+  Readiness readiness_;
+  // Set once every part RenderMetrics reads exists; the metrics endpoint
+  // starts before them so that /readyz answers during a long start.
+  std::atomic<bool> started_{false};
+  // The last retention sweep's tally, for metrics; zero time: none yet.
+  std::atomic<uint64_t> swept_active_{0};
+  std::atomic<uint64_t> swept_visible_{0};
+  std::atomic<int64_t> last_sweep_unix_{0};
+  std::unique_ptr<PeriodicTask> readiness_probe_;
   std::unique_ptr<MetricsEndpoint> metrics_;
 };
 
@@ -90,7 +115,8 @@ absl::Status GenerateLogKeyFile(const std::string& path);
 absl::StatusOr<crypto::LogSigningKey> LoadLogKeyFile(const std::string& path);
 
 // Opens a stopped broker's store and runs the retention sweeper once.
-absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir);
+absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir,
+                                       absl::Duration outbox_keep_acknowledged = absl::Hours(24 * 30));
 
 }  // namespace samenloop::broker
 

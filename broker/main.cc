@@ -19,6 +19,7 @@
 #include "broker/broker_server.h"
 #include "broker/store_backup.h"
 #include "broker/subject_keyer.h"
+#include "common/logging.h"
 #include "crypto/hex.h"
 #include "spdlog/spdlog.h"
 
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   text("--log-key", &samenloop::broker::BrokerFileConfig::log_key, "audit log signing key file (mode 0600)");
   text("--metrics-listen", &samenloop::broker::BrokerFileConfig::metrics_listen,
        "host:port for Prometheus /metrics over plain HTTP (default: off)");
+  text("--log-format", &samenloop::broker::BrokerFileConfig::log_format, "json (default) or text");
   text("--coordinator", &samenloop::broker::BrokerFileConfig::coordinator,
        "organisation told by the built-in coordination rules (e.g. the regional safety team)");
   serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
@@ -76,6 +78,10 @@ int main(int argc, char** argv) {
                                            "how often the retention sweeper runs (0: never)")
                              ->check(CLI::Range(int64_t{0}, int64_t{7 * 86400})),
                          [&cli](auto& c) { c.sweep_interval_seconds = cli.sweep_interval_seconds; });
+  overrides.emplace_back(serve->add_option("--outbox-keep-acknowledged-days", cli.outbox_keep_acknowledged_days,
+                                           "how long an acknowledged notification stays in its outbox")
+                             ->check(CLI::Range(int64_t{0}, int64_t{3650})),
+                         [&cli](auto& c) { c.outbox_keep_acknowledged_days = cli.outbox_keep_acknowledged_days; });
   overrides.emplace_back(serve->add_option("--tree-head-interval-seconds", cli.tree_head_interval_seconds,
                                            "how often a signed tree head is issued and kept when the audit log "
                                            "grew (0: never)")
@@ -96,8 +102,13 @@ int main(int argc, char** argv) {
                          [&cli](auto& c) { c.max_submit_batch = cli.max_submit_batch; });
 
   std::string sweep_data_dir;
-  CLI::App* sweep = app.add_subcommand("sweep", "Expire signals past their visible period now (broker stopped)");
+  int64_t sweep_keep_acknowledged_days = 30;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Expire signals past their visible period and clean outboxes now (broker stopped)");
   sweep->add_option("--data-dir", sweep_data_dir, "RocksDB directory")->required();
+  sweep->add_option("--outbox-keep-acknowledged-days", sweep_keep_acknowledged_days,
+                    "how long an acknowledged notification stays in its outbox")
+      ->check(CLI::Range(int64_t{0}, int64_t{3650}));
 
   std::string log_key_out;
   CLI::App* init_log_key = app.add_subcommand("init-log-key", "Create a new audit log signing key (Ed25519, mode 0600)");
@@ -170,13 +181,15 @@ int main(int argc, char** argv) {
   }
 
   if (*sweep) {
-    absl::StatusOr<samenloop::broker::SweepResult> swept = samenloop::broker::SweepStore(sweep_data_dir);
+    absl::StatusOr<samenloop::broker::SweepResult> swept = samenloop::broker::SweepStore(
+        sweep_data_dir, absl::Hours(24 * sweep_keep_acknowledged_days));
     if (!swept.ok()) {
       std::cerr << "samenloop-broker: " << swept.status().message() << "\n";
       return 1;
     }
-    std::cout << "examined " << swept->examined << " signal(s), expired " << swept->expired
-              << ", redacted " << swept->redacted << " audit event(s)\n";
+    std::cout << "examined " << swept->examined << " signal(s), expired " << swept->expired << ", redacted "
+              << swept->redacted << " audit event(s), deleted " << swept->notifications_deleted
+              << " notification(s)\n";
     return 0;
   }
 
@@ -202,6 +215,12 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  absl::StatusOr<samenloop::LogFormat> log_format = samenloop::ParseLogFormat(config.log_format);
+  if (!log_format.ok()) {
+    std::cerr << "samenloop-broker: " << log_format.status().message() << "\n";
+    return 1;
+  }
+  samenloop::ConfigureLogging(*log_format, "samenloop-broker");
   samenloop::broker::BrokerOptions options;
   options.server.listen_address = config.listen;
   options.data_dir = config.data_dir;
@@ -213,6 +232,7 @@ int main(int argc, char** argv) {
   options.suppression_threshold = config.suppression_threshold;
   options.auth_failures_per_minute = config.auth_failures_per_minute;
   options.sweep_interval = absl::Seconds(config.sweep_interval_seconds);
+  options.outbox_keep_acknowledged = absl::Hours(24 * config.outbox_keep_acknowledged_days);
   options.tree_head_interval = absl::Seconds(config.tree_head_interval_seconds);
   const std::string tls_dir = config.tls_dir;
   BlockTerminationSignals();

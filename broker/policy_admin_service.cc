@@ -96,8 +96,10 @@ grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, c
     return absl::IsFailedPrecondition(applied.status()) ? Refuse(*ledger_, *caller, applied.status())
                                                         : ToGrpcStatus(applied.status());
   }
+  // The short form of the version: enough to tell policies apart in a log,
+  // and a full-length hash would be masked as if it were a key.
   spdlog::info("policy {} applied by {}: {} signal(s) re-evaluated, {} decision(s) changed, {} notification(s)",
-               loaded.policy->Version(), caller->organisation_id, applied->signals, applied->pairs_changed,
+               loaded.policy->Version().substr(0, 16), caller->organisation_id, applied->signals, applied->pairs_changed,
                applied->notifications);
   absl::StatusOr<storage::PolicyRecord> active = ledger_->ActivePolicyRecord();
   if (!active.ok()) return ToGrpcStatus(active.status());

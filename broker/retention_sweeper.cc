@@ -48,8 +48,11 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
         return absl::DataLossError("stored signal does not parse");
       }
       const v1::Signal& signal = stored.signal();
-      if (now >= VisibleUntil(signal, policy->RetentionFor(signal.category()))) {
+      const policy::Retention& retention = policy->RetentionFor(signal.category());
+      if (now >= VisibleUntil(signal, retention)) {
         due.push_back(keys::ParseU64(AsView(it->key())));
+      } else {
+        ++(now < ActiveUntil(signal, retention) ? result.active : result.visible);
       }
     }
     if (!it->status().ok()) return absl::InternalError(absl::StrCat("sweep scan: ", it->status().ToString()));

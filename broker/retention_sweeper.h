@@ -21,6 +21,12 @@ struct SweepResult {
   uint64_t examined = 0;
   uint64_t expired = 0;
   uint64_t redacted = 0;  // audit events whose bodies were redacted
+  // Of the signals the sweep kept: still active (matched and notified), or
+  // only visible as history. Exported as metrics "as of the last sweep".
+  uint64_t active = 0;
+  uint64_t visible = 0;
+  // Outbox entries deleted after the expiries (SignalLedger::SweepOutbox).
+  uint64_t notifications_deleted = 0;
 };
 
 // When a signal stops being active: when it was closed, or its active

@@ -41,7 +41,17 @@ struct ReevaluationResult {
 struct LedgerOptions {
   int max_batch = 1000;
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // How long an acknowledged notification stays in the outbox (SweepOutbox).
+  absl::Duration outbox_keep_acknowledged = absl::Hours(24 * 30);
 };
+
+struct OutboxSweepResult {
+  uint64_t examined = 0;
+  uint64_t deleted = 0;
+};
+
+// The signal numbers a notification is about, read from its stable id.
+std::vector<uint64_t> SignalsOfNotification(absl::string_view notification_id);
 
 class SignalLedger {
  public:
@@ -88,6 +98,10 @@ class SignalLedger {
 
   // Expires every signal whose visible period has ended (retention_sweeper.h).
   absl::StatusOr<SweepResult> SweepExpired();
+  // Deletes notifications about signals that no longer exist and
+  // acknowledged ones older than options.outbox_keep_acknowledged
+  // (outbox_retention.cc). Run after SweepExpired.
+  absl::StatusOr<OutboxSweepResult> SweepOutbox();
 
   // --- Policy (signal_ledger_policy.cc) ---
   // The policy in force; a snapshot that a later ApplyPolicy does not change.

@@ -7,17 +7,13 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 #include "crypto/bsn.h"
 
 namespace samenloop::client {
 namespace {
 
 constexpr char kRetryAfterPayload[] = "type.samenloop.dev/retry-after-ms";
-
-absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat(what, ": ", status.error_message()));
-}
 
 std::string CacheKey(const std::vector<uint8_t>& input) {
   std::string digest(crypto_hash_sha256_BYTES, '\0');
@@ -50,7 +46,7 @@ absl::Status PseudonymiserClient::LoadKeyInfo() {
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
   v1::GetPublicKeyResponse response;
   grpc::Status status = stub_->GetPublicKey(&context, v1::GetPublicKeyRequest(), &response);
-  if (!status.ok()) return FromGrpc(status, "pseudonymiser GetPublicKey");
+  if (!status.ok()) return FromGrpcStatus(status, "pseudonymiser GetPublicKey");
   KeyInfo info;
   info.epoch = response.key_epoch();
   info.mode = response.mode() == v1::OPRF_MODE_VOPRF ? crypto::OprfMode::kVoprf : crypto::OprfMode::kOprf;
@@ -117,7 +113,7 @@ absl::StatusOr<std::vector<v1::Pseudonym>> PseudonymiserClient::Evaluate(absl::S
     v1::EvaluateResponse response;
     grpc::Status status = stub_->Evaluate(&context, request, &response);
     if (!status.ok()) {
-      absl::Status error = FromGrpc(status, "pseudonymiser Evaluate");
+      absl::Status error = FromGrpcStatus(status, "pseudonymiser Evaluate");
       auto hint = context.GetServerTrailingMetadata().find("retry-after-ms");
       if (hint != context.GetServerTrailingMetadata().end()) {
         error.SetPayload(kRetryAfterPayload, absl::Cord(std::string(hint->second.data(), hint->second.size())));

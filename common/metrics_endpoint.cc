@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 
 namespace samenloop {
 namespace {
@@ -26,12 +27,17 @@ void WriteAll(int fd, const std::string& data) {
 
 }  // namespace
 
+void PrometheusHelp(std::string& out, const std::string& name, const char* type, const char* help) {
+  absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
+}
+
 std::string PrometheusLine(const std::string& name, const std::string& labels, double value) {
   return absl::StrCat(name, labels.empty() ? "" : absl::StrCat("{", labels, "}"), " ", value, "\n");
 }
 
 absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(const std::string& address,
-                                                                        std::function<std::string()> render) {
+                                                                        std::function<std::string()> render,
+                                                                        const Readiness* readiness) {
   const size_t colon = address.rfind(':');
   int port = 0;
   if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
@@ -54,13 +60,14 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(const st
   }
   socklen_t length = sizeof addr;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  std::unique_ptr<MetricsEndpoint> endpoint(new MetricsEndpoint(fd, ntohs(addr.sin_port), std::move(render)));
+  std::unique_ptr<MetricsEndpoint> endpoint(new MetricsEndpoint(fd, ntohs(addr.sin_port), std::move(render), readiness));
   endpoint->thread_ = std::thread([raw = endpoint.get()] { raw->Serve(); });
   return endpoint;
 }
 
-MetricsEndpoint::MetricsEndpoint(int fd, int port, std::function<std::string()> render)
-    : fd_(fd), port_(port), render_(std::move(render)) {}
+MetricsEndpoint::MetricsEndpoint(int fd, int port, std::function<std::string()> render,
+                                 const Readiness* readiness)
+    : fd_(fd), port_(port), render_(std::move(render)), readiness_(readiness) {}
 
 MetricsEndpoint::~MetricsEndpoint() {
   stopping_ = true;
@@ -86,13 +93,28 @@ void MetricsEndpoint::Answer(int client) {
   ssize_t n = ::recv(client, buffer, sizeof buffer, 0);
   if (n <= 0) return;
   absl::string_view request(buffer, static_cast<size_t>(n));
-  if (!absl::StartsWith(request, "GET /metrics ") && !absl::StartsWith(request, "GET /metrics?")) {
-    WriteAll(client, "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    return;
+  auto is_get = [request](absl::string_view path) {
+    return absl::StartsWith(request, absl::StrCat("GET ", path, " ")) ||
+           absl::StartsWith(request, absl::StrCat("GET ", path, "?"));
+  };
+  auto reply = [client](absl::string_view status, absl::string_view content_type, const std::string& body) {
+    WriteAll(client, absl::StrCat("HTTP/1.0 ", status, "\r\nContent-Type: ", content_type,
+                                  "\r\nContent-Length: ", body.size(), "\r\nConnection: close\r\n\r\n", body));
+  };
+  if (is_get("/metrics")) {
+    reply("200 OK", "text/plain; version=0.0.4", render_());
+  } else if (is_get("/livez")) {
+    reply("200 OK", "text/plain", "live\n");
+  } else if (is_get("/readyz") && readiness_ != nullptr) {
+    const std::vector<std::string> unmet = readiness_->Unmet();
+    if (unmet.empty()) {
+      reply("200 OK", "text/plain", "ready\n");
+    } else {
+      reply("503 Service Unavailable", "text/plain", absl::StrCat("not ready: ", absl::StrJoin(unmet, ", "), "\n"));
+    }
+  } else {
+    reply("404 Not Found", "text/plain", "");
   }
-  const std::string body = render_();
-  WriteAll(client, absl::StrCat("HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: ",
-                                body.size(), "\r\nConnection: close\r\n\r\n", body));
 }
 
 }  // namespace samenloop

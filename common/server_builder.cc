@@ -26,11 +26,16 @@ absl::StatusOr<RunningServer> StartServer(
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  if (options.rpc_metrics != nullptr) interceptors.push_back(options.rpc_metrics->InterceptorFactory());
   if (!interceptors.empty()) builder.experimental().SetInterceptorCreators(std::move(interceptors));
   running.server = builder.BuildAndStart();
   if (running.server == nullptr || running.port == 0) {
     return absl::UnavailableError(
         absl::StrCat("could not listen on ", options.listen_address));
+  }
+  if (options.readiness != nullptr) {
+    options.readiness->AttachHealthService(running.server->GetHealthCheckService(),
+                                           options.health_service_names);
   }
   return running;
 }

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/readiness.h"
+#include "common/rpc_metrics.h"
 #include "common/tls_files.h"
 #include "grpcpp/server.h"
 
@@ -28,6 +30,12 @@ struct ServerOptions {
   int max_receive_message_bytes = 16 * 1024 * 1024;
   int max_send_message_bytes = 16 * 1024 * 1024;
   int max_concurrent_streams = 256;
+  // Not owned; may be null. Counts and times every call (common/rpc_metrics.h).
+  RpcMetrics* rpc_metrics = nullptr;
+  // Not owned; may be null. Drives gRPC health checking for the whole
+  // server and for each of health_service_names (common/readiness.h).
+  Readiness* readiness = nullptr;
+  std::vector<std::string> health_service_names;
 };
 
 struct RunningServer {

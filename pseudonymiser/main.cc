@@ -11,14 +11,20 @@
 #include <fstream>
 #include <iostream>
 
+#include <atomic>
+
 #include "CLI/CLI.hpp"
+#include "common/logging.h"
 #include "common/metrics_endpoint.h"
+#include "common/readiness.h"
+#include "common/rpc_metrics.h"
 #include "common/server_builder.h"
 #include "crypto/hex.h"
 #include "pseudonymiser/oprf_key_file.h"
 #include "pseudonymiser/pseudonymiser_config.h"
 #include "pseudonymiser/pseudonymiser_metrics.h"
 #include "pseudonymiser/pseudonymiser_service.h"
+#include "samenloop/v1/pseudonymiser.grpc.pb.h"
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
@@ -38,6 +44,7 @@ int main(int argc, char** argv) {
   CLI::Option* max_batch = serve->add_option("--max-batch", config.max_batch, "most elements per Evaluate call")
                                ->check(CLI::Range(1, 100000));
   CLI::Option* threads = serve->add_option("--threads", config.threads, "evaluation threads (0: all cores)");
+  CLI::Option* log_format = serve->add_option("--log-format", config.log_format, "json (default) or text");
   serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
 
   std::string out;
@@ -82,6 +89,7 @@ int main(int argc, char** argv) {
       if (state_dir->count() > 0) config.state_dir = from_flags.state_dir;
       if (max_batch->count() > 0) config.max_batch = from_flags.max_batch;
       if (threads->count() > 0) config.threads = from_flags.threads;
+      if (log_format->count() > 0) config.log_format = from_flags.log_format;
     }
     for (auto [name, value] : {std::pair{"tls_dir", &config.tls_dir}, std::pair{"key_file", &config.key_file},
                                std::pair{"state_dir", &config.state_dir}}) {
@@ -91,6 +99,12 @@ int main(int argc, char** argv) {
       }
     }
     key_file = config.key_file;
+    absl::StatusOr<samenloop::LogFormat> format = samenloop::ParseLogFormat(config.log_format);
+    if (!format.ok()) {
+      std::cerr << "samenloop-pseudonymiser: " << format.status().message() << "\n";
+      return 1;
+    }
+    samenloop::ConfigureLogging(*format, "samenloop-pseudonymiser");
   }
 
   absl::StatusOr<samenloop::pseudonymiser::OprfKey> key = samenloop::pseudonymiser::LoadKeyFile(key_file);
@@ -109,15 +123,41 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Ready once the key is loaded and the quota state is open; not ready
+  // from the moment shutdown begins (common/readiness.h).
+  samenloop::Readiness readiness({"key_loaded", "quota_state_open"});
+  readiness.Set("key_loaded", true);
+  samenloop::RpcMetrics rpc_metrics;
   absl::StatusOr<std::unique_ptr<samenloop::pseudonymiser::QuotaLedger>> quotas =
       samenloop::pseudonymiser::QuotaLedger::Open(config.state_dir, config.quotas);
   if (!quotas.ok()) {
     std::cerr << "samenloop-pseudonymiser: " << quotas.status().message() << "\n";
     return 1;
   }
+  readiness.Set("quota_state_open", true);
+  // Declared after what it reads, so it is destroyed first.
+  std::unique_ptr<samenloop::MetricsEndpoint> metrics;
+  if (!config.metrics_listen.empty()) {
+    samenloop::pseudonymiser::QuotaLedger* quota_ledger = quotas->get();
+    absl::StatusOr<std::unique_ptr<samenloop::MetricsEndpoint>> started = samenloop::MetricsEndpoint::Start(
+        config.metrics_listen,
+        [&rpc_metrics, quota_ledger] {
+          return rpc_metrics.Render("samenloop_pseudonymiser") + samenloop::pseudonymiser::RenderMetrics(*quota_ledger);
+        },
+        &readiness);
+    if (!started.ok()) {
+      spdlog::error("pseudonymiser failed to start: {}", started.status().ToString());
+      return 1;
+    }
+    metrics = *std::move(started);
+    spdlog::info("metrics on port {}", metrics->port());
+  }
   samenloop::ServerOptions server;
   server.listen_address = config.listen;
   server.tls = samenloop::TlsFilesFromDirectory(config.tls_dir);
+  server.rpc_metrics = &rpc_metrics;
+  server.readiness = &readiness;
+  server.health_service_names = {samenloop::v1::Pseudonymiser::service_full_name()};
   samenloop::pseudonymiser::ServiceOptions service;
   service.max_batch = config.max_batch;
   service.threads = config.threads;
@@ -127,24 +167,14 @@ int main(int argc, char** argv) {
     spdlog::error("pseudonymiser failed to start: {}", running.status().ToString());
     return 1;
   }
-  std::unique_ptr<samenloop::MetricsEndpoint> metrics;
-  if (!config.metrics_listen.empty()) {
-    samenloop::pseudonymiser::QuotaLedger* ledger = quotas->get();
-    absl::StatusOr<std::unique_ptr<samenloop::MetricsEndpoint>> started = samenloop::MetricsEndpoint::Start(
-        config.metrics_listen, [ledger] { return samenloop::pseudonymiser::RenderMetrics(*ledger); });
-    if (!started.ok()) {
-      spdlog::error("pseudonymiser failed to start: {}", started.status().ToString());
-      return 1;
-    }
-    metrics = *std::move(started);
-    spdlog::info("metrics on port {}", metrics->port());
-  }
   spdlog::info("pseudonymiser listening on port {} (key epoch {})", running->port, key->epoch);
   if (!port_file.empty()) std::ofstream(port_file) << running->port << "\n";
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info("received signal {}; shutting down", received);
+  readiness.BeginShutdown();
   running->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   running->server->Wait();
+  metrics.reset();
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "common/caller_identity.h"
 #include "common/tls_files.h"
+#include "common/logging.h"
 #include "yaml-cpp/yaml.h"
 
 namespace samenloop::pseudonymiser {
@@ -111,13 +112,16 @@ absl::StatusOr<PseudonymiserConfig> ParsePseudonymiserConfig(const std::string& 
   PseudonymiserConfig config;
   if (!root || root.IsNull()) return config;
   if (absl::Status s = reader.CheckKeys(
-          root, {"listen", "metrics_listen", "tls_dir", "key_file", "state_dir", "max_batch", "threads", "quotas"}, "the top level");
+          root, {"listen", "metrics_listen", "tls_dir", "key_file", "state_dir", "max_batch", "threads", "quotas",
+                 "log_format"},
+          "the top level");
       !s.ok()) {
     return s;
   }
   for (auto [key, field] : {std::pair{"listen", &config.listen}, std::pair{"metrics_listen", &config.metrics_listen},
                             std::pair{"tls_dir", &config.tls_dir},
-                            std::pair{"key_file", &config.key_file}, std::pair{"state_dir", &config.state_dir}}) {
+                            std::pair{"key_file", &config.key_file}, std::pair{"state_dir", &config.state_dir},
+                            std::pair{"log_format", &config.log_format}}) {
     if (absl::Status s = reader.Read(root, key, field); !s.ok()) return s;
   }
   if (absl::Status s = reader.Read(root, "max_batch", &config.max_batch); !s.ok()) return s;
@@ -125,6 +129,9 @@ absl::StatusOr<PseudonymiserConfig> ParsePseudonymiserConfig(const std::string& 
     return reader.Error(root["max_batch"], "max_batch: must be 1 to 100000");
   }
   if (absl::Status s = reader.Read(root, "threads", &config.threads); !s.ok()) return s;
+  if (!ParseLogFormat(config.log_format).ok()) {
+    return reader.Error(root["log_format"], "log_format: must be json or text");
+  }
   if (root["quotas"]) {
     if (absl::Status s = reader.ReadQuotas(root["quotas"], &config.quotas); !s.ok()) return s;
   }

@@ -10,6 +10,7 @@
 //   state_dir: /var/lib/samenloop-pseudonymiser/state
 //   max_batch: 10000
 //   threads: 0
+//   log_format: json    # or text
 //   quotas:
 //     default: {per_second: 100, burst: 10000, per_day: 100000}
 //     organisations:
@@ -34,6 +35,7 @@ struct PseudonymiserConfig {
   std::string state_dir;
   int max_batch = 10000;
   unsigned threads = 0;
+  std::string log_format = "json";
   QuotaConfig quotas;
 };
 

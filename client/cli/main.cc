@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   samenloop::cli::RegisterPolicyCommands(app, options);
   samenloop::cli::RegisterConsentCommands(app, options);
   samenloop::cli::RegisterAuditCommands(app, options);
+  samenloop::cli::RegisterHealthCommand(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

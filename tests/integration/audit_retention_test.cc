@@ -104,8 +104,10 @@ class AuditRetentionTest : public ::testing::Test {
 
 TEST_F(AuditRetentionTest, RedactedEventsStillVerifyAndTheReportSaysSo) {
   ExpireAndSweep();
-  // Submitted, a decision each way, and a delivery to each organisation.
-  EXPECT_EQ(sweep_output_, "examined 2 signal(s), expired 1, redacted 5 audit event(s)\n");
+  // Submitted, a decision each way, and a delivery to each organisation;
+  // both notifications name the deleted signal and leave the outboxes.
+  EXPECT_EQ(sweep_output_,
+            "examined 2 signal(s), expired 1, redacted 5 audit event(s), deleted 2 notification(s)\n");
   ASSERT_TRUE(stack_.StartBroker().ok());
 
   ASSERT_EQ(ExportAndVerify(), 0) << LastOutput();

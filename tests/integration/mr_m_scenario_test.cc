@@ -11,12 +11,14 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "client/pseudonymiser_client.h"
 #include "common/tls_files.h"
 #include "crypto/bsn.h"
 #include "gtest/gtest.h"
 #include "tests/integration/dev_stack.h"
 #include "tests/support/dev_pki.h"
+#include "tests/support/mini_json.h"
 
 namespace samenloop::testing {
 namespace {
@@ -114,7 +116,8 @@ TEST_F(MrMScenarioTest, OnDemandSweepRunsOnAStoppedBrokerOnly) {
   EXPECT_FALSE(RunCommand(sweep).ok()) << "the running broker holds the store";
   stack_.StopBroker(SIGTERM);
   ASSERT_TRUE(RunCommand(sweep).ok()) << *ReadFileToString(out);
-  EXPECT_EQ(*ReadFileToString(out), "examined 6 signal(s), expired 0, redacted 0 audit event(s)\n");
+  EXPECT_EQ(*ReadFileToString(out),
+            "examined 6 signal(s), expired 0, redacted 0 audit event(s), deleted 0 notification(s)\n");
 }
 
 TEST(BrokerBinary, HasNoWayToLoadTheOprfKey) {
@@ -151,6 +154,44 @@ TEST_F(MrMScenarioTest, NoBsnOrPseudonymReachesTheBrokersFilesOrLog) {
       EXPECT_EQ(contents.find(needle), std::string::npos) << "found an identifier in " << file;
     }
   }
+}
+
+// Both servers log one JSON object per line (docs/operations.md "Logs"),
+// which is what a log collector parses.
+TEST_F(MrMScenarioTest, ServersLogOneJsonObjectPerLine) {
+  stack_.StopBroker(SIGTERM);
+  stack_.StopPseudonymiser(SIGTERM);
+  for (const std::string& file : {stack_.broker_log(), stack_.Sub("pseudonymiser.log")}) {
+    const std::string contents = *ReadFileToString(file);
+    size_t lines = 0;
+    for (absl::string_view line : absl::StrSplit(contents, '\n', absl::SkipEmpty())) {
+      ++lines;
+      absl::StatusOr<JsonValue> parsed = ParseJson(line);
+      ASSERT_TRUE(parsed.ok()) << file << ": " << line;
+      EXPECT_EQ(parsed->type, JsonValue::Type::kObject) << line;
+      for (const char* key : {"time", "level", "component", "message"}) {
+        EXPECT_EQ(parsed->object.count(key), 1u) << key << " missing in " << line;
+      }
+    }
+    EXPECT_GE(lines, 2u) << file << " has at least the start and the stop";
+  }
+}
+
+// `samenloop health` is an organisation's readiness check: both servers,
+// over its own certificate.
+TEST_F(MrMScenarioTest, HealthCommandFailsWhenAServerIsDown) {
+  const std::string out = stack_.Sub("health.out");
+  const std::string health = absl::StrCat(stack_.CliAs("politie-amsterdam"), "health --timeout-seconds 2 > ", out);
+  ASSERT_TRUE(RunCommand(health).ok()) << *ReadFileToString(out);
+  EXPECT_EQ(*ReadFileToString(out),
+            "pseudonymiser samenloop.v1.Pseudonymiser: serving\n"
+            "broker samenloop.v1.SignalService: serving\n"
+            "broker samenloop.v1.NotificationService: serving\n");
+  stack_.StopPseudonymiser(SIGTERM);
+  EXPECT_FALSE(RunCommand(health).ok());
+  const std::string after = *ReadFileToString(out);
+  EXPECT_NE(after.find("pseudonymiser samenloop.v1.Pseudonymiser: unreachable"), std::string::npos) << after;
+  EXPECT_NE(after.find("broker samenloop.v1.SignalService: serving"), std::string::npos) << after;
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ sweep_interval_seconds: 600
 tree_head_interval_seconds: 30
 suppression_threshold: 5
 coordinator: zvh-amsterdam
+log_format: text
 )yaml",
                                                               "broker.yaml");
   ASSERT_TRUE(config.ok()) << config.status();
@@ -35,6 +36,7 @@ coordinator: zvh-amsterdam
   EXPECT_EQ(config->tree_head_interval_seconds, 30);
   EXPECT_EQ(config->suppression_threshold, 5u);
   EXPECT_EQ(config->coordinator, "zvh-amsterdam");
+  EXPECT_EQ(config->log_format, "text");
 }
 
 TEST(BrokerConfig, AnEmptyFileKeepsTheDefaults) {
@@ -54,6 +56,7 @@ TEST(BrokerConfig, BadConfigIsRefusedWithFileLineAndReason) {
   EXPECT_THAT(error("sweep_interval_seconds: soon\n"), HasSubstr("sweep_interval_seconds: must be a whole number"));
   EXPECT_THAT(error("data_dir: [a, b]\n"), HasSubstr("data_dir: must be a single value"));
   EXPECT_THAT(error("coordinator: Not An Org\n"), HasSubstr("coordinator: not an organisation id"));
+  EXPECT_THAT(error("log_format: xml\n"), HasSubstr("broker.yaml:1:13: log_format: must be json or text"));
   EXPECT_THAT(error("listen: [unclosed\n"), HasSubstr("not valid YAML"));
   EXPECT_THAT(error("- a\n- b\n"), HasSubstr("must be a mapping"));
 }

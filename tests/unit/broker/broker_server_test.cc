@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "client/connection.h"
+#include "client/health_check.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "samenloop_testing/reflection_messages.pb.h"
@@ -18,6 +19,7 @@
 #include "samenloop/v1/notifications.grpc.pb.h"
 #include "samenloop/v1/signals.grpc.pb.h"
 #include "tests/support/dev_pki.h"
+#include "tests/support/http_get.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/broker/signal_test_helpers.h"
 
@@ -98,6 +100,7 @@ class BrokerServerTest : public ::testing::Test {
     options.data_dir = data_.Sub("db");
     options.index_secret_path = secret;
     options.log_key_path = data_.Sub("log.key");
+    options.metrics_listen = "127.0.0.1:0";
     absl::StatusOr<std::unique_ptr<BrokerServer>> broker = BrokerServer::Start(options);
     ASSERT_TRUE(broker.ok()) << broker.status();
     broker_ = *std::move(broker);
@@ -278,6 +281,44 @@ TEST_F(BrokerServerTest, HealthCheckingAndReflectionAreOn) {
   EXPECT_TRUE(services.count("samenloop.v1.SignalService"));
   EXPECT_TRUE(services.count("samenloop.v1.NotificationService"));
   EXPECT_TRUE(services.count("grpc.health.v1.Health"));
+}
+
+TEST_F(BrokerServerTest, MetricsCountEveryCallByMethodAndStatus) {
+  v1::SubmitSignalsResponse response;
+  ASSERT_TRUE(Submit(ChannelAs("pki", "politie-amsterdam"), OneSignal(ValidSignal(RandomPseudonym()), "m"), &response)
+                  .ok());
+  ASSERT_EQ(Submit(ChannelAs("pki", "auditor"), OneSignal(ValidSignal(RandomPseudonym()), "m"), &response)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  const std::string page = samenloop::testing::HttpGet(broker_->metrics_port(), "/metrics");
+  const std::string submit = "method=\"/samenloop.v1.SignalService/SubmitSignals\"";
+  EXPECT_NE(page.find("samenloop_broker_grpc_requests_total{" + submit + ",code=\"OK\"} 1\n"), std::string::npos)
+      << page;
+  EXPECT_NE(page.find("samenloop_broker_grpc_requests_total{" + submit + ",code=\"PERMISSION_DENIED\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(page.find("samenloop_broker_grpc_request_duration_seconds_count{" + submit + "} 2\n"),
+            std::string::npos);
+  EXPECT_NE(page.find("samenloop_broker_ready 1\n"), std::string::npos);
+  EXPECT_NE(page.find("samenloop_broker_signals_stored_total 1\n"), std::string::npos);
+}
+
+TEST_F(BrokerServerTest, HealthAndReadyzSayServingUntilShutdownBegins) {
+  auto channel = ChannelAs("pki", "politie-amsterdam");
+  for (const char* service : {"", "samenloop.v1.SignalService", "samenloop.v1.NotificationService",
+                              "samenloop.v1.AuditService", "samenloop.v1.ConsentService",
+                              "samenloop.v1.PolicyAdminService"}) {
+    absl::StatusOr<client::Serving> serving = client::CheckServing(channel, service);
+    ASSERT_TRUE(serving.ok()) << serving.status();
+    EXPECT_EQ(*serving, client::Serving::kServing) << service;
+  }
+  EXPECT_EQ(*client::CheckServing(channel, "samenloop.v1.NoSuchService"), client::Serving::kUnknownService);
+  const int metrics_port = broker_->metrics_port();
+  EXPECT_NE(samenloop::testing::HttpGet(metrics_port, "/readyz").find("200 OK"), std::string::npos);
+  EXPECT_TRUE(broker_->readiness().Ready());
+
+  broker_->Shutdown();
+  EXPECT_FALSE(broker_->readiness().Ready());
+  EXPECT_EQ(broker_->readiness().Unmet(), std::vector<std::string>{"shutting_down"});
 }
 
 }  // namespace

@@ -513,6 +513,42 @@ TEST_F(RetentionTest, ClosedSignalSurfacesDuringItsVisiblePeriodThenExpires) {
   EXPECT_EQ(ledger_->SweepExpired()->expired, 0u) << "sweeping is idempotent";
 }
 
+TEST_F(RetentionTest, OutboxesForgetNotificationsAboutExpiredSignalsAndOldAcknowledgedOnes) {
+  v1::Pseudonym m = RandomPseudonym();
+  SubmitOne(kPolice, ValidSignal(m), "p-1");
+  SubmitOne(kGgz, ValidSignal(m), "g-1");
+  ASSERT_EQ(Outbox(kPolice).size(), 1u);
+  ASSERT_EQ(Outbox(kGgz).size(), 1u);
+  EXPECT_EQ(ledger_->SweepOutbox()->deleted, 0u) << "nothing taken, nothing expired";
+
+  ASSERT_TRUE(ledger_->Acknowledge(kGgz, Outbox(kGgz)[0].cursor()).ok());
+  now_ += absl::Hours(24 * 29);
+  EXPECT_EQ(ledger_->SweepOutbox()->deleted, 0u) << "acknowledged, but kept 30 days";
+  now_ += absl::Hours(24 * 2);
+  absl::StatusOr<OutboxSweepResult> swept = ledger_->SweepOutbox();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  EXPECT_EQ(swept->examined, 2u);
+  EXPECT_EQ(swept->deleted, 1u);
+  EXPECT_TRUE(Outbox(kGgz).empty());
+  ASSERT_EQ(Outbox(kPolice).size(), 1u) << "never acknowledged: kept while both signals live";
+
+  now_ += absl::Hours(24 * 365 * 7);  // both signals past their visible period
+  EXPECT_EQ(ledger_->SweepExpired()->expired, 2u);
+  EXPECT_EQ(ledger_->SweepOutbox()->deleted, 1u) << "what it described is gone";
+  EXPECT_TRUE(Outbox(kPolice).empty());
+  // New notifications keep counting from the old cursors.
+  SubmitOne(kPolice, ValidSignal(m), "p-2");
+  SubmitOne(kGgz, ValidSignal(m), "g-2");
+  ASSERT_EQ(Outbox(kGgz).size(), 1u);
+  EXPECT_EQ(Outbox(kGgz)[0].cursor(), 2u);
+}
+
+TEST(SignalsOfNotification, ReadsTheSignalNumbersFromTheStableId) {
+  EXPECT_EQ(SignalsOfNotification("ntf-12-34-1"), (std::vector<uint64_t>{12, 34}));
+  EXPECT_EQ(SignalsOfNotification("ntf-c-zvh-amsterdam-7"), (std::vector<uint64_t>{7}));
+  EXPECT_TRUE(SignalsOfNotification("something-else").empty());
+}
+
 TEST_F(RetentionTest, AnOpenSignalNotConfirmedForAYearBecomesHistory) {
   v1::Pseudonym m = RandomPseudonym();
   SubmitOne(kPolice, ValidSignal(m), "p-1");

@@ -1,30 +1,13 @@
 #include "common/metrics_endpoint.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "gtest/gtest.h"
+#include "tests/support/http_get.h"
 
 namespace samenloop {
 namespace {
 
-std::string Fetch(int port, const std::string& request) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ::send(fd, request.data(), request.size(), 0);
-  std::string response;
-  char buffer[4096];
-  ssize_t n = 0;
-  while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) response.append(buffer, static_cast<size_t>(n));
-  ::close(fd);
-  return response;
-}
+using testing::HttpGet;
+using testing::HttpRequest;
 
 TEST(MetricsEndpoint, ServesPrometheusTextOnMetricsOnly) {
   int renders = 0;
@@ -33,13 +16,36 @@ TEST(MetricsEndpoint, ServesPrometheusTextOnMetricsOnly) {
     return PrometheusLine("samenloop_test_total", "organisation=\"ggz-inforsa\"", 3);
   });
   ASSERT_TRUE(endpoint.ok()) << endpoint.status();
-  std::string ok = Fetch((*endpoint)->port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string ok = HttpGet((*endpoint)->port(), "/metrics");
   EXPECT_NE(ok.find("HTTP/1.0 200 OK"), std::string::npos);
   EXPECT_NE(ok.find("text/plain; version=0.0.4"), std::string::npos);
   EXPECT_NE(ok.find("samenloop_test_total{organisation=\"ggz-inforsa\"} 3\n"), std::string::npos) << ok;
-  std::string missing = Fetch((*endpoint)->port(), "GET /secret HTTP/1.1\r\n\r\n");
+  std::string missing = HttpRequest((*endpoint)->port(), "GET /secret HTTP/1.1\r\n\r\n");
   EXPECT_NE(missing.find("404"), std::string::npos);
   EXPECT_EQ(renders, 1);
+}
+
+TEST(MetricsEndpoint, ReadyzFollowsTheReadinessConditionsAndLivezAlwaysAnswers) {
+  Readiness readiness({"store_open", "policy_loaded"});
+  auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", [] { return std::string(); }, &readiness);
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  const int port = (*endpoint)->port();
+  EXPECT_NE(HttpGet(port, "/livez").find("HTTP/1.0 200 OK"), std::string::npos);
+  std::string waiting = HttpGet(port, "/readyz");
+  EXPECT_NE(waiting.find("HTTP/1.0 503"), std::string::npos) << waiting;
+  EXPECT_NE(waiting.find("not ready: policy_loaded, store_open"), std::string::npos) << waiting;
+  readiness.Set("store_open", true);
+  readiness.Set("policy_loaded", true);
+  std::string ready = HttpGet(port, "/readyz");
+  EXPECT_NE(ready.find("HTTP/1.0 200 OK"), std::string::npos) << ready;
+  readiness.BeginShutdown();
+  EXPECT_NE(HttpGet(port, "/readyz").find("not ready: shutting_down"), std::string::npos);
+}
+
+TEST(MetricsEndpoint, ReadyzIsNotFoundWithoutReadiness) {
+  auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", [] { return std::string(); });
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  EXPECT_NE(HttpGet((*endpoint)->port(), "/readyz").find("404"), std::string::npos);
 }
 
 TEST(MetricsEndpoint, BadAddressIsRefused) {

@@ -1,0 +1,103 @@
+// Outbox retention: a notification describes another organisation's signal
+// (its contact, category, status), so it must not outlive that signal, nor
+// stay on the broker long after the recipient has taken it.
+//
+// SignalLedger::SweepOutbox deletes, from every recipient's outbox,
+// - each notification about a signal that no longer exists (expired by the
+//   retention sweeper), acknowledged or not: what it described is gone, and
+//   delivering it late would disclose a deleted signal;
+// - each acknowledged notification older than
+//   LedgerOptions::outbox_keep_acknowledged: the recipient has it.
+// Cursors and notification ids are unaffected: a subscriber resuming from an
+// older cursor simply receives the entries that remain, in order.
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "broker/keys.h"
+#include "broker/ledger_events.h"
+#include "broker/signal_ledger.h"
+
+namespace samenloop::broker {
+namespace {
+
+// At most this many deletions per write, so the write lock is held briefly.
+constexpr size_t kDeletionsPerWrite = 1000;
+
+}  // namespace
+
+std::vector<uint64_t> SignalsOfNotification(absl::string_view notification_id) {
+  // Match: "ntf-<recipient signal>-<other signal>-<generation>".
+  // Coordination: "ntf-c-<coordinator>-<signal>".
+  std::vector<absl::string_view> parts = absl::StrSplit(notification_id, '-');
+  std::vector<uint64_t> numbers;
+  uint64_t number = 0;
+  if (parts.size() == 4 && parts[0] == "ntf") {
+    for (absl::string_view part : {parts[1], parts[2]}) {
+      if (absl::SimpleAtoi(part, &number)) numbers.push_back(number);
+    }
+  } else if (parts.size() >= 4 && parts[0] == "ntf" && parts[1] == "c") {
+    // Organisation ids may contain dashes; the signal number is last.
+    if (absl::SimpleAtoi(parts.back(), &number)) numbers.push_back(number);
+  }
+  return numbers;
+}
+
+absl::StatusOr<OutboxSweepResult> SignalLedger::SweepOutbox() {
+  OutboxSweepResult result;
+  const absl::Time now = options_.clock();
+  const LedgerCounters counters = CountersSnapshot();
+  std::vector<std::string> doomed;
+  {
+    std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kOutbox);
+    std::string recipient;
+    uint64_t acknowledged = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++result.examined;
+      const absl::string_view key(it->key().data(), it->key().size());
+      const size_t separator = key.find('\0');
+      if (separator == absl::string_view::npos || key.size() != separator + 9) {
+        return absl::DataLossError("outbox key has an unexpected layout");
+      }
+      if (key.substr(0, separator) != recipient) {
+        recipient = std::string(key.substr(0, separator));
+        auto acked = counters.acknowledged.find(recipient);
+        acknowledged = acked == counters.acknowledged.end() ? 0 : acked->second;
+      }
+      v1::Notification notification;
+      if (!notification.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("outbox entry does not parse");
+      }
+      bool about_deleted_signal = false;
+      for (uint64_t number : SignalsOfNotification(notification.notification_id())) {
+        absl::StatusOr<std::string> signal = store_->Get(Family::kSignals, keys::SignalKey(number));
+        if (absl::IsNotFound(signal.status())) {
+          about_deleted_signal = true;
+        } else if (!signal.ok()) {
+          return signal.status();
+        }
+      }
+      const bool taken = notification.cursor() <= acknowledged &&
+                         FromProto(notification.created_at()) + options_.outbox_keep_acknowledged <= now;
+      if (about_deleted_signal || taken) doomed.emplace_back(key);
+    }
+    if (!it->status().ok()) return absl::InternalError(absl::StrCat("outbox scan: ", it->status().ToString()));
+  }
+  for (size_t begin = 0; begin < doomed.size(); begin += kDeletionsPerWrite) {
+    rocksdb::WriteBatch batch;
+    for (size_t i = begin; i < std::min(doomed.size(), begin + kDeletionsPerWrite); ++i) {
+      batch.Delete(store_->Handle(Family::kOutbox), doomed[i]);
+    }
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    if (absl::Status s = store_->Commit(&batch); !s.ok()) return s;
+    result.deleted += std::min(doomed.size(), begin + kDeletionsPerWrite) - begin;
+  }
+  if (result.deleted > 0) {
+    rocksdb::CompactRangeOptions options;
+    rocksdb::Status compacted =
+        store_->db()->CompactRange(options, store_->Handle(Family::kOutbox), nullptr, nullptr);
+    if (!compacted.ok()) return absl::InternalError(absl::StrCat("outbox compaction: ", compacted.ToString()));
+  }
+  return result;
+}
+
+}  // namespace samenloop::broker
