@@ -40,9 +40,9 @@ std::string AuditSignalPrefix(uint64_t signal_number) {
 std::string AuditSubjectPrefix(absl::string_view subject_key) {
   // Events hold the key as hex; the index holds its bytes (half the size
   // in every write). Anything else is kept as it is, so it still matches.
+  const auto is_hex = [](char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); };
   std::string bytes;
-  if (subject_key.size() % 2 == 0 &&
-      std::all_of(subject_key.begin(), subject_key.end(), [](char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); })) {
+  if (subject_key.size() % 2 == 0 && std::all_of(subject_key.begin(), subject_key.end(), is_hex)) {
     bytes = absl::HexStringToBytes(subject_key);
   } else {
     bytes = std::string(subject_key);
