@@ -16,6 +16,8 @@
 
 #include "benchmark/benchmark.h"
 #include "broker/audit_tree.h"
+#include "broker/ledger_events.h"
+#include "broker/pending_write.h"
 #include "broker/keys.h"
 #include "broker/store.h"
 #include "crypto/merkle_rfc6962.h"
@@ -68,6 +70,41 @@ void BM_AuditAppend(benchmark::State& state) {
   std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_AuditAppend)->Arg(1000)->UseRealTime();
+
+// Events appended as the ledger appends them (PendingWrite::AppendAudit):
+// realistic match decisions with their index entries (signal, subject,
+// organisation, time block), 1000 per synced write. The gap to
+// BM_AuditAppend is the cost of the indexes.
+void BM_LedgerAuditAppend(benchmark::State& state) {
+  const std::string dir = TempDir();
+  {
+    std::unique_ptr<broker::Store> store = *broker::Store::Open(dir);
+    absl::StatusOr<broker::LedgerCounters> counters = broker::LedgerCounters::Load(*store);
+    uint64_t appended = 0;
+    const auto batch_size = static_cast<uint64_t>(state.range(0));
+    const CallerIdentity actor{"broker", Role::kOperator, ""};
+    for (auto _ : state) {
+      broker::PendingWrite write(store.get(), &*counters);
+      for (uint64_t i = 0; i < batch_size; ++i, ++appended) {
+        v1::AuditEvent event = broker::BaseEvent(v1::AUDIT_EVENT_TYPE_MATCH_DECISION, actor, absl::Now());
+        event.add_subject_keys(std::string(56, 'c') + std::to_string(10000000 + appended % 1000000));
+        event.add_signal_ids(broker::keys::SignalId(appended + 1));
+        event.add_signal_ids(broker::keys::SignalId(appended / 2 + 1));
+        event.set_category("domestic_violence");
+        event.set_recipient_organisation("ggz-inforsa");
+        event.set_outcome(v1::DECISION_OUTCOME_ALLOW);
+        event.mutable_basis()->add_rule_ids("vt-to-ggz");
+        event.mutable_basis()->add_legal_bases("Wmo 2015 art. 4.1.1");
+        event.mutable_basis()->set_policy_version(std::string(64, 'e'));
+        write.AppendAudit(std::move(event));
+      }
+      if (!write.Commit().ok()) state.SkipWithError("commit failed");
+    }
+    state.SetItemsProcessed(static_cast<int64_t>(appended));
+  }
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_LedgerAuditAppend)->Arg(1000)->UseRealTime();
 
 void BM_RawSha256Leaf(benchmark::State& state) {
   const std::vector<uint8_t> data = LeafData(1);

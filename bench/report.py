@@ -25,6 +25,8 @@ FIGURES = [
      "MTLS_Ingest/1000", "BM_RawRocksDbSyncedWriteBatch/1000/real_time", 1, ">= 30,000/s"),
     ("Audit append, synced batches of 1,000 events with their RFC 6962 nodes",
      "BM_AuditAppend/1000/real_time", "BM_RawSha256Leaf", 1, ">= 100,000/s"),
+    ("Audit append as the ledger does it: match decisions with their nodes and index entries",
+     "BM_LedgerAuditAppend/1000/real_time", "BM_AuditAppend/1000/real_time", 1, ">= 100,000/s"),
     ("Inclusion proof generation from the stored nodes (log size in the JSON: leaves)",
      "BM_InclusionProof/real_time", "BM_RawSha256Path", 1, "< 1 ms each"),
     ("Inclusion proof verification", "BM_VerifyInclusion", "BM_RawSha256Path", 1, "< 100 µs each"),

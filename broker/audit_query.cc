@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "broker/audit_index.h"
 #include "broker/keys.h"
 #include "broker/ledger_events.h"
 #include "common/caller_identity.h"
@@ -137,32 +138,131 @@ absl::StatusOr<AuditQueryPlan> PlanAuditQuery(const v1::QueryEventsRequest& requ
   return plan;
 }
 
-absl::StatusOr<AuditScan> ScanAuditLog(const Store& store, const AuditQueryPlan& plan, uint64_t end,
-                                       uint64_t scan_budget) {
-  AuditScan scan;
-  scan.next = end;
-  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAudit);
-  const std::string end_key = keys::U64(end);
-  uint64_t scanned = 0;
-  for (it->Seek(keys::U64(plan.start)); it->Valid() && it->key().compare(end_key) < 0; it->Next()) {
-    const uint64_t index = keys::ParseU64(AsView(it->key()));
-    if (scan.matches.size() == plan.page_size || scanned == scan_budget) {
-      scan.next = index;
-      break;
+bool AuditFilter::AcceptsRedacted() const {
+  return !from.has_value() && !until.has_value() && types.empty() && outcome == v1::DECISION_OUTCOME_UNSPECIFIED;
+}
+
+namespace {
+
+// One query's walk over candidate leaves; Consider() returns false once the
+// page is full or the budget spent (and then records where to go on).
+class LeafCollector {
+ public:
+  // `through_index`: the leaves come from the subject or organisation index,
+  // so a redacted one matched those filters before its body went.
+  LeafCollector(const AuditQueryPlan& plan, uint64_t end, uint64_t budget, bool through_index)
+      : plan_(plan), budget_(budget),
+        redacted_ok_(plan.filter.AcceptsRedacted() &&
+                     (through_index || (plan.filter.subject_key.empty() && plan.filter.organisation.empty()))) {
+    scan_.next = end;
+  }
+
+  bool Consider(uint64_t index, absl::string_view stored) {
+    if (scan_.matches.size() == plan_.page_size || read_ == budget_) {
+      scan_.next = index;
+      return false;
     }
-    ++scanned;
+    ++read_;
     AuditLeaf leaf;
     leaf.index = index;
-    leaf.data = it->value().ToString();
     v1::AuditEvent event;
-    if (event.ParseFromString(leaf.data)) {
-      if (!plan.filter.Matches(event)) continue;
-      leaf.event = std::move(event);
+    if (event.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
+      if (event.redacted()) {
+        if (!redacted_ok_) return true;
+        leaf.redacted = true;
+      } else {
+        if (!plan_.filter.Matches(event)) return true;
+        leaf.data = std::string(stored);
+        leaf.event = std::move(event);
+      }
+    } else {
+      leaf.data = std::string(stored);  // damage is shown, not filtered away
     }
-    scan.matches.push_back(std::move(leaf));
+    scan_.matches.push_back(std::move(leaf));
+    return true;
   }
-  if (!it->status().ok()) return absl::InternalError("audit log scan: " + it->status().ToString());
-  return scan;
+
+  AuditScan Take() { return std::move(scan_); }
+
+ private:
+  const AuditQueryPlan& plan_;
+  const uint64_t budget_;
+  const bool redacted_ok_;
+  uint64_t read_ = 0;
+  AuditScan scan_;
+};
+
+// The leaf ranges within [start, end) whose time blocks can hold an event
+// of the filter's time range, in order.
+absl::StatusOr<std::vector<std::pair<uint64_t, uint64_t>>> RangesInTime(const Store& store, const AuditFilter& filter,
+                                                                        uint64_t start, uint64_t end) {
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  if (start >= end) return ranges;
+  if (!filter.from.has_value() && !filter.until.has_value()) {
+    ranges.emplace_back(start, end);
+    return ranges;
+  }
+  const uint64_t first = start / kAuditTimeBlockLeaves, last = (end - 1) / kAuditTimeBlockLeaves;
+  absl::StatusOr<std::vector<std::pair<uint64_t, AuditTimeBlock>>> blocks = ReadAuditTimeBlocks(store, first, last);
+  if (!blocks.ok()) return blocks.status();
+  auto stored = blocks->begin();
+  for (uint64_t block = first; block <= last; ++block) {
+    while (stored != blocks->end() && stored->first < block) ++stored;
+    bool overlaps = true;  // a block without a stored range is read
+    if (stored != blocks->end() && stored->first == block) {
+      // Times are floored to milliseconds: every event of the block lies in
+      // [min_ms, max_ms + 1 ms).
+      const AuditTimeBlock& times = stored->second;
+      if (filter.from.has_value() && absl::FromUnixMillis(times.max_ms + 1) <= *filter.from) overlaps = false;
+      if (filter.until.has_value() && absl::FromUnixMillis(times.min_ms) >= *filter.until) overlaps = false;
+    }
+    if (!overlaps) continue;
+    const uint64_t begin = std::max(start, block * kAuditTimeBlockLeaves);
+    const uint64_t stop = std::min(end, (block + 1) * kAuditTimeBlockLeaves);
+    if (!ranges.empty() && ranges.back().second == begin) {
+      ranges.back().second = stop;
+    } else {
+      ranges.emplace_back(begin, stop);
+    }
+  }
+  return ranges;
+}
+
+}  // namespace
+
+absl::StatusOr<AuditScan> ScanAuditLog(const Store& store, const AuditQueryPlan& plan, uint64_t end,
+                                       uint64_t scan_budget) {
+  const AuditFilter& filter = plan.filter;
+  const bool through_index = !filter.subject_key.empty() || IsIndexedOrganisation(filter.organisation);
+  LeafCollector collector(plan, end, scan_budget, through_index);
+  if (through_index) {
+    // The most selective index: a person's events are few, an
+    // organisation's many.
+    const std::string prefix = !filter.subject_key.empty() ? AuditSubjectPrefix(filter.subject_key)
+                                                           : AuditOrganisationPrefix(filter.organisation);
+    std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAuditIndex);
+    for (it->Seek(AuditIndexKey(prefix, plan.start)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      const uint64_t index = keys::ParseU64(AsView(it->key()).substr(prefix.size()));
+      if (index >= end) break;
+      absl::StatusOr<std::string> stored = store.Get(Family::kAudit, keys::U64(index));
+      if (absl::IsNotFound(stored.status())) continue;  // a removed leaf: only a complete export can show that
+      if (!stored.ok()) return stored.status();
+      if (!collector.Consider(index, *stored)) return collector.Take();
+    }
+    if (!it->status().ok()) return absl::InternalError("audit index scan: " + it->status().ToString());
+    return collector.Take();
+  }
+  absl::StatusOr<std::vector<std::pair<uint64_t, uint64_t>>> ranges = RangesInTime(store, filter, plan.start, end);
+  if (!ranges.ok()) return ranges.status();
+  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAudit);
+  for (const auto& [begin, stop] : *ranges) {
+    const std::string stop_key = keys::U64(stop);
+    for (it->Seek(keys::U64(begin)); it->Valid() && it->key().compare(stop_key) < 0; it->Next()) {
+      if (!collector.Consider(keys::ParseU64(AsView(it->key())), AsView(it->value()))) return collector.Take();
+    }
+    if (!it->status().ok()) return absl::InternalError("audit log scan: " + it->status().ToString());
+  }
+  return collector.Take();
 }
 
 std::string AuditPageToken(const AuditQueryPlan& plan, uint64_t next, uint64_t end) {

@@ -2,19 +2,24 @@
 #define SAMENLOOP_BROKER_AUDIT_QUERY_H_
 
 // An auditor's event query without the network: validates the filters of a
-// QueryEventsRequest, scans the audit log's leaves and returns the matching
-// events with the exact bytes hashed into their leaves.
+// QueryEventsRequest, finds the matching leaves of the audit log and returns
+// them with the exact bytes hashed into their leaves.
 //
-// Cost: there is no secondary index yet. A query is a scan in leaf order
-// (which is time order, up to the few milliseconds between taking a clock
-// reading and the write), parsing every leaf it passes; each call scans at
-// most `scan_budget` leaves and then returns what it found with a page
-// token, so no call costs more than that however selective the filters are.
-// Paging through a whole query reads every leaf of the range once.
+// Cost: a query by subject key or organisation walks that key's entries of
+// the audit index (broker/audit_index.h) in leaf order and reads only the
+// leaves they name; a query with a time range (and neither of those) reads
+// only the blocks of 1024 leaves whose times overlap the range; other
+// filters (types, outcome) are checked on each leaf read. Each call reads
+// at most `scan_budget` leaves and then returns what it found with a page
+// token, so no call costs more than that.
 //
 // The first page fixes the tree size the query covers (`end`): later pages
-// scan up to the same size, so a query's answer is a fixed set even while
+// read up to the same size, so a query's answer is a fixed set even while
 // the log grows (not least by the query's own AUDIT_QUERY events).
+//
+// Redacted leaves (docs/audit.md "Redaction") have no body to filter on:
+// they are returned by a query without types, outcome and time range, found
+// through the subject and organisation entries they had before redaction.
 
 #include <cstdint>
 #include <optional>
@@ -42,6 +47,9 @@ struct AuditFilter {
   std::string subject_key;          // lowercase hex; empty: any
 
   bool Matches(const v1::AuditEvent& event) const;
+  // Whether a redacted leaf the query reached is part of the answer: only
+  // when no filter needs the body.
+  bool AcceptsRedacted() const;
 };
 
 struct AuditQueryPlan {
@@ -58,7 +66,8 @@ absl::StatusOr<AuditQueryPlan> PlanAuditQuery(const v1::QueryEventsRequest& requ
 
 struct AuditLeaf {
   uint64_t index = 0;
-  std::string data;  // the stored bytes, exactly as hashed
+  std::string data;  // the stored bytes, exactly as hashed; empty when redacted
+  bool redacted = false;  // the body was redacted: proven by the stored leaf hash
   // Unset when the bytes no longer parse: such a leaf is returned whatever
   // the filters, so that damage is shown rather than filtered away.
   std::optional<v1::AuditEvent> event;
@@ -69,8 +78,8 @@ struct AuditScan {
   uint64_t next = 0;  // first leaf of the next page; == end when done
 };
 
-// Scans leaves [plan.start, end) until plan.page_size matches or
-// `scan_budget` leaves have been read.
+// Reads the candidate leaves of [plan.start, end) until plan.page_size
+// matches or `scan_budget` leaves have been read.
 absl::StatusOr<AuditScan> ScanAuditLog(const Store& store, const AuditQueryPlan& plan, uint64_t end,
                                        uint64_t scan_budget = kDefaultAuditScanBudget);
 

@@ -86,6 +86,14 @@ absl::Status AuditServiceImpl::Query(const CallerIdentity& caller, absl::string_
     absl::StatusOr<std::vector<crypto::MerkleHash>> proof = AuditInclusionProof(*store_, leaf.index, end);
     if (!proof.ok()) return proof.status();
     v1::ProvenEvent* proven = response.add_events();
+    if (leaf.redacted) {
+      // No body: the stub says so, and the proof starts from the stored hash.
+      absl::StatusOr<crypto::MerkleHash> hash = AuditLeafHash(*store_, leaf.index);
+      if (!hash.ok()) return hash.status();
+      proven->mutable_event()->set_leaf_index(leaf.index);
+      proven->mutable_event()->set_redacted(true);
+      proven->set_leaf_hash(Bytes(*hash));
+    }
     if (leaf.event.has_value()) *proven->mutable_event() = *std::move(leaf.event);
     proven->set_leaf_data(std::move(leaf.data));
     proven->mutable_proof()->set_leaf_index(leaf.index);

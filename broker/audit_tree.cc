@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "broker/keys.h"
+#include "samenloop/v1/audit.pb.h"
 
 namespace samenloop::broker {
 namespace {
@@ -74,6 +75,15 @@ absl::StatusOr<crypto::MerkleHash> AuditSubtreeHash(const Store& store, uint64_t
 
 absl::StatusOr<crypto::MerkleHash> AuditRoot(const Store& store, uint64_t size) {
   return AuditSubtreeHash(store, 0, size);
+}
+
+absl::StatusOr<crypto::MerkleHash> AuditLeafHash(const Store& store, uint64_t index) {
+  return ReadNode(store, 0, index);
+}
+
+bool IsRedactedStub(absl::string_view stored) {
+  v1::AuditEvent event;
+  return event.ParseFromArray(stored.data(), static_cast<int>(stored.size())) && event.redacted();
 }
 
 namespace {

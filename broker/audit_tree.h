@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "broker/store.h"
 #include "crypto/merkle_rfc6962.h"
@@ -37,6 +38,14 @@ absl::StatusOr<AuditFrontier> LoadAuditFrontier(const Store& store, uint64_t siz
 absl::StatusOr<crypto::MerkleHash> AuditSubtreeHash(const Store& store, uint64_t begin, uint64_t end);
 
 absl::StatusOr<crypto::MerkleHash> AuditRoot(const Store& store, uint64_t size);
+
+// The stored leaf hash of leaf `index` (its level-0 node): what proves a
+// leaf whose body was redacted.
+absl::StatusOr<crypto::MerkleHash> AuditLeafHash(const Store& store, uint64_t index);
+
+// True when `stored` (a value of the audit family) is the stub that
+// replaced a redacted leaf's body rather than the body itself.
+bool IsRedactedStub(absl::string_view stored);
 absl::StatusOr<std::vector<crypto::MerkleHash>> AuditInclusionProof(const Store& store, uint64_t index,
                                                                     uint64_t size);
 absl::StatusOr<std::vector<crypto::MerkleHash>> AuditConsistencyProof(const Store& store, uint64_t first,

@@ -61,7 +61,7 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
   static const std::set<std::string> kKeys = {
       "listen", "metrics_listen", "data_dir", "tls_dir", "crl_dir", "index_secret", "log_key", "max_submit_batch",
       "sweep_interval_seconds", "tree_head_interval_seconds", "suppression_threshold", "coordinator", "log_format",
-      "outbox_keep_acknowledged_days"};
+      "outbox_keep_acknowledged_days", "auth_failures_per_minute"};
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
     if (kKeys.count(key) == 0) {
@@ -96,6 +96,11 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
     return s;
   }
   if (absl::Status s = reader.Read<uint32_t>(root, "suppression_threshold", &config.suppression_threshold, 1, 1000);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = reader.Read<uint32_t>(root, "auth_failures_per_minute", &config.auth_failures_per_minute, 1,
+                                             100000);
       !s.ok()) {
     return s;
   }

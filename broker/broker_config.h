@@ -19,6 +19,7 @@
 //   outbox_keep_acknowledged_days: 30
 //   tree_head_interval_seconds: 60
 //   suppression_threshold: 10
+//   auth_failures_per_minute: 60
 //   coordinator: zvh-amsterdam     # only with the built-in development policy
 //   log_format: json               # or text
 
@@ -42,6 +43,7 @@ struct BrokerFileConfig {
   int64_t outbox_keep_acknowledged_days = 30;
   int64_t tree_head_interval_seconds = 60;
   uint32_t suppression_threshold = 10;
+  uint32_t auth_failures_per_minute = 60;
   std::string coordinator;
   std::string log_format = "json";
 };

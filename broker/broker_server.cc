@@ -5,6 +5,7 @@
 #include "common/tls_files.h"
 #include "crypto/secure_bytes.h"
 #include "broker/broker_metrics.h"
+#include "grpcpp/support/server_interceptor.h"
 #include "samenloop/v1/audit.grpc.pb.h"
 #include "samenloop/v1/consent.grpc.pb.h"
 #include "samenloop/v1/notifications.grpc.pb.h"
@@ -108,6 +109,12 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
                                          broker->keyer_.get(), options.suppression_threshold);
   broker->policy_admin_service_ = std::make_unique<PolicyAdminServiceImpl>(broker->ledger_.get());
   broker->consent_service_ = std::make_unique<ConsentServiceImpl>(broker->ledger_.get());
+  SignalLedger* recording = broker->ledger_.get();
+  broker->auth_failures_ = std::make_unique<AuthFailureAuditor>(
+      [recording](std::vector<v1::AuditEvent> events) { return recording->RecordEvents(std::move(events)).status(); },
+      options.auth_failures_per_minute, [recording] { return recording->Now(); });
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeAuthFailureInterceptor(broker->auth_failures_.get()));
   broker->started_.store(true, std::memory_order_release);
   ServerOptions server = options.server;
   server.rpc_metrics = &broker->rpc_metrics_;
@@ -118,9 +125,10 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
                                  v1::PolicyAdminService::service_full_name(),
                                  v1::ConsentService::service_full_name()};
   absl::StatusOr<RunningServer> running =
-      StartServer(server, {broker->signal_service_.get(), broker->notification_service_.get(),
-                           broker->audit_service_.get(), broker->policy_admin_service_.get(),
-                           broker->consent_service_.get()});
+      StartServer(server,
+                  {broker->signal_service_.get(), broker->notification_service_.get(), broker->audit_service_.get(),
+                   broker->policy_admin_service_.get(), broker->consent_service_.get()},
+                  std::move(interceptors));
   if (!running.ok()) return running.status();
   broker->running_ = *std::move(running);
   if (options.readiness_probe_interval > absl::ZeroDuration()) {
@@ -142,8 +150,9 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
         return;
       }
       if (swept->expired > 0 || swept->notifications_deleted > 0) {
-        spdlog::info("retention sweep expired {} of {} signal(s) and deleted {} notification(s)", swept->expired,
-                     swept->examined, swept->notifications_deleted);
+        spdlog::info("retention sweep expired {} of {} signal(s), redacted {} audit event(s) and deleted {} "
+                     "notification(s)",
+                     swept->expired, swept->examined, swept->redacted, swept->notifications_deleted);
       }
       raw->swept_active_.store(swept->active);
       raw->swept_visible_.store(swept->visible);
@@ -158,6 +167,11 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
       if (!issued.ok()) spdlog::error("scheduled tree head failed: {}", issued.status().ToString());
     });
   }
+  // The count of a minute's authentication failures over the limit is
+  // written even when no failure follows it.
+  AuthFailureAuditor* auth_failures = broker->auth_failures_.get();
+  broker->auth_failure_flush_ =
+      std::make_unique<PeriodicTask>(absl::Seconds(60), [auth_failures] { auth_failures->Flush(); });
   return broker;
 }
 
@@ -170,6 +184,7 @@ void BrokerServer::Shutdown(absl::Duration grace) {
   if (readiness_probe_ != nullptr) readiness_probe_->Stop();
   if (sweeper_ != nullptr) sweeper_->Stop();
   if (tree_head_schedule_ != nullptr) tree_head_schedule_->Stop();
+  if (auth_failure_flush_ != nullptr) auth_failure_flush_->Stop();
   hub_.Shutdown();  // ends waiting subscription streams
   running_.server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
 }

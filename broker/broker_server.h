@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "broker/audit_service.h"
+#include "broker/auth_failure_audit.h"
 #include "broker/notification_hub.h"
 #include "broker/periodic_task.h"
 #include "common/metrics_endpoint.h"
@@ -50,6 +51,9 @@ struct BrokerOptions {
   std::string metrics_listen;
   // How often readiness checks that the store still takes a durable write.
   absl::Duration readiness_probe_interval = absl::Seconds(5);
+  // Refused calls (no valid identity, role not allowed) audited one by one
+  // per minute; the rest are counted in one event (auth_failure_audit.h).
+  uint32_t auth_failures_per_minute = kDefaultAuthFailuresPerMinute;
 };
 
 class BrokerServer {
@@ -87,10 +91,12 @@ class BrokerServer {
   std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<PolicyAdminServiceImpl> policy_admin_service_;
   std::unique_ptr<ConsentServiceImpl> consent_service_;
+  std::unique_ptr<AuthFailureAuditor> auth_failures_;  // outlives the server, whose interceptor uses it
   RunningServer running_;
   bool shut_down_ = false;
   std::unique_ptr<PeriodicTask> sweeper_;
   std::unique_ptr<PeriodicTask> tree_head_schedule_;
+  std::unique_ptr<PeriodicTask> auth_failure_flush_;
   RpcMetrics rpc_metrics_;
   Readiness readiness_;
   // Set once every part RenderMetrics reads exists; the metrics endpoint

@@ -93,6 +93,11 @@ int main(int argc, char** argv) {
                                            "statistics cells counting fewer than this are suppressed")
                              ->check(CLI::Range(1, 1000)),
                          [&cli](auto& c) { c.suppression_threshold = cli.suppression_threshold; });
+  overrides.emplace_back(serve->add_option("--auth-failures-per-minute", cli.auth_failures_per_minute,
+                                           "refused certificates and roles audited one by one per minute; the "
+                                           "rest are counted in one event")
+                             ->check(CLI::Range(1, 100000)),
+                         [&cli](auto& c) { c.auth_failures_per_minute = cli.auth_failures_per_minute; });
   overrides.emplace_back(serve->add_option("--max-submit-batch", cli.max_submit_batch,
                                            "most signals per SubmitSignals call")
                              ->check(CLI::Range(1, 10000)),
@@ -184,8 +189,9 @@ int main(int argc, char** argv) {
       std::cerr << "samenloop-broker: " << swept.status().message() << "\n";
       return 1;
     }
-    std::cout << "examined " << swept->examined << " signal(s), expired " << swept->expired << ", deleted "
-              << swept->notifications_deleted << " notification(s)\n";
+    std::cout << "examined " << swept->examined << " signal(s), expired " << swept->expired << ", redacted "
+              << swept->redacted << " audit event(s), deleted " << swept->notifications_deleted
+              << " notification(s)\n";
     return 0;
   }
 
@@ -226,6 +232,7 @@ int main(int argc, char** argv) {
   options.coordinator = config.coordinator;
   options.max_submit_batch = config.max_submit_batch;
   options.suppression_threshold = config.suppression_threshold;
+  options.auth_failures_per_minute = config.auth_failures_per_minute;
   options.sweep_interval = absl::Seconds(config.sweep_interval_seconds);
   options.outbox_keep_acknowledged = absl::Hours(24 * config.outbox_keep_acknowledged_days);
   options.tree_head_interval = absl::Seconds(config.tree_head_interval_seconds);

@@ -41,14 +41,25 @@ PendingWrite::PendingWrite(Store* store, LedgerCounters* committed)
 
 uint64_t PendingWrite::AllocateSignalNumber() { return counters_.next_signal_number++; }
 
-void PendingWrite::AppendAudit(v1::AuditEvent event) {
+uint64_t PendingWrite::AppendAudit(v1::AuditEvent event) {
   uint64_t index = counters_.next_audit_number++;
   event.set_leaf_index(index);
+  // Only a stub of a redacted leaf says redacted; a leaf's own bytes never do.
+  event.clear_redacted();
   const std::string leaf_data = event.SerializeAsString();
   batch_.Put(store_->Handle(Family::kAudit), keys::U64(index), leaf_data);
   AppendAuditLeaf(*store_, batch_, index,
                   absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(leaf_data.data()), leaf_data.size()),
                   counters_.audit_frontier);
+  index_writes_.Add(index, event);
+  return index;
+}
+
+void PendingWrite::RedactAudit(uint64_t leaf) {
+  v1::AuditEvent stub;
+  stub.set_leaf_index(leaf);
+  stub.set_redacted(true);
+  batch_.Put(store_->Handle(Family::kAudit), keys::U64(leaf), stub.SerializeAsString());
 }
 
 uint64_t PendingWrite::OutboxHead(const std::string& recipient) const {
@@ -82,6 +93,7 @@ absl::StatusOr<std::set<std::string>> PendingWrite::Commit() {
       batch_.Put(meta, keys::AcknowledgedKey(recipient), keys::U64(cursor));
     }
   }
+  if (absl::Status indexed = index_writes_.AddToBatch(*store_, batch_); !indexed.ok()) return indexed;
   if (absl::Status status = store_->Commit(&batch_); !status.ok()) return status;
   *committed_ = counters_;
   return recipients_;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "broker/audit_index.h"
 #include "broker/audit_tree.h"
 #include "broker/store.h"
 #include "rocksdb/write_batch.h"
@@ -40,8 +41,12 @@ class PendingWrite {
   Store& store() { return *store_; }
 
   uint64_t AllocateSignalNumber();
-  // Appends an audit event, assigning its leaf index.
-  void AppendAudit(v1::AuditEvent event);
+  // Appends an audit event, assigning its leaf index, with its index
+  // entries (audit_index.h). Returns the leaf index.
+  uint64_t AppendAudit(v1::AuditEvent event);
+  // Replaces the stored body of committed leaf `leaf` by a redaction stub
+  // (docs/audit.md "Redaction"); its hash stays in the tree.
+  void RedactAudit(uint64_t leaf);
   // Appends a notification to the recipient's outbox, assigning its cursor.
   void AppendOutbox(const std::string& recipient, v1::Notification notification);
   void SetAcknowledged(const std::string& recipient, uint64_t cursor);
@@ -61,6 +66,7 @@ class PendingWrite {
   rocksdb::WriteBatch batch_;
   std::set<std::string> recipients_;
   std::set<std::string> marked_;
+  AuditIndexWriter index_writes_;  // the audit index entries, added at Commit
 };
 
 }  // namespace samenloop::broker

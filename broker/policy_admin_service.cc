@@ -56,7 +56,8 @@ grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, c
   absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (caller->role != Role::kPrivacyOfficer) {
-    return Refuse(*ledger_, *caller, absl::PermissionDeniedError("applying a policy needs a privacy officer certificate"));
+    // Audited as AUTHENTICATION_FAILED, as every role refusal is (auth_failure_audit.h).
+    return ToGrpcStatus(absl::PermissionDeniedError("applying a policy needs a privacy officer certificate"));
   }
   if (request->policy_yaml().empty()) {
     return Refuse(*ledger_, *caller, absl::InvalidArgumentError("policy_yaml: empty"));

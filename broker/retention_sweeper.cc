@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "broker/audit_index.h"
 #include "broker/keys.h"
 #include "broker/signal_ledger.h"
 #include "broker_storage.pb.h"
@@ -57,6 +58,7 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
     if (!it->status().ok()) return absl::InternalError(absl::StrCat("sweep scan: ", it->status().ToString()));
   }
 
+  uint64_t redacted_from = UINT64_MAX, redacted_until = 0;
   for (size_t begin = 0; begin < due.size(); begin += kExpiriesPerWrite) {
     std::lock_guard<std::mutex> lock(write_mutex_);
     PendingWrite write(store_, &counters_);
@@ -77,6 +79,17 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
       batch.DeleteRange(store_->Handle(Family::kPairDecisions), keys::PairKey(number, 0),
                         keys::PairKey(number + 1, 0));
 
+      // Its events' bodies go with it (docs/audit.md "Redaction"): each
+      // becomes a stub, its hash stays in the tree, and the expiry event
+      // lists them so a verifier can tell a redaction from a removal.
+      absl::StatusOr<std::vector<uint64_t>> leaves = AuditLeavesOfSignal(*store_, number, counters_.next_audit_number);
+      if (!leaves.ok()) return leaves.status();
+      for (uint64_t leaf : *leaves) {
+        write.RedactAudit(leaf);
+        redacted_from = std::min(redacted_from, leaf);
+        redacted_until = std::max(redacted_until, leaf + 1);
+      }
+
       CallerIdentity sweeper{"broker", Role::kOperator, ""};
       v1::AuditEvent event;
       event.set_type(v1::AUDIT_EVENT_TYPE_SIGNAL_EXPIRED);
@@ -86,8 +99,11 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
       event.add_subject_keys(absl::BytesToHexString(stored->subject_key()));
       event.add_signal_ids(stored->signal().signal_id());
       event.set_category(stored->signal().category());
-      event.set_reason("visible period ended");
-      write.AppendAudit(std::move(event));
+      event.set_reason(absl::StrCat("visible period ended; ", leaves->size(), " event(s) redacted"));
+      for (uint64_t leaf : *leaves) event.add_redacted_leaves(leaf);
+      write.AppendAudit(std::move(event));  // not indexed by its signal (audit_index.h)
+      batch.DeleteRange(store_->Handle(Family::kAuditIndex), AuditSignalPrefix(number), AuditSignalPrefix(number + 1));
+      result.redacted += leaves->size();
       ++result.expired;
     }
     absl::StatusOr<std::set<std::string>> committed = write.Commit();
@@ -95,11 +111,19 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
   }
   if (result.expired > 0) {
     for (Family family : {Family::kSignals, Family::kSubjectIndex, Family::kRelatedIndex, Family::kOrgSignals,
-                          Family::kIdempotency, Family::kPairDecisions}) {
+                          Family::kIdempotency, Family::kPairDecisions, Family::kAuditIndex}) {
       rocksdb::CompactRangeOptions options;
       rocksdb::Status compacted = store_->db()->CompactRange(options, store_->Handle(family), nullptr, nullptr);
       if (!compacted.ok()) return absl::InternalError(absl::StrCat("compaction: ", compacted.ToString()));
     }
+  }
+  if (redacted_until > 0) {
+    // The redacted bodies leave the files too; only the range that held them.
+    const std::string from = keys::U64(redacted_from), until = keys::U64(redacted_until);
+    const rocksdb::Slice begin(from), end(until);
+    rocksdb::Status compacted =
+        store_->db()->CompactRange(rocksdb::CompactRangeOptions(), store_->Handle(Family::kAudit), &begin, &end);
+    if (!compacted.ok()) return absl::InternalError(absl::StrCat("compaction: ", compacted.ToString()));
   }
   return result;
 }

@@ -3,9 +3,10 @@
 
 // Retention (ARCHITECTURE.md §8): when a signal's visible period ends, the
 // sweeper (SignalLedger::SweepExpired) takes it out of every index, deletes
-// its record, idempotency key and pair decisions, writes a SIGNAL_EXPIRED
-// audit event in the same write, and compacts, so the data leaves the files
-// too. It runs on a schedule inside the broker and on demand
+// its record, idempotency key and pair decisions, redacts the bodies of
+// the audit events that name it down to their leaf hashes, writes a
+// SIGNAL_EXPIRED audit event listing those leaves, all in one write, and
+// compacts, so the data leaves the files too. It runs on a schedule inside the broker and on demand
 // (`samenloop-broker sweep`).
 
 #include <cstdint>
@@ -19,6 +20,7 @@ namespace samenloop::broker {
 struct SweepResult {
   uint64_t examined = 0;
   uint64_t expired = 0;
+  uint64_t redacted = 0;  // audit events whose bodies were redacted
   // Of the signals the sweep kept: still active (matched and notified), or
   // only visible as history. Exported as metrics "as of the last sweep".
   uint64_t active = 0;

@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "broker/keys.h"
 #include "broker/match_finder.h"
+#include "broker/notification_ids.h"
 #include "broker/signal_validation.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -289,7 +290,7 @@ absl::StatusOr<uint32_t> SignalLedger::Coordinate(PendingWrite& write, uint64_t 
       basis.add_rule_ids(rule.id);
       basis.add_legal_bases(rule.legal_basis);
       basis.set_policy_version(policy_->Version());
-      const std::string notification_id = absl::StrCat("ntf-c-", rule.coordinator, "-", n);
+      const std::string notification_id = CoordinationNotificationId(rule.coordinator, n);
       v1::Notification notification;
       notification.set_notification_id(notification_id);
       *notification.mutable_created_at() = ToProto(now);
@@ -418,8 +419,7 @@ absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t
     if (notify) {
       // Stable id: the same (recipient signal, other signal, generation)
       // always has the same id, so a redelivered notification deduplicates.
-      std::string notification_id =
-          absl::StrCat("ntf-", recipient_number, "-", other_number, "-", generation);
+      std::string notification_id = MatchNotificationId(recipient_number, other_number, generation);
       pair.set_notification_id(notification_id);
       v1::Notification notification;
       notification.set_notification_id(notification_id);
@@ -745,9 +745,15 @@ LedgerCounters SignalLedger::CountersSnapshot() const {
 }
 
 absl::StatusOr<uint64_t> SignalLedger::RecordEvent(v1::AuditEvent event) {
+  std::vector<v1::AuditEvent> events;
+  events.push_back(std::move(event));
+  return RecordEvents(std::move(events));
+}
+
+absl::StatusOr<uint64_t> SignalLedger::RecordEvents(std::vector<v1::AuditEvent> events) {
   std::lock_guard<std::mutex> lock(write_mutex_);
   PendingWrite write(store_, &counters_);
-  write.AppendAudit(std::move(event));
+  for (v1::AuditEvent& event : events) write.AppendAudit(std::move(event));
   absl::StatusOr<std::set<std::string>> committed = write.Commit();
   if (!committed.ok()) return committed.status();
   return counters_.next_audit_number;

@@ -90,6 +90,11 @@ class SignalLedger {
   // its own synced write, serialised with every other writer. Returns the
   // tree size that includes it.
   absl::StatusOr<uint64_t> RecordEvent(v1::AuditEvent event);
+  // Appends several such events in one synced write (group commit), e.g.
+  // the deliveries of one burst of a Subscribe stream.
+  absl::StatusOr<uint64_t> RecordEvents(std::vector<v1::AuditEvent> events);
+  // The ledger's clock, for events recorded through RecordEvents.
+  absl::Time Now() const { return options_.clock(); }
 
   // Expires every signal whose visible period has ended (retention_sweeper.h).
   absl::StatusOr<SweepResult> SweepExpired();

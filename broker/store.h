@@ -40,6 +40,7 @@ enum class Family {
   kConsents,           // consent number -> StoredConsent
   kConsentSubjects,    // subject key || consent number -> ""
   kTreeHeads,          // timestamp ms || tree size -> SignedTreeHead the broker issued
+  kAuditIndex,         // secondary indexes of the audit leaves (broker/audit_index.h)
   kCount
 };
 

@@ -1,6 +1,7 @@
 #include "broker/store_schema.h"
 
 #include "absl/strings/str_cat.h"
+#include "broker/audit_index.h"
 #include "broker/keys.h"
 #include "broker/store.h"
 #include "spdlog/spdlog.h"
@@ -31,6 +32,22 @@ absl::Status Stamp(Store& store, uint64_t version) {
 // now on (older files are read without them). Only the stamp is new.
 absl::Status MigrateFrom0(Store& store) { return Stamp(store, 1); }
 
+// 1 -> 2: the audit index family is created empty on open; fill it from
+// every stored leaf, then stamp. A crash before the stamp leaves version 1,
+// and the next open builds the same entries again.
+absl::Status MigrateFrom1(Store& store) {
+  if (absl::Status built = RebuildAuditIndex(store); !built.ok()) return built;
+  return Stamp(store, 2);
+}
+
+absl::Status MigrateOneStep(Store& store, uint64_t from) {
+  switch (from) {
+    case 0: return MigrateFrom0(store);
+    case 1: return MigrateFrom1(store);
+    default: return absl::InternalError(absl::StrCat("no migration step from schema version ", from));
+  }
+}
+
 }  // namespace
 
 absl::Status CheckAndMigrateSchema(Store& store) {
@@ -51,7 +68,7 @@ absl::Status CheckAndMigrateSchema(Store& store) {
   }
   while (version < kStoreSchemaVersion) {
     spdlog::info("migrating the store from schema version {} to {}", version, version + 1);
-    absl::Status migrated = version == 0 ? MigrateFrom0(store) : absl::InternalError("no migration step");
+    absl::Status migrated = MigrateOneStep(store, version);
     if (!migrated.ok()) return migrated;
     ++version;
   }

@@ -19,7 +19,10 @@ class Store;
 
 // Version 1: the column families of docs/operations.md with the person
 // indexes' prefix filters; consents, tree heads.
-inline constexpr uint64_t kStoreSchemaVersion = 1;
+// Version 2: the audit log's secondary indexes (column family audit_index,
+// broker/audit_index.h), built from the stored leaves when a version 1
+// store is opened.
+inline constexpr uint64_t kStoreSchemaVersion = 2;
 
 absl::Status CheckAndMigrateSchema(Store& store);
 

@@ -1,5 +1,9 @@
 #include "client/audit_verify.h"
 
+#include <optional>
+#include <set>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "crypto/hex.h"
 
@@ -20,26 +24,70 @@ absl::StatusOr<crypto::MerkleHash> HashFromHex(const std::string& hex) {
   return hash;
 }
 
-// The checks of one exported event; false if any failed.
-bool VerifyEvent(const audit_files::v1::ExportedEvent& line, const SavedTreeHead& head, VerifyReport& report) {
+// What one exported event turned out to be.
+struct CheckedEvent {
+  bool ok = false;
+  bool redacted = false;
+  crypto::MerkleHash leaf_hash{};  // what the tree holds for it (zero when unreadable)
+  std::optional<v1::AuditEvent> event;  // the verified body, when there is one
+};
+
+// A redacted leaf: no body, only the hash the tree holds. Its proof must
+// verify from that hash, and its readable form must be the bare stub.
+CheckedEvent VerifyRedacted(const audit_files::v1::ExportedEvent& line, const std::vector<crypto::MerkleHash>& path,
+                            const SavedTreeHead& head, VerifyReport& report) {
   const std::string leaf = absl::StrCat("leaf ", line.leaf_index());
+  CheckedEvent checked;
+  checked.redacted = true;
+  absl::StatusOr<crypto::MerkleHash> hash = HashFromHex(line.leaf_hash());
+  if (!hash.ok() || !line.leaf_data().empty()) {
+    report.Check(false, leaf + ": redacted, but without a 32-byte leaf_hash or with leaf_data as well");
+    return checked;
+  }
+  checked.leaf_hash = *hash;
+  checked.ok = true;
+  absl::Status included = crypto::VerifyInclusion(line.leaf_index(), head.head.tree_size, *hash, path, head.head.root);
+  if (!included.ok()) {
+    report.Check(false, absl::StrCat(leaf, ": redacted; its inclusion proof does not verify from its leaf hash (",
+                                     included.message(), ")"));
+    checked.ok = false;
+  }
+  v1::AuditEvent stub;
+  stub.set_leaf_index(line.leaf_index());
+  stub.set_redacted(true);
+  if (line.has_event() && line.event().SerializeAsString() != stub.SerializeAsString()) {
+    report.Check(false, leaf + ": redacted, but its readable event carries more than the stub");
+    checked.ok = false;
+  }
+  return checked;
+}
+
+// The checks of one exported event; `ok` false if any failed.
+CheckedEvent VerifyEvent(const audit_files::v1::ExportedEvent& line, const SavedTreeHead& head, VerifyReport& report) {
+  const std::string leaf = absl::StrCat("leaf ", line.leaf_index());
+  CheckedEvent checked;
+  const bool redacted = line.event().redacted() || !line.leaf_hash().empty();
   absl::StatusOr<std::vector<uint8_t>> data = crypto::HexDecode(line.leaf_data());
-  if (!data.ok()) {
-    report.Check(false, leaf + ": leaf_data is not hex");
-    return false;
+  if (!redacted) {
+    if (!data.ok()) {
+      report.Check(false, leaf + ": leaf_data is not hex");
+      return checked;
+    }
+    checked.leaf_hash = crypto::HashLeaf(*data);
   }
   std::vector<crypto::MerkleHash> path;
   for (const std::string& hex : line.proof()) {
     absl::StatusOr<crypto::MerkleHash> hash = HashFromHex(hex);
     if (!hash.ok()) {
       report.Check(false, leaf + ": proof holds something that is not a 32-byte hex hash");
-      return false;
+      return checked;
     }
     path.push_back(*hash);
   }
+  if (redacted) return VerifyRedacted(line, path, head, report);
   bool ok = true;
   absl::Status included =
-      crypto::VerifyInclusion(line.leaf_index(), head.head.tree_size, crypto::HashLeaf(*data), path, head.head.root);
+      crypto::VerifyInclusion(line.leaf_index(), head.head.tree_size, checked.leaf_hash, path, head.head.root);
   if (!included.ok()) {
     report.Check(false, absl::StrCat(leaf, ": inclusion proof does not verify against the tree head (",
                                      included.message(), ")"));
@@ -48,7 +96,7 @@ bool VerifyEvent(const audit_files::v1::ExportedEvent& line, const SavedTreeHead
   v1::AuditEvent decoded;
   if (!decoded.ParseFromArray(data->data(), static_cast<int>(data->size()))) {
     report.Check(false, leaf + ": leaf_data is not an audit event");
-    return false;
+    return checked;
   }
   if (decoded.leaf_index() != line.leaf_index()) {
     report.Check(false, absl::StrCat(leaf, ": its data is the event of leaf ", decoded.leaf_index(),
@@ -59,8 +107,48 @@ bool VerifyEvent(const audit_files::v1::ExportedEvent& line, const SavedTreeHead
     report.Check(false, leaf + ": the readable event differs from its leaf_data");
     ok = false;
   }
-  return ok;
+  checked.ok = ok;
+  if (ok) checked.event = std::move(decoded);
+  return checked;
 }
+
+// Redacted leaves must be accounted for: a SIGNAL_EXPIRED event later in the
+// log names each leaf it redacted. In a complete export a redacted leaf no
+// expiry event names is a body removed without cause; a filtered export may
+// simply not hold the expiry event.
+class RedactionLedger {
+ public:
+  void Redacted(uint64_t leaf) { redacted_.push_back(leaf); }
+  void Verified(const v1::AuditEvent& event) {
+    if (event.type() != v1::AUDIT_EVENT_TYPE_SIGNAL_EXPIRED) return;
+    for (uint64_t leaf : event.redacted_leaves()) {
+      if (leaf < event.leaf_index()) named_.insert(leaf);
+    }
+  }
+  void Report(bool complete, VerifyReport& report) const {
+    if (redacted_.empty()) return;
+    std::vector<uint64_t> unnamed;
+    for (uint64_t leaf : redacted_) {
+      if (named_.count(leaf) == 0) unnamed.push_back(leaf);
+    }
+    const std::string count = absl::StrCat(redacted_.size(), " leaf/leaves redacted after retention");
+    if (unnamed.empty()) {
+      report.Check(true, count + ", each named by a later SIGNAL_EXPIRED event in this export");
+    } else if (complete) {
+      report.Check(false, absl::StrCat(count, "; ", unnamed.size(), " of them (first: leaf ", unnamed.front(),
+                                       ") named by no SIGNAL_EXPIRED event: a body was removed without a retention "
+                                       "deletion"));
+    } else {
+      report.Check(true, absl::StrCat(count, "; ", unnamed.size(),
+                                      " not named by an expiry event in this filtered export (a complete export "
+                                      "checks that each is)"));
+    }
+  }
+
+ private:
+  std::vector<uint64_t> redacted_;
+  std::set<uint64_t> named_;
+};
 
 }  // namespace
 
@@ -124,6 +212,7 @@ void VerifyExport(std::istream& export_lines, const crypto::LogPublicKey& key,
   uint64_t events = 0, bad_events = 0, line_number = 1;
   std::optional<uint64_t> previous;
   bool gap_reported = false;
+  RedactionLedger redactions;
   while (std::getline(export_lines, text)) {
     ++line_number;
     if (text.empty()) continue;
@@ -141,20 +230,23 @@ void VerifyExport(std::istream& export_lines, const crypto::LogPublicKey& key,
       ++bad_events;
     }
     previous = event.leaf_index();
-    if (!VerifyEvent(event, *head, report)) ++bad_events;
+    CheckedEvent checked = VerifyEvent(event, *head, report);
+    if (!checked.ok) ++bad_events;
+    if (checked.ok && checked.redacted) redactions.Redacted(event.leaf_index());
+    if (checked.event.has_value()) redactions.Verified(*checked.event);
     if (header.complete()) {
       if (event.leaf_index() != all.size() && !gap_reported) {
         report.Check(false, absl::StrCat("complete export: leaf ", all.size(), " is missing (next is leaf ",
                                          event.leaf_index(), ")"));
         gap_reported = true;
       }
-      absl::StatusOr<std::vector<uint8_t>> data = crypto::HexDecode(event.leaf_data());
-      all.Add(crypto::HashLeaf(data.ok() ? *data : std::vector<uint8_t>()));
+      all.Add(checked.leaf_hash);
       if (all.size() == old_size) old_prefix_root = all.Root();
     }
   }
   report.Check(bad_events == 0, absl::StrCat("events: ", events - std::min(events, bad_events), " of ", events,
                                              " verify (inclusion proof, leaf data, position)"));
+  redactions.Report(header.complete(), report);
   if (header.complete()) {
     report.Check(all.size() == head->head.tree_size && !gap_reported,
                  absl::StrCat("complete export: ", all.size(), " leaves for a tree of ", head->head.tree_size));

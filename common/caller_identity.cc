@@ -116,7 +116,10 @@ absl::StatusOr<CallerIdentity> IdentityFromCertificatePem(absl::string_view pem)
 }
 
 absl::StatusOr<CallerIdentity> IdentityFromServerContext(const grpc::ServerContext& context) {
-  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  return IdentityFromAuthContext(context.auth_context().get());
+}
+
+absl::StatusOr<CallerIdentity> IdentityFromAuthContext(const grpc::AuthContext* auth) {
   if (auth == nullptr || !auth->IsPeerAuthenticated()) {
     return absl::UnauthenticatedError("no verified client certificate");
   }

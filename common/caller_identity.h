@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 
 namespace grpc {
+class AuthContext;
 class ServerContext;
 }
 
@@ -40,6 +41,9 @@ absl::StatusOr<CallerIdentity> IdentityFromCertificatePem(absl::string_view pem)
 // Reads the verified peer certificate of a gRPC call. UNAUTHENTICATED when
 // there is none or it carries no valid Samenloop identity.
 absl::StatusOr<CallerIdentity> IdentityFromServerContext(const grpc::ServerContext& context);
+// The same from a call's auth context (e.g. in a server interceptor); null
+// counts as no certificate.
+absl::StatusOr<CallerIdentity> IdentityFromAuthContext(const grpc::AuthContext* auth);
 
 // True for organisation ids the broker accepts: 1–64 characters of lowercase
 // letters, digits and '-', starting with a letter.

@@ -17,6 +17,9 @@
 
 namespace grpc {
 class Service;
+namespace experimental {
+class ServerInterceptorFactoryInterface;
+}
 }
 
 namespace samenloop {
@@ -40,8 +43,10 @@ struct RunningServer {
   int port = 0;  // the bound port (useful with port 0)
 };
 
-absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
-                                          const std::vector<grpc::Service*>& services);
+// `interceptors` see every call (e.g. the broker's audit of refused calls).
+absl::StatusOr<RunningServer> StartServer(
+    const ServerOptions& options, const std::vector<grpc::Service*>& services,
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors = {});
 
 }  // namespace samenloop
 

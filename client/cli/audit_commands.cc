@@ -161,6 +161,7 @@ void WriteExportedEvent(std::ostream& out, const v1::ProvenEvent& proven) {
   audit_files::v1::ExportedEvent* event = line.mutable_event();
   event->set_leaf_index(proven.proof().leaf_index());
   event->set_leaf_data(HexOfBytes(proven.leaf_data()));
+  if (!proven.leaf_hash().empty()) event->set_leaf_hash(HexOfBytes(proven.leaf_hash()));
   for (const std::string& hash : proven.proof().hashes()) event->add_proof(HexOfBytes(hash));
   if (proven.has_event()) *event->mutable_event() = proven.event();
   out << client::ToJsonLine(line) << "\n";
@@ -203,6 +204,12 @@ int RunExport(const GlobalOptions& options, const ExportArgs& args) {
 
 // One line of the subject report: who did or was told what, when, why.
 void PrintReportLine(const v1::AuditEvent& e) {
+  if (e.redacted()) {
+    // The body is gone with the signal it described; the tree keeps its hash.
+    std::cout << "leaf " << e.leaf_index() << "  redacted after retention (the signal was deleted; "
+              << "its hash still verifies)\n";
+    return;
+  }
   const std::string when = absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(e.time().seconds()),
                                             absl::UTCTimeZone());
   std::cout << when << "  " << std::left << std::setw(24)

@@ -89,7 +89,9 @@ std::shared_ptr<grpc::Channel> DevStack::PseudonymiserChannelAs(const std::strin
 std::vector<v1::Notification> DevStack::DrainNotifications(const std::string& identity) const {
   auto stub = v1::NotificationService::NewStub(BrokerChannelAs(identity));
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  // Every delivery is audited (a synced write per page of 1024): a backlog
+  // of a million notifications, as the crash test builds, takes a while.
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
   v1::SubscribeRequest request;
   request.set_stop_when_drained(true);
   auto reader = stub->Subscribe(&context, request);

@@ -116,7 +116,8 @@ TEST_F(MrMScenarioTest, OnDemandSweepRunsOnAStoppedBrokerOnly) {
   EXPECT_FALSE(RunCommand(sweep).ok()) << "the running broker holds the store";
   stack_.StopBroker(SIGTERM);
   ASSERT_TRUE(RunCommand(sweep).ok()) << *ReadFileToString(out);
-  EXPECT_EQ(*ReadFileToString(out), "examined 6 signal(s), expired 0, deleted 0 notification(s)\n");
+  EXPECT_EQ(*ReadFileToString(out),
+            "examined 6 signal(s), expired 0, redacted 0 audit event(s), deleted 0 notification(s)\n");
 }
 
 TEST(BrokerBinary, HasNoWayToLoadTheOprfKey) {

@@ -54,10 +54,13 @@ TEST(PolicyAdmin, OnlyAPrivacyOfficerAppliesAndAnInvalidPolicyChangesNothing) {
   EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(invalid.error_message().find("region.yaml:4:5: error:"), std::string::npos) << invalid.error_message();
   EXPECT_EQ(Active(stack, "politie-amsterdam").version().version_hash(), builtin);
-  // Every refused apply is in the audit log, with who tried and why.
+  // Every refused apply is in the audit log, with who tried and why: the
+  // wrong roles as AUTHENTICATION_FAILED (as every role refusal), the
+  // invalid policy as REQUEST_REFUSED.
   {
     v1::QueryEventsRequest query;
     query.add_types(v1::AUDIT_EVENT_TYPE_REQUEST_REFUSED);
+    query.add_types(v1::AUDIT_EVENT_TYPE_AUTHENTICATION_FAILED);
     grpc::ClientContext context;
     v1::QueryEventsResponse events;
     grpc::Status status =
@@ -65,9 +68,16 @@ TEST(PolicyAdmin, OnlyAPrivacyOfficerAppliesAndAnInvalidPolicyChangesNothing) {
     ASSERT_TRUE(status.ok()) << status.error_message();
     std::vector<std::string> who;
     for (const v1::ProvenEvent& e : events.events()) {
-      if (e.event().reason().rfind("ApplyPolicy: ", 0) == 0) who.push_back(e.event().actor_organisation());
+      const std::string& reason = e.event().reason();
+      if (reason.rfind("ApplyPolicy: ", 0) == 0 || reason.rfind("PolicyAdminService/ApplyPolicy: ", 0) == 0) {
+        who.push_back(absl::StrCat(e.event().actor_organisation(), " ",
+                                   v1::AuditEventType_Name(e.event().type())));
+      }
     }
-    EXPECT_EQ(who, (std::vector<std::string>{"politie-amsterdam", "auditor", "operator", "privacy-officer"}));
+    EXPECT_EQ(who, (std::vector<std::string>{"politie-amsterdam AUDIT_EVENT_TYPE_AUTHENTICATION_FAILED",
+                                             "auditor AUDIT_EVENT_TYPE_AUTHENTICATION_FAILED",
+                                             "operator AUDIT_EVENT_TYPE_AUTHENTICATION_FAILED",
+                                             "privacy-officer AUDIT_EVENT_TYPE_REQUEST_REFUSED"}));
   }
 
   // Through the CLI, as a privacy officer would.

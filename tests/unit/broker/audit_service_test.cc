@@ -16,6 +16,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "samenloop/v1/audit.grpc.pb.h"
+#include "samenloop/v1/notifications.grpc.pb.h"
 #include "samenloop/v1/signals.grpc.pb.h"
 #include "tests/support/dev_pki.h"
 #include "tests/support/temp_dir.h"
@@ -197,6 +198,121 @@ TEST_F(AuditServiceTest, FiltersByOrganisationTypeSubjectAndOutcomeWithProofs) {
   EXPECT_EQ(logged.events(1).event().subject_keys(0), subject_key);
   // The last event of the answer is the query itself, the head's last leaf.
   EXPECT_EQ(logged.events(4).proof().leaf_index() + 1, logged.tree_head().tree_size());
+}
+
+// Every notification a Subscribe stream releases is on the record as
+// NOTIFICATION_DELIVERED (recipient, id, signals, no pseudonym), logged
+// again on each redelivery, and the events of one burst are appended
+// together before the burst is written.
+TEST_F(AuditServiceTest, EveryDeliveryIsAuditedRedeliveriesToo) {
+  const v1::Pseudonym m = RandomPseudonym();
+  SubmitOne("politie-amsterdam", m, "p1");
+  SubmitOne("ggz-inforsa", m, "g1");
+  SubmitOne("ggz-inforsa", m, "g2");  // the police are told of both GGZ signals
+
+  auto drain = [&](uint64_t after) {
+    v1::SubscribeRequest request;
+    request.set_after_cursor(after);
+    request.set_stop_when_drained(true);
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReader<v1::Notification>> reader =
+        v1::NotificationService::NewStub(ChannelAs("politie-amsterdam"))->Subscribe(&context, request);
+    std::vector<v1::Notification> out;
+    v1::Notification n;
+    while (reader->Read(&n)) out.push_back(n);
+    EXPECT_TRUE(reader->Finish().ok());
+    return out;
+  };
+  const std::vector<v1::Notification> first = drain(0);
+  ASSERT_EQ(first.size(), 2u);
+  const std::vector<v1::Notification> again = drain(0);  // at least once: a client that lost its cursor
+  ASSERT_EQ(again.size(), 2u);
+
+  v1::QueryEventsRequest delivered;
+  delivered.add_types(v1::AUDIT_EVENT_TYPE_NOTIFICATION_DELIVERED);
+  v1::QueryEventsResponse logged;
+  ASSERT_TRUE(Query(delivered, &logged).ok());
+  ExpectAllProven(logged);
+  ASSERT_EQ(logged.events_size(), 4) << "two notifications, each delivered twice";
+  std::map<std::string, int> times_delivered;
+  for (const v1::ProvenEvent& e : logged.events()) {
+    EXPECT_EQ(e.event().recipient_organisation(), "politie-amsterdam");
+    EXPECT_EQ(e.event().actor_organisation(), "broker");
+    EXPECT_EQ(e.event().subject_keys_size(), 0);
+    ++times_delivered[e.event().notification_id()];
+    // The recipient's own signal and the other one, read from the id.
+    ASSERT_EQ(e.event().signal_ids_size(), 2);
+    EXPECT_EQ(e.event().signal_ids(0), first[0].your_signal_id());
+    EXPECT_EQ(e.leaf_data().find(m.value()), std::string::npos) << "never a pseudonym";
+  }
+  EXPECT_EQ(times_delivered[first[0].notification_id()], 2);
+  EXPECT_EQ(times_delivered[first[1].notification_id()], 2);
+  // One burst, one write: its events are consecutive leaves with one time.
+  EXPECT_EQ(logged.events(1).proof().leaf_index(), logged.events(0).proof().leaf_index() + 1);
+  EXPECT_EQ(logged.events(1).event().time().SerializeAsString(), logged.events(0).event().time().SerializeAsString());
+
+  // The organisation filter finds them through the recipient.
+  v1::QueryEventsRequest by_recipient = delivered;
+  by_recipient.set_organisation("politie-amsterdam");
+  v1::QueryEventsResponse theirs;
+  ASSERT_TRUE(Query(by_recipient, &theirs).ok());
+  EXPECT_EQ(theirs.events_size(), 4);
+}
+
+// A certificate of the deployment's CA whose org URI is not an organisation
+// id: TLS accepts it, the broker finds no Samenloop identity in it.
+void MakeCertificateWithoutIdentity(const std::string& pki, const std::string& out) {
+  const std::string ext = out + "/ext.cnf";
+  const std::string commands = absl::StrCat(
+      "set -e; mkdir -p ", out, "; cp ", pki, "/ca/ca.pem ", out, "/ca.pem; ",
+      "printf 'subjectAltName=URI:samenloop://org/Not_An_Id,URI:samenloop://role/org\\n"
+      "extendedKeyUsage=clientAuth\\n' > ", ext, "; ",
+      "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=nobody -keyout ", out,
+      "/key.pem -out ", out, "/req.pem 2>/dev/null; ",
+      "openssl x509 -req -in ", out, "/req.pem -CA ", pki, "/ca/ca.pem -CAkey ", pki, "/ca/ca.key -CAcreateserial ",
+      "-days 2 -extfile ", ext, " -out ", out, "/cert.pem 2>/dev/null");
+  ASSERT_EQ(std::system(commands.c_str()), 0) << commands;
+}
+
+// Calls refused for the certificate (no valid identity, or a role the
+// service does not allow) are audited as AUTHENTICATION_FAILED by the
+// server's interceptor, naming the call and the rule, never the value.
+TEST_F(AuditServiceTest, RefusedCertificatesAndRolesAreAuditedAsAuthenticationFailures) {
+  MakeCertificateWithoutIdentity(dir_->Sub("pki"), dir_->Sub("pki/no-identity"));
+  v1::QueryEventsResponse ignored;
+  EXPECT_EQ(Query(v1::QueryEventsRequest(), &ignored, "politie-amsterdam").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  {
+    v1::SubmitSignalsRequest request;
+    *request.add_items()->mutable_signal() = ValidSignal(RandomPseudonym());
+    request.mutable_items(0)->set_idempotency_key("x");
+    v1::SubmitSignalsResponse response;
+    grpc::ClientContext context;
+    EXPECT_EQ(v1::SignalService::NewStub(ChannelAs("no-identity"))->SubmitSignals(&context, request, &response)
+                  .error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  v1::QueryEventsRequest failures;
+  failures.add_types(v1::AUDIT_EVENT_TYPE_AUTHENTICATION_FAILED);
+  v1::QueryEventsResponse logged;
+  ASSERT_TRUE(Query(failures, &logged).ok());
+  ExpectAllProven(logged);
+  ASSERT_EQ(logged.events_size(), 2);
+  const v1::AuditEvent& role = logged.events(0).event();
+  EXPECT_EQ(role.actor_organisation(), "politie-amsterdam");
+  EXPECT_EQ(role.actor_role(), "org");
+  EXPECT_EQ(role.reason(), "AuditService/QueryEvents: the audit log is read with an auditor certificate (role auditor)");
+  const v1::AuditEvent& nobody = logged.events(1).event();
+  EXPECT_EQ(nobody.actor_organisation(), "");
+  EXPECT_EQ(nobody.reason().rfind("SignalService/SubmitSignals: client certificate: no valid samenloop://org/", 0),
+            0u)
+      << nobody.reason();
+  EXPECT_EQ(logged.events(1).leaf_data().find("Not_An_Id"), std::string::npos) << "the value is not echoed";
+  // Nothing but the audit event: the refused submit stored no signal.
+  v1::QueryEventsRequest submitted;
+  submitted.add_types(v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED);
+  ASSERT_TRUE(Query(submitted, &ignored).ok());
+  EXPECT_EQ(ignored.events_size(), 0);
 }
 
 TEST_F(AuditServiceTest, PagesCoverAFixedTreeSizeAndTokensAreBoundToTheirFilters) {

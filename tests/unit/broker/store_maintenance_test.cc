@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <filesystem>
+#include <map>
 
 #include "broker/keys.h"
 #include "broker/signal_ledger.h"
@@ -134,6 +135,37 @@ TEST_F(StoreMaintenanceTest, ANewStoreIsStampedAnOldOneMigratedANewerOneRefused)
   EXPECT_EQ(newer.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(newer.status().message().find("newer than this broker understands"), std::string::npos)
       << newer.status();
+}
+
+// Every entry of the audit index family, key -> value.
+std::map<std::string, std::string> AuditIndexEntries(const Store& store) {
+  std::map<std::string, std::string> entries;
+  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAuditIndex);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) entries[it->key().ToString()] = it->value().ToString();
+  return entries;
+}
+
+TEST_F(StoreMaintenanceTest, AVersion1StoreGetsTheAuditIndexBuiltFromItsLeaves) {
+  Populate(dir_.Sub("db"));
+  std::map<std::string, std::string> written;
+  {
+    std::unique_ptr<Store> store = *Store::Open(dir_.Sub("db"));
+    written = AuditIndexEntries(*store);
+    ASSERT_FALSE(written.empty()) << "the ledger indexes every event as it appends it";
+    // Make it what schema version 1 wrote: no audit index family at all.
+    ASSERT_TRUE(store->db()->DropColumnFamily(store->Handle(Family::kAuditIndex)).ok());
+    rocksdb::WriteBatch batch;
+    batch.Put(store->Handle(Family::kMeta), "schema_version", keys::U64(1));
+    ASSERT_TRUE(store->Commit(&batch).ok());
+  }
+  {
+    // Opening creates the family empty, and the migration fills it with
+    // exactly what the ledger would have written.
+    std::unique_ptr<Store> store = *Store::Open(dir_.Sub("db"));
+    EXPECT_EQ(keys::ParseU64(*store->Get(Family::kMeta, "schema_version")), 2u);
+    EXPECT_EQ(AuditIndexEntries(*store), written);
+    EXPECT_TRUE(VerifyStore(*store).ok());
+  }
 }
 
 }  // namespace

@@ -1,9 +1,15 @@
 // The auditor's offline checks without a broker: the streaming root equals
-// RFC 6962's for every size, and a consistency check fails for a wrong proof
-// or a smaller tree.
+// RFC 6962's for every size, a consistency check fails for a wrong proof
+// or a smaller tree, and an export with redacted leaves verifies from their
+// hashes only when each redaction is accounted for.
 
 #include "client/audit_verify.h"
 
+#include <sstream>
+
+#include "client/audit_files.h"
+#include "crypto/hex.h"
+#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 
 namespace samenloop::client {
@@ -62,6 +68,130 @@ TEST(VerifyHeadsConsistent, PassesOnlyForAnHonestExtensionSignedByThePinnedKey) 
   VerifyHeadsConsistent(new_head, old_head, {}, key.PublicKey(), shrunk);
   ASSERT_EQ(shrunk.failed.size(), 1u);
   EXPECT_NE(shrunk.failed[0].find("truncated"), std::string::npos);
+}
+
+// A small log as the broker writes it: four events about sig-1 and sig-2,
+// then the expiry of sig-1 naming the leaves (1 and 3) it redacted.
+class RedactedExportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (uint64_t i = 0; i < 5; ++i) {
+      v1::AuditEvent event;
+      event.set_leaf_index(i);
+      *event.mutable_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1800000000 + static_cast<int64_t>(i));
+      event.set_type(i == 4 ? v1::AUDIT_EVENT_TYPE_SIGNAL_EXPIRED : v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED);
+      event.add_signal_ids(i % 2 == 1 || i == 4 ? "sig-1" : "sig-2");
+      if (i == 4) {
+        event.add_redacted_leaves(1);
+        event.add_redacted_leaves(3);
+      }
+      events_.push_back(event);
+    }
+    Rehash();
+  }
+
+  void Rehash() {
+    leaves_.clear();
+    for (const v1::AuditEvent& event : events_) leaves_.push_back(crypto::HashLeaf(Bytes(event)));
+    head_ = Signed(key_, leaves_, leaves_.size());
+  }
+
+  static std::vector<uint8_t> Bytes(const v1::AuditEvent& event) {
+    const std::string bytes = event.SerializeAsString();
+    return {bytes.begin(), bytes.end()};
+  }
+
+  // The export of `leaves` (all when `complete`), with `redacted` ones as
+  // the broker returns them after retention: stub and leaf hash, no body.
+  std::string Export(const std::vector<uint64_t>& leaves, const std::set<uint64_t>& redacted, bool complete) {
+    audit_files::v1::ExportLine header;
+    header.mutable_header()->set_format(kExportFormat);
+    v1::SignedTreeHead sth;
+    sth.set_tree_size(head_.head.tree_size);
+    sth.set_root_hash(std::string(head_.head.root.begin(), head_.head.root.end()));
+    *sth.mutable_timestamp() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(head_.head.timestamp_ms);
+    sth.set_signature(std::string(head_.signature.begin(), head_.signature.end()));
+    *header.mutable_header()->mutable_tree_head() = ToTreeHeadFile(sth);
+    header.mutable_header()->set_complete(complete);
+    std::string out = ToJsonLine(header) + "\n";
+    for (uint64_t i : leaves) {
+      audit_files::v1::ExportLine line;
+      audit_files::v1::ExportedEvent* event = line.mutable_event();
+      event->set_leaf_index(i);
+      absl::StatusOr<std::vector<crypto::MerkleHash>> proof = crypto::InclusionProof(i, leaves_.size(), leaves_);
+      EXPECT_TRUE(proof.ok());
+      if (proof.ok()) {
+        for (const crypto::MerkleHash& hash : *proof) event->add_proof(crypto::HexEncode(hash));
+      }
+      if (redacted.count(i) > 0) {
+        event->mutable_event()->set_leaf_index(i);
+        event->mutable_event()->set_redacted(true);
+        crypto::MerkleHash hash = leaves_[i];
+        if (wrong_hash_) hash[0] ^= 1;
+        if (leaky_stub_) event->mutable_event()->set_category("debt");
+        event->set_leaf_hash(crypto::HexEncode(hash));
+      } else {
+        event->set_leaf_data(crypto::HexEncode(Bytes(events_[i])));
+        *event->mutable_event() = events_[i];
+      }
+      out += ToJsonLine(line) + "\n";
+    }
+    return out;
+  }
+
+  VerifyReport Verify(const std::string& text) {
+    std::istringstream in(text);
+    VerifyReport report;
+    VerifyExport(in, key_.PublicKey(), std::nullopt, report);
+    return report;
+  }
+
+  static bool Mentions(const std::vector<std::string>& lines, const std::string& what) {
+    for (const std::string& line : lines) {
+      if (line.find(what) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  const crypto::LogSigningKey key_ = crypto::LogSigningKey::Generate();
+  std::vector<v1::AuditEvent> events_;
+  std::vector<crypto::MerkleHash> leaves_;
+  SavedTreeHead head_;
+  bool wrong_hash_ = false;  // redacted leaves carry a hash one bit off
+  bool leaky_stub_ = false;  // redacted leaves' stubs keep their category
+};
+
+TEST_F(RedactedExportTest, ACompleteExportWithAccountedRedactionsVerifies) {
+  VerifyReport report = Verify(Export({0, 1, 2, 3, 4}, {1, 3}, /*complete=*/true));
+  EXPECT_TRUE(report.ok()) << report.failed.front();
+  EXPECT_TRUE(Mentions(report.passed, "2 leaf/leaves redacted after retention, each named by a later SIGNAL_EXPIRED"));
+  EXPECT_TRUE(Mentions(report.passed, "the leaves hash to the tree head's root"));
+}
+
+TEST_F(RedactedExportTest, ARedactionNoExpiryEventNamesFailsACompleteExport) {
+  // Leaf 2's body removed as if redacted, but the expiry event names 1 and 3 only.
+  VerifyReport report = Verify(Export({0, 1, 2, 3, 4}, {1, 2, 3}, /*complete=*/true));
+  EXPECT_FALSE(report.ok());
+  EXPECT_TRUE(Mentions(report.failed, "(first: leaf 2) named by no SIGNAL_EXPIRED event"));
+}
+
+TEST_F(RedactedExportTest, AFilteredExportWithoutTheExpiryEventIsNotedNotFailed) {
+  VerifyReport report = Verify(Export({1, 3}, {1, 3}, /*complete=*/false));
+  EXPECT_TRUE(report.ok()) << report.failed.front();
+  EXPECT_TRUE(Mentions(report.passed, "2 not named by an expiry event in this filtered export"));
+}
+
+TEST_F(RedactedExportTest, AWrongLeafHashOrABodyOnTheStubFails) {
+  wrong_hash_ = true;
+  VerifyReport altered = Verify(Export({0, 1, 2, 3, 4}, {1, 3}, /*complete=*/true));
+  EXPECT_TRUE(Mentions(altered.failed, "leaf 1: redacted; its inclusion proof does not verify"));
+  EXPECT_TRUE(Mentions(altered.failed, "not to the tree head's root"));
+
+  // A stub that still carries part of the body is not a redaction.
+  wrong_hash_ = false;
+  leaky_stub_ = true;
+  VerifyReport carried = Verify(Export({0, 1, 2, 3, 4}, {1, 3}, /*complete=*/true));
+  EXPECT_TRUE(Mentions(carried.failed, "leaf 1: redacted, but its readable event carries more than the stub"));
 }
 
 }  // namespace
