@@ -14,6 +14,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
+#include "tests/unit/broker/signal_test_helpers.h"
 
 namespace samenloop::broker {
 namespace {
@@ -29,9 +30,7 @@ class AuditIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_GE(sodium_init(), 0);
-    std::array<uint8_t, 32> secret{};
-    secret.fill(9);
-    keyer_ = std::make_unique<SubjectKeyer>(*crypto::IndexSecret::FromBytes(secret));
+    keyer_ = std::make_unique<SubjectKeyer>(testing::TestSecret());
     store_ = *Store::Open(dir_.Sub("db"));
     ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_);
     // Event i: actor org-(i % 3), about person i % 100, every 50th told to org-9.

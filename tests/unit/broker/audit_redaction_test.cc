@@ -23,16 +23,11 @@ namespace samenloop::broker {
 namespace {
 
 using testing::RandomPseudonym;
+using testing::TestSecret;
+using testing::kGgz;
+using testing::kPolice;
 using testing::ValidSignal;
 
-const CallerIdentity kPolice{"politie-amsterdam", Role::kOrg, "police"};
-const CallerIdentity kGgz{"ggz-inforsa", Role::kOrg, "ggz"};
-
-crypto::IndexSecret TestSecret() {
-  std::array<uint8_t, 32> bytes{};
-  bytes.fill(5);
-  return *crypto::IndexSecret::FromBytes(bytes);
-}
 
 class AuditRedactionTest : public ::testing::Test {
  protected:

@@ -22,9 +22,7 @@ class AuditTreeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_GE(sodium_init(), 0);
-    std::array<uint8_t, 32> secret{};
-    secret.fill(3);
-    keyer_ = std::make_unique<SubjectKeyer>(*crypto::IndexSecret::FromBytes(secret));
+    keyer_ = std::make_unique<SubjectKeyer>(testing::TestSecret());
     policy_ = policy::MakeBuiltinDefaultPolicy();
     Reopen();
   }

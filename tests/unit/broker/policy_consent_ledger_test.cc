@@ -15,11 +15,12 @@ namespace samenloop::broker {
 namespace {
 
 using testing::RandomPseudonym;
+using testing::TestSecret;
+using testing::kGgz;
+using testing::kPolice;
+using testing::kWijkteam;
 using testing::ValidSignal;
 
-const CallerIdentity kPolice{"politie-amsterdam", Role::kOrg, "police"};
-const CallerIdentity kGgz{"ggz-inforsa", Role::kOrg, "ggz"};
-const CallerIdentity kWijkteam{"wijkteam-west", Role::kOrg, "local_team"};
 const CallerIdentity kSchool{"school-de-horizon", Role::kOrg, "school"};
 const CallerIdentity kOfficer{"fg-regio", Role::kPrivacyOfficer, ""};
 
@@ -46,12 +47,6 @@ rules:
   - { id: school-with-consent, effect: permit, recipient: { kinds: [school] }, source: { kinds: [local_team] },
       level: existence_and_contact, legal_basis: consent, consent: required }
 )yaml";
-
-crypto::IndexSecret TestSecret() {
-  std::array<uint8_t, 32> bytes{};
-  bytes.fill(9);
-  return *crypto::IndexSecret::FromBytes(bytes);
-}
 
 class PolicyConsentLedgerTest : public ::testing::Test {
  protected:

@@ -11,17 +11,12 @@ namespace samenloop::broker {
 namespace {
 
 using testing::RandomPseudonym;
+using testing::TestSecret;
+using testing::kGgz;
+using testing::kPolice;
+using testing::kWijkteam;
 using testing::ValidSignal;
 
-const CallerIdentity kPolice{"politie-amsterdam", Role::kOrg, "police"};
-const CallerIdentity kGgz{"ggz-inforsa", Role::kOrg, "ggz"};
-const CallerIdentity kWijkteam{"wijkteam-west", Role::kOrg, "local_team"};
-
-crypto::IndexSecret TestSecret() {
-  std::array<uint8_t, 32> bytes{};
-  bytes.fill(7);
-  return *crypto::IndexSecret::FromBytes(bytes);
-}
 
 class SignalLedgerTest : public ::testing::Test {
  protected:

@@ -1,16 +1,32 @@
 #ifndef SAMENLOOP_TESTS_UNIT_BROKER_SIGNAL_TEST_HELPERS_H_
 #define SAMENLOOP_TESTS_UNIT_BROKER_SIGNAL_TEST_HELPERS_H_
 
-// Builders for valid signals in broker tests. Pseudonyms are random 64-byte
-// strings: the broker only needs them to be equal for the same person.
+// Builders for valid signals and the callers and secret broker tests share.
+// Pseudonyms are random 64-byte strings: the broker only needs them to be
+// equal for the same person.
 
 #include <sodium.h>
 
+#include <array>
+#include <cstdint>
 #include <string>
 
+#include "common/caller_identity.h"
+#include "crypto/keyed_index.h"
 #include "samenloop/v1/signals.pb.h"
 
 namespace samenloop::broker::testing {
+
+inline const CallerIdentity kPolice{"politie-amsterdam", Role::kOrg, "police"};
+inline const CallerIdentity kGgz{"ggz-inforsa", Role::kOrg, "ggz"};
+inline const CallerIdentity kWijkteam{"wijkteam-west", Role::kOrg, "local_team"};
+
+// A fixed index secret: tests need determinism, not secrecy.
+inline crypto::IndexSecret TestSecret() {
+  std::array<uint8_t, 32> bytes{};
+  bytes.fill(7);
+  return *crypto::IndexSecret::FromBytes(bytes);
+}
 
 inline v1::Pseudonym RandomPseudonym() {
   std::string bytes(64, '\0');

@@ -19,13 +19,8 @@ namespace samenloop::broker {
 namespace {
 
 using testing::RandomPseudonym;
+using testing::TestSecret;
 using testing::ValidSignal;
-
-crypto::IndexSecret TestSecret() {
-  std::array<uint8_t, 32> bytes{};
-  bytes.fill(3);
-  return *crypto::IndexSecret::FromBytes(bytes);
-}
 
 // Writes a few matching signals (so there are notifications and decisions).
 void Populate(const std::string& data_dir) {
