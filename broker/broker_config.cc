@@ -61,7 +61,8 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
   static const std::set<std::string> kKeys = {
       "listen", "metrics_listen", "data_dir", "tls_dir", "crl_dir", "index_secret", "log_key", "max_submit_batch",
       "sweep_interval_seconds", "tree_head_interval_seconds", "suppression_threshold", "coordinator", "log_format",
-      "outbox_keep_acknowledged_days", "auth_failures_per_minute"};
+      "outbox_keep_acknowledged_days", "auth_failures_per_minute", "max_connection_age_seconds",
+      "max_connection_age_grace_seconds"};
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
     if (kKeys.count(key) == 0) {
@@ -101,6 +102,16 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
   }
   if (absl::Status s = reader.Read<uint32_t>(root, "auth_failures_per_minute", &config.auth_failures_per_minute, 1,
                                              100000);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = reader.Read(root, "max_connection_age_seconds", &config.max_connection_age_seconds, 0,
+                                  7 * 86400);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = reader.Read(root, "max_connection_age_grace_seconds",
+                                  &config.max_connection_age_grace_seconds, 1, 3600);
       !s.ok()) {
     return s;
   }

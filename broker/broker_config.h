@@ -20,6 +20,8 @@
 //   tree_head_interval_seconds: 60
 //   suppression_threshold: 10
 //   auth_failures_per_minute: 60
+//   max_connection_age_seconds: 3600      # clients handshake again (revocation) at least this often
+//   max_connection_age_grace_seconds: 30
 //   coordinator: zvh-amsterdam     # only with the built-in development policy
 //   log_format: json               # or text
 
@@ -44,6 +46,8 @@ struct BrokerFileConfig {
   int64_t tree_head_interval_seconds = 60;
   uint32_t suppression_threshold = 10;
   uint32_t auth_failures_per_minute = 60;
+  int max_connection_age_seconds = 3600;  // 0: connections are never closed for age
+  int max_connection_age_grace_seconds = 30;
   std::string coordinator;
   std::string log_format = "json";
 };

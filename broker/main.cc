@@ -98,6 +98,16 @@ int main(int argc, char** argv) {
                                            "rest are counted in one event")
                              ->check(CLI::Range(1, 100000)),
                          [&cli](auto& c) { c.auth_failures_per_minute = cli.auth_failures_per_minute; });
+  overrides.emplace_back(serve->add_option("--max-connection-age-seconds", cli.max_connection_age_seconds,
+                                           "close client connections after this long, so revoked certificates "
+                                           "lose access (0: never)")
+                             ->check(CLI::Range(0, 7 * 86400)),
+                         [&cli](auto& c) { c.max_connection_age_seconds = cli.max_connection_age_seconds; });
+  overrides.emplace_back(serve->add_option("--max-connection-age-grace-seconds",
+                                           cli.max_connection_age_grace_seconds,
+                                           "how long calls still running on an aged connection may finish")
+                             ->check(CLI::Range(1, 3600)),
+                         [&cli](auto& c) { c.max_connection_age_grace_seconds = cli.max_connection_age_grace_seconds; });
   overrides.emplace_back(serve->add_option("--max-submit-batch", cli.max_submit_batch,
                                            "most signals per SubmitSignals call")
                              ->check(CLI::Range(1, 10000)),
@@ -225,6 +235,8 @@ int main(int argc, char** argv) {
   samenloop::ConfigureLogging(*log_format, "samenloop-broker");
   samenloop::broker::BrokerOptions options;
   options.server.listen_address = config.listen;
+  options.server.max_connection_age_seconds = config.max_connection_age_seconds;
+  options.server.max_connection_age_grace_seconds = config.max_connection_age_grace_seconds;
   options.data_dir = config.data_dir;
   options.index_secret_path = config.index_secret;
   options.log_key_path = config.log_key;

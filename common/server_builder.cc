@@ -25,6 +25,10 @@ absl::StatusOr<RunningServer> StartServer(
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+  if (options.max_connection_age_seconds > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, options.max_connection_age_seconds * 1000);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, options.max_connection_age_grace_seconds * 1000);
+  }
   for (grpc::Service* service : services) builder.RegisterService(service);
   if (options.rpc_metrics != nullptr) interceptors.push_back(options.rpc_metrics->InterceptorFactory());
   if (!interceptors.empty()) builder.experimental().SetInterceptorCreators(std::move(interceptors));

@@ -30,6 +30,14 @@ struct ServerOptions {
   int max_receive_message_bytes = 16 * 1024 * 1024;
   int max_send_message_bytes = 16 * 1024 * 1024;
   int max_concurrent_streams = 256;
+  // Connections are closed after this long (plus up to 10% jitter; 0: never),
+  // so every client handshakes again at least this often: a certificate
+  // revoked since its handshake stops working within this time plus the
+  // grace (revocation is only checked in the handshake). Calls still running
+  // then get `max_connection_age_grace_seconds` to finish; clients reconnect
+  // and Subscribe resumes from its cursor.
+  int max_connection_age_seconds = 3600;
+  int max_connection_age_grace_seconds = 30;
   // Not owned; may be null. Counts and times every call (common/rpc_metrics.h).
   RpcMetrics* rpc_metrics = nullptr;
   // Not owned; may be null. Drives gRPC health checking for the whole

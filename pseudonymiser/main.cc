@@ -47,6 +47,14 @@ int main(int argc, char** argv) {
                                ->check(CLI::Range(1, 100000));
   CLI::Option* threads = serve->add_option("--threads", config.threads, "evaluation threads (0: all cores)");
   CLI::Option* log_format = serve->add_option("--log-format", config.log_format, "json (default) or text");
+  CLI::Option* max_age =
+      serve->add_option("--max-connection-age-seconds", config.max_connection_age_seconds,
+                        "close client connections after this long, so revoked certificates lose access (0: never)")
+          ->check(CLI::Range(0, 7 * 86400));
+  CLI::Option* max_age_grace =
+      serve->add_option("--max-connection-age-grace-seconds", config.max_connection_age_grace_seconds,
+                        "how long calls still running on an aged connection may finish")
+          ->check(CLI::Range(1, 3600));
   serve->add_option("--port-file", port_file, "write the bound port to this file once serving");
 
   std::string out;
@@ -93,6 +101,10 @@ int main(int argc, char** argv) {
       if (max_batch->count() > 0) config.max_batch = from_flags.max_batch;
       if (threads->count() > 0) config.threads = from_flags.threads;
       if (log_format->count() > 0) config.log_format = from_flags.log_format;
+      if (max_age->count() > 0) config.max_connection_age_seconds = from_flags.max_connection_age_seconds;
+      if (max_age_grace->count() > 0) {
+        config.max_connection_age_grace_seconds = from_flags.max_connection_age_grace_seconds;
+      }
     }
     for (auto [name, value] : {std::pair{"tls_dir", &config.tls_dir}, std::pair{"key_file", &config.key_file},
                                std::pair{"state_dir", &config.state_dir}}) {
@@ -157,6 +169,8 @@ int main(int argc, char** argv) {
   }
   samenloop::ServerOptions server;
   server.listen_address = config.listen;
+  server.max_connection_age_seconds = config.max_connection_age_seconds;
+  server.max_connection_age_grace_seconds = config.max_connection_age_grace_seconds;
   server.tls = samenloop::TlsFilesFromDirectory(config.tls_dir, config.crl_dir);
   server.rpc_metrics = &rpc_metrics;
   server.readiness = &readiness;

@@ -113,7 +113,7 @@ absl::StatusOr<PseudonymiserConfig> ParsePseudonymiserConfig(const std::string& 
   if (!root || root.IsNull()) return config;
   if (absl::Status s = reader.CheckKeys(
           root, {"listen", "metrics_listen", "tls_dir", "crl_dir", "key_file", "state_dir", "max_batch", "threads",
-                 "quotas", "log_format"},
+                 "quotas", "log_format", "max_connection_age_seconds", "max_connection_age_grace_seconds"},
           "the top level");
       !s.ok()) {
     return s;
@@ -129,6 +129,19 @@ absl::StatusOr<PseudonymiserConfig> ParsePseudonymiserConfig(const std::string& 
     return reader.Error(root["max_batch"], "max_batch: must be 1 to 100000");
   }
   if (absl::Status s = reader.Read(root, "threads", &config.threads); !s.ok()) return s;
+  if (absl::Status s = reader.Read(root, "max_connection_age_seconds", &config.max_connection_age_seconds); !s.ok()) {
+    return s;
+  }
+  if (config.max_connection_age_seconds < 0 || config.max_connection_age_seconds > 7 * 86400) {
+    return reader.Error(root["max_connection_age_seconds"], "max_connection_age_seconds: must be 0 to 604800");
+  }
+  if (absl::Status s = reader.Read(root, "max_connection_age_grace_seconds", &config.max_connection_age_grace_seconds);
+      !s.ok()) {
+    return s;
+  }
+  if (config.max_connection_age_grace_seconds < 1 || config.max_connection_age_grace_seconds > 3600) {
+    return reader.Error(root["max_connection_age_grace_seconds"], "max_connection_age_grace_seconds: must be 1 to 3600");
+  }
   if (!ParseLogFormat(config.log_format).ok()) {
     return reader.Error(root["log_format"], "log_format: must be json or text");
   }

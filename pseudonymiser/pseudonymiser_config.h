@@ -12,6 +12,8 @@
 //   max_batch: 10000
 //   threads: 0
 //   log_format: json    # or text
+//   max_connection_age_seconds: 3600      # clients handshake again (revocation) at least this often
+//   max_connection_age_grace_seconds: 30
 //   quotas:
 //     default: {per_second: 100, burst: 10000, per_day: 100000}
 //     organisations:
@@ -38,6 +40,8 @@ struct PseudonymiserConfig {
   int max_batch = 10000;
   unsigned threads = 0;
   std::string log_format = "json";
+  int max_connection_age_seconds = 3600;  // 0: connections are never closed for age
+  int max_connection_age_grace_seconds = 30;
   QuotaConfig quotas;
 };
 

@@ -1,7 +1,9 @@
 // samenloop watch: streams your organisation's notifications, as a table
 // or as JSON lines. Resumes from a cursor; --ack acknowledges what it shows.
 
+#include <chrono>
 #include <iomanip>
+#include <thread>
 
 #include "client/cli/cli_context.h"
 #include "google/protobuf/util/json_util.h"
@@ -22,6 +24,14 @@ std::string ContactText(const v1::Contact& contact) {
   if (!contact.phone().empty()) absl::StrAppend(&text, ", ", contact.phone());
   if (!contact.email().empty()) absl::StrAppend(&text, ", ", contact.email());
   return text;
+}
+
+grpc::Status Acknowledge(v1::NotificationService::Stub& stub, uint64_t cursor) {
+  grpc::ClientContext context;
+  v1::AcknowledgeRequest request;
+  request.set_cursor(cursor);
+  v1::AcknowledgeResponse response;
+  return stub.Acknowledge(&context, request, &response);
 }
 
 void PrintHeader() {
@@ -45,49 +55,61 @@ void PrintRow(const v1::Notification& n) {
             << category << std::setw(44) << ContactText(n.other().contact()) << rule << "\n";
 }
 
+// Prints `notification` and, when following with --ack, acknowledges it.
+grpc::Status Show(v1::NotificationService::Stub& stub, const GlobalOptions& options, const WatchArgs& args,
+                  const v1::Notification& notification) {
+  if (options.json) {
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(notification, &json);
+    std::cout << json << "\n";
+  } else {
+    PrintRow(notification);
+  }
+  std::cout.flush();
+  if (!args.ack || args.once) return grpc::Status::OK;
+  return Acknowledge(stub, notification.cursor());
+}
+
 int Run(const GlobalOptions& options, const WatchArgs& args) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = BrokerChannel(options);
   if (!channel.ok()) return Fail(channel.status());
   auto stub = v1::NotificationService::NewStub(*channel);
-  v1::SubscribeRequest request;
-  request.set_after_cursor(args.after);
-  request.set_resume_from_acknowledged(args.resume);
-  request.set_stop_when_drained(args.once);
-  grpc::ClientContext context;
-  std::unique_ptr<grpc::ClientReader<v1::Notification>> reader = stub->Subscribe(&context, request);
   if (!options.json) PrintHeader();
-  v1::Notification notification;
   uint64_t last = 0;
   size_t count = 0;
-  while (reader->Read(&notification)) {
-    ++count;
-    last = notification.cursor();
-    if (options.json) {
-      std::string json;
-      (void)google::protobuf::util::MessageToJsonString(notification, &json);
-      std::cout << json << "\n";
-    } else {
-      PrintRow(notification);
+  // The broker closes connections at their maximum age (so certificates are
+  // checked again) and may restart: a followed stream that breaks is
+  // resumed after the last notification shown, so nothing is skipped or
+  // shown twice. Errors other than UNAVAILABLE, or too many failed
+  // attempts in a row, end the command.
+  constexpr int kMaxAttemptsInARow = 5;
+  int failed_attempts = 0;
+  for (;;) {
+    v1::SubscribeRequest request;
+    request.set_after_cursor(last != 0 ? last : args.after);
+    request.set_resume_from_acknowledged(last == 0 && args.resume);
+    request.set_stop_when_drained(args.once);
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReader<v1::Notification>> reader = stub->Subscribe(&context, request);
+    v1::Notification notification;
+    while (reader->Read(&notification)) {
+      failed_attempts = 0;
+      ++count;
+      last = notification.cursor();
+      if (grpc::Status status = Show(*stub, options, args, notification); !status.ok()) {
+        return Fail(status, "Acknowledge");
+      }
     }
-    std::cout.flush();
-    if (args.ack && !args.once) {
-      grpc::ClientContext ack_context;
-      v1::AcknowledgeRequest ack;
-      ack.set_cursor(last);
-      v1::AcknowledgeResponse ack_response;
-      grpc::Status status = stub->Acknowledge(&ack_context, ack, &ack_response);
-      if (!status.ok()) return Fail(status, "Acknowledge");
+    grpc::Status status = reader->Finish();
+    if (status.ok()) break;
+    if (args.once || status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+        ++failed_attempts >= kMaxAttemptsInARow) {
+      return Fail(status, "Subscribe");
     }
+    std::this_thread::sleep_for(std::chrono::seconds(failed_attempts - 1));  // first retry at once
   }
-  grpc::Status status = reader->Finish();
-  if (!status.ok()) return Fail(status, "Subscribe");
   if (args.ack && args.once && last != 0) {
-    grpc::ClientContext ack_context;
-    v1::AcknowledgeRequest ack;
-    ack.set_cursor(last);
-    v1::AcknowledgeResponse ack_response;
-    grpc::Status ack_status = stub->Acknowledge(&ack_context, ack, &ack_response);
-    if (!ack_status.ok()) return Fail(ack_status, "Acknowledge");
+    if (grpc::Status status = Acknowledge(*stub, last); !status.ok()) return Fail(status, "Acknowledge");
   }
   if (!options.json && count == 0) std::cout << "(no notifications)\n";
   return 0;

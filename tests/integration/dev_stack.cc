@@ -38,6 +38,7 @@ absl::Status DevStack::StartPseudonymiser() {
     argv.push_back("--crl-dir");
     argv.push_back(crl_dir_);
   }
+  argv.insert(argv.end(), server_args_.begin(), server_args_.end());
   if (!pseudonymiser_config_.empty()) {
     std::ofstream(Sub("pseudonymiser.yaml")) << pseudonymiser_config_;
     argv.push_back("--config");
@@ -62,6 +63,7 @@ absl::Status DevStack::StartBroker() {
     argv.push_back("--crl-dir");
     argv.push_back(crl_dir_);
   }
+  argv.insert(argv.end(), server_args_.begin(), server_args_.end());
   absl::StatusOr<int> port = broker_.Start(argv, Sub("broker.port"), broker_log());
   if (!port.ok()) return port.status();
   broker_port_ = *port;

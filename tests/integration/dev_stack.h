@@ -28,6 +28,9 @@ class DevStack {
   // Both servers check client certificates against the CRLs in `dir`
   // (--crl-dir); e.g. pki() + "/crl", the directory dev-pki.sh publishes.
   void SetCrlDir(const std::string& dir) { crl_dir_ = dir; }
+  // Options both servers take (e.g. "--max-connection-age-seconds", "2"),
+  // appended to their command lines.
+  void SetServerArgs(std::vector<std::string> args) { server_args_ = std::move(args); }
 
   absl::Status Start();
   absl::Status StartBroker();
@@ -61,6 +64,7 @@ class DevStack {
   std::string pseudonymiser_config_;
   std::string pki_options_;
   std::string crl_dir_;
+  std::vector<std::string> server_args_;
   int pseudonymiser_port_ = 0;
   int broker_port_ = 0;
 };

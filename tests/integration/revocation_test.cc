@@ -1,6 +1,7 @@
 // Revocation against the real servers (docs/pki.md, "Revocation"): a
 // certificate revoked while they run is refused in the handshake once the
-// CRL is published, without a restart; an expired CRL makes every handshake
+// CRL is published, without a restart, and connections opened before end at
+// the servers' maximum connection age; an expired CRL makes every handshake
 // fail until a new one is published; a crl_dir the servers cannot use stops
 // them from starting, because gRPC would otherwise accept every certificate
 // it finds no CRL for.
@@ -71,10 +72,42 @@ TEST(RevocationTest, ACertificateRevokedWhileTheServersRunIsRefusedOnceTheCrlIsP
   EXPECT_CODES(CallBothAs(stack, "politie-amsterdam"), StatusCode::OK, StatusCode::OK, "an unrevoked certificate");
 
   // Revocation is checked in the handshake only: a connection that was
-  // already open carries on until it closes (docs/pki.md says so, and what
-  // to do about it). If this starts failing, the servers now cut such
-  // connections off: update docs/pki.md.
+  // already open carries on until it reaches the servers' maximum age (an
+  // hour by default; the next test shortens it).
   EXPECT_TRUE(open_before->GetActivePolicy(Deadline(5).get(), v1::GetActivePolicyRequest(), &policy).ok());
+}
+
+// With a maximum connection age, a connection opened before the revocation
+// is closed by the servers and the client's reconnection fails its
+// handshake: revocation reaches every connection within the age plus the
+// grace, not only new ones.
+TEST(RevocationTest, ConnectionsOpenedBeforeARevocationEndAtTheirMaximumAge) {
+  DevStack stack;
+  const std::string identities = "--identity late-revoked:org:test:Late";
+  stack.SetPkiOptions(identities);
+  stack.SetCrlDir(stack.pki() + "/crl");
+  stack.SetServerArgs({"--max-connection-age-seconds", "2", "--max-connection-age-grace-seconds", "1"});
+  ASSERT_TRUE(stack.Start().ok());
+  const std::string dir = stack.pki() + "/late-revoked";
+  auto channel = [&](const std::string& address) {
+    return ChannelWith(address, dir + "/ca.pem", dir + "/cert.pem", dir + "/key.pem");
+  };
+  auto broker = v1::PolicyAdminService::NewStub(channel(stack.broker_address()));
+  auto pseudonymiser = v1::Pseudonymiser::NewStub(channel(stack.pseudonymiser_address()));
+  auto codes = [&] {
+    v1::ActivePolicy policy;
+    v1::GetPublicKeyResponse key;
+    return Codes{broker->GetActivePolicy(Deadline(5).get(), v1::GetActivePolicyRequest(), &policy).error_code(),
+                 pseudonymiser->GetPublicKey(Deadline(5).get(), v1::GetPublicKeyRequest(), &key).error_code()};
+  };
+  EXPECT_CODES(codes(), StatusCode::OK, StatusCode::OK, "before revocation");
+  const auto revoked_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(MakeDevPki(stack.pki(), identities + " --revoke late-revoked").ok());
+  // The age is 2 s (plus up to 10% jitter) and the grace 1 s: by 6 s the
+  // connections opened before are gone, and the reconnections fail.
+  std::this_thread::sleep_until(revoked_at + std::chrono::seconds(6));
+  EXPECT_CODES(codes(), StatusCode::UNAVAILABLE, StatusCode::UNAVAILABLE, "old connections, after their age");
+  EXPECT_CODES(CallBothAs(stack, "politie-amsterdam"), StatusCode::OK, StatusCode::OK, "an unrevoked certificate");
 }
 
 // The Unix time at which the CRL `path` expires, as the CRL itself says.

@@ -25,6 +25,8 @@ tree_head_interval_seconds: 30
 suppression_threshold: 5
 coordinator: zvh-amsterdam
 log_format: text
+max_connection_age_seconds: 600
+max_connection_age_grace_seconds: 5
 )yaml",
                                                               "broker.yaml");
   ASSERT_TRUE(config.ok()) << config.status();
@@ -39,6 +41,8 @@ log_format: text
   EXPECT_EQ(config->suppression_threshold, 5u);
   EXPECT_EQ(config->coordinator, "zvh-amsterdam");
   EXPECT_EQ(config->log_format, "text");
+  EXPECT_EQ(config->max_connection_age_seconds, 600);
+  EXPECT_EQ(config->max_connection_age_grace_seconds, 5);
 }
 
 // The example operators copy must stay loadable as the keys change.
@@ -56,6 +60,7 @@ TEST(BrokerConfig, AnEmptyFileKeepsTheDefaults) {
   EXPECT_EQ(config->max_submit_batch, 1000);
   EXPECT_TRUE(config->metrics_listen.empty());
   EXPECT_TRUE(config->crl_dir.empty()) << "revocation checking is opt-in";
+  EXPECT_EQ(config->max_connection_age_seconds, 3600) << "clients handshake again hourly";
 }
 
 TEST(BrokerConfig, BadConfigIsRefusedWithFileLineAndReason) {
@@ -68,6 +73,10 @@ TEST(BrokerConfig, BadConfigIsRefusedWithFileLineAndReason) {
   EXPECT_THAT(error("data_dir: [a, b]\n"), HasSubstr("data_dir: must be a single value"));
   EXPECT_THAT(error("coordinator: Not An Org\n"), HasSubstr("coordinator: not an organisation id"));
   EXPECT_THAT(error("log_format: xml\n"), HasSubstr("broker.yaml:1:13: log_format: must be json or text"));
+  EXPECT_THAT(error("max_connection_age_seconds: -1\n"),
+              HasSubstr("max_connection_age_seconds: must be a whole number from 0 to 604800"));
+  EXPECT_THAT(error("max_connection_age_grace_seconds: 0\n"),
+              HasSubstr("max_connection_age_grace_seconds: must be a whole number from 1 to 3600"));
   EXPECT_THAT(error("listen: [unclosed\n"), HasSubstr("not valid YAML"));
   EXPECT_THAT(error("- a\n- b\n"), HasSubstr("must be a mapping"));
 }

@@ -15,6 +15,8 @@ state_dir: /var/lib/state
 max_batch: 5000
 threads: 2
 log_format: text
+max_connection_age_seconds: 0
+max_connection_age_grace_seconds: 5
 quotas:
   default: {per_second: 50, burst: 1000, per_day: 20000}
   organisations:
@@ -29,6 +31,8 @@ quotas:
   EXPECT_EQ(config->max_batch, 5000);
   EXPECT_EQ(config->threads, 2u);
   EXPECT_EQ(config->log_format, "text");
+  EXPECT_EQ(config->max_connection_age_seconds, 0);
+  EXPECT_EQ(config->max_connection_age_grace_seconds, 5);
   EXPECT_EQ(config->quotas.defaults.per_day, 20000u);
   // An organisation's own limits start from the defaults.
   EXPECT_EQ(config->quotas.organisations.at("politie-amsterdam").per_second, 200);
@@ -54,6 +58,9 @@ TEST(PseudonymiserConfig, ErrorsNameFileLineAndColumn) {
            Case{"max_batch: lots\n", "p.yaml:1:12: max_batch: not a valid value"},
            Case{"max_batch: 0\n", "p.yaml:1:12: max_batch: must be 1 to 100000"},
            Case{"log_format: xml\n", "p.yaml:1:13: log_format: must be json or text"},
+           Case{"max_connection_age_seconds: -5\n", "p.yaml:1:29: max_connection_age_seconds: must be 0 to 604800"},
+           Case{"max_connection_age_grace_seconds: 0\n",
+                "p.yaml:1:35: max_connection_age_grace_seconds: must be 1 to 3600"},
            Case{"quotas:\n  default: {per_second: 0}\n", "p.yaml:2:12: quotas.default: per_second must be above 0"},
            Case{"quotas:\n  bulk_onboarding:\n    ggz: {per_day: 5}\n",
                 "p.yaml:3:10: quotas.bulk_onboarding.ggz.until: required"},
