@@ -32,7 +32,10 @@ namespace {
 
 const std::vector<std::string> kOrgs = {"politie-amsterdam", "veilig-thuis-amsterdam", "ggz-inforsa"};
 constexpr int kCycles = 20;
-constexpr uint32_t kPersons = 40;  // few, so signals of different organisations meet
+// Few enough that signals of different organisations meet (each person
+// gets dozens), not so few that the notifications (quadratic in the signals
+// per person) make the final drain the bulk of the test.
+constexpr uint32_t kPersons = 400;
 constexpr int kBatch = 4;
 
 crypto::MerkleHash ToHash(const std::string& bytes) {
@@ -236,6 +239,7 @@ TEST_F(CrashRecoveryTest, BrokerKilledUnderLoadLosesNothingAcknowledged) {
   // Every notification due is there, once per pair, with the ids already seen.
   for (size_t o = 0; o < kOrgs.size(); ++o) {
     const std::vector<v1::Notification> outbox = stack_.DrainNotifications(kOrgs[o]);
+    EXPECT_GT(outbox.size(), 1000u) << "too few matches to test their notifications";
     std::map<uint64_t, std::string> by_cursor;
     std::set<std::string> ids;
     std::map<std::string, int> per_own_signal;
