@@ -11,7 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$1 out=$2 scale=${3:-10000000}
-probe_batches=30
+# 100 batches: long enough that the empty store's memtables grow past the
+# CPU caches too (its first few batches are flattered by tiny, cache-resident
+# memtables; docs/benchmarks.md "At 10^7 live signals").
+probe_batches=100
 
 work=$(mktemp -d /tmp/samenloop-scale-bench-XXXXXX)
 broker_pid=
@@ -26,11 +29,12 @@ trap cleanup EXIT
 "$bin/samenloop-broker" init-log-key --out "$work/log.key" >/dev/null
 
 now() { date +%s.%N; }
+metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 start_broker() {
   rm -f "$work/port"
   "$bin/samenloop-broker" serve --listen 127.0.0.1:0 --data-dir "$work/db" --tls-dir "$work/pki/broker" \
     --index-secret "$work/index.secret" --log-key "$work/log.key" --sweep-interval-seconds 0 \
-    --port-file "$work/port" >>"$work/broker.log" 2>&1 &
+    --metrics-listen "127.0.0.1:$metrics_port" --port-file "$work/port" >>"$work/broker.log" 2>&1 &
   broker_pid=$!
   for _ in $(seq 1 1200); do [ -s "$work/port" ] && return 0; sleep 0.05; done
   echo "scale_bench: broker did not start" >&2; tail "$work/broker.log" >&2; exit 1
@@ -60,6 +64,19 @@ measure EmptyStore $((probe_batches * 1000))
 echo "scale_bench: filling to $scale live signals" >&2
 fill_batches=$(( (scale - probe_batches * 1000) / 1000 ))
 gen ingest --batches "$fill_batches" --batch-size 1000 --connections 2 --name MTLS_Fill >"$out/scale_fill.json"
+# The fill ingests flat out for minutes and leaves RocksDB compaction work
+# behind; measuring while it runs would time the fill's aftermath, not a
+# store that holds 10^7 signals. Wait (at most 5 minutes) until none is
+# running or pending, and say how long that took.
+settle_begin=$(now)
+for _ in $(seq 1 600); do
+  page=$(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$metrics_port/metrics').read().decode())" 2>/dev/null || true)
+  running=$(echo "$page" | awk '/^samenloop_broker_store_running_compactions / {print $2}')
+  pending=$(echo "$page" | awk '/^samenloop_broker_store_pending_compaction_bytes / {print $2}')
+  [ "$running" = 0 ] && [ "$pending" = 0 ] && break
+  sleep 0.5
+done
+echo "scale_bench: compactions settled after $(echo "$(now) - $settle_begin" | bc -l | cut -c1-5) s" >&2
 # Peak memory from here on is what serving a full store costs.
 stop_broker; start_broker
 measure AtScale $((scale + probe_batches * 1000))

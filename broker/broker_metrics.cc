@@ -58,6 +58,10 @@ std::string RenderBrokerMetrics(const SignalLedger& ledger, const Store& store) 
   }
   PrometheusHelp(out, "samenloop_broker_store_pending_compaction_bytes", "gauge", "Compaction debt (write stalls grow with it).");
   out += PrometheusLine("samenloop_broker_store_pending_compaction_bytes", "", static_cast<double>(pending));
+  uint64_t running = 0;
+  store.db()->GetIntProperty("rocksdb.num-running-compactions", &running);
+  PrometheusHelp(out, "samenloop_broker_store_running_compactions", "gauge", "RocksDB compactions running now.");
+  out += PrometheusLine("samenloop_broker_store_running_compactions", "", static_cast<double>(running));
   return out;
 }
 

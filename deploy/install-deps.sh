@@ -15,6 +15,9 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  # bench/run.sh: python3 writes the report and reads /metrics, bc does the
+  # scale benchmark's timing arithmetic (minimal images have neither)
+  python3 bc
   # fuzzing (tests/fuzz/ci.sh): clang 14, and libclang-rt-14-dev for
   # libclang_rt.fuzzer, .asan and .ubsan (clang-14 only recommends it, and
   # recommendations are not installed here)

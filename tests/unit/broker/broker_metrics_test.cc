@@ -44,6 +44,7 @@ TEST(BrokerMetrics, CountsSignalsAuditSizeAndOutboxDepthPerRecipient) {
   EXPECT_THAT(page, HasSubstr("samenloop_broker_outbox_depth{recipient=\"ggz-inforsa\"} 0\n"));
   EXPECT_THAT(page, HasSubstr("samenloop_broker_policy_info{version=\"builtin-default-v1\"} 1\n"));
   EXPECT_THAT(page, HasSubstr("samenloop_broker_store_keys_estimate{family=\"signals\"}"));
+  EXPECT_THAT(page, HasSubstr("samenloop_broker_store_running_compactions "));
   EXPECT_THAT(page, Not(HasSubstr("Team Noord"))) << "no contact details";
   EXPECT_THAT(page, Not(HasSubstr("020-5550000")));
 }
