@@ -52,8 +52,29 @@ restart() {  # $1: figure suffix
   gen lookup --calls 1 --max-id 1 >/dev/null
   json "Broker_Restart_$1" "$(echo "$(now) - $begin" | bc -l)" >"$out/scale_restart_$1.json"
 }
+# Compaction work left behind by what ran before (the fill ingests flat out
+# for minutes; a restart flushes the replayed WAL) competes with the probes
+# for the two cores: measuring then would time that aftermath, not a store
+# that holds 10^7 signals. Wait (at most 5 minutes) until no compaction is
+# running or pending in two readings a second apart, and say how long that
+# took. The probes' own flushes and compactions do count.
+settle() {  # $1: what ran before, for the message
+  local begin quiet=0 page running pending
+  begin=$(now)
+  for _ in $(seq 1 300); do
+    page=$(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$metrics_port/metrics').read().decode())" 2>/dev/null || true)
+    running=$(echo "$page" | awk '/^samenloop_broker_store_running_compactions / {print $2}')
+    pending=$(echo "$page" | awk '/^samenloop_broker_store_pending_compaction_bytes / {print $2}')
+    if [ "$running" = 0 ] && [ "$pending" = 0 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    [ "$quiet" -ge 2 ] && break
+    sleep 1
+  done
+  echo "scale_bench: compactions after $1 settled in $(echo "$(now) - $begin" | bc -l | cut -c1-5) s" >&2
+}
 measure() {  # $1: EmptyStore or AtScale; $2: highest signal number present
+  settle "start ($1)"
   gen ingest --batches "$probe_batches" --batch-size 1000 --connections 2 --name "MTLS_Ingest_$1" >"$out/scale_ingest_$1.json"
+  settle "the ingest probe ($1)"
   gen lookup --calls 2000 --max-id "$2" --name "MTLS_Lookup_$1" >"$out/scale_lookup_$1.json"
   json "Broker_PeakRss_$1" "$(peak_rss_bytes)" >"$out/scale_rss_$1.json"
   restart "$1"
@@ -64,19 +85,7 @@ measure EmptyStore $((probe_batches * 1000))
 echo "scale_bench: filling to $scale live signals" >&2
 fill_batches=$(( (scale - probe_batches * 1000) / 1000 ))
 gen ingest --batches "$fill_batches" --batch-size 1000 --connections 2 --name MTLS_Fill >"$out/scale_fill.json"
-# The fill ingests flat out for minutes and leaves RocksDB compaction work
-# behind; measuring while it runs would time the fill's aftermath, not a
-# store that holds 10^7 signals. Wait (at most 5 minutes) until none is
-# running or pending, and say how long that took.
-settle_begin=$(now)
-for _ in $(seq 1 600); do
-  page=$(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$metrics_port/metrics').read().decode())" 2>/dev/null || true)
-  running=$(echo "$page" | awk '/^samenloop_broker_store_running_compactions / {print $2}')
-  pending=$(echo "$page" | awk '/^samenloop_broker_store_pending_compaction_bytes / {print $2}')
-  [ "$running" = 0 ] && [ "$pending" = 0 ] && break
-  sleep 0.5
-done
-echo "scale_bench: compactions settled after $(echo "$(now) - $settle_begin" | bc -l | cut -c1-5) s" >&2
+settle fill
 # Peak memory from here on is what serving a full store costs.
 stop_broker; start_broker
 measure AtScale $((scale + probe_batches * 1000))
