@@ -3,7 +3,7 @@
 # bench/results/latest.json and the table in docs/benchmarks.md. Every
 # figure is reported against a baseline measured in the same run.
 #   bench/run.sh          full run
-#   bench/run.sh --quick  shorter repetitions (a few minutes)
+#   bench/run.sh --quick  shorter repetitions (under a minute once built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
