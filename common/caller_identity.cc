@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/openssl_handles.h"
 #include "grpcpp/security/auth_context.h"
 #include "grpcpp/server_context.h"
 
@@ -21,16 +22,6 @@ namespace {
 constexpr absl::string_view kOrgPrefix = "samenloop://org/";
 constexpr absl::string_view kRolePrefix = "samenloop://role/";
 constexpr absl::string_view kKindPrefix = "samenloop://kind/";
-
-struct X509Deleter {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct GeneralNamesDeleter {
-  void operator()(GENERAL_NAMES* names) const { GENERAL_NAMES_free(names); }
-};
 
 std::optional<Role> ParseRole(absl::string_view name) {
   if (name == "org") return Role::kOrg;
@@ -42,7 +33,7 @@ std::optional<Role> ParseRole(absl::string_view name) {
 
 std::vector<std::string> UriSans(X509* cert) {
   std::vector<std::string> uris;
-  std::unique_ptr<GENERAL_NAMES, GeneralNamesDeleter> names(static_cast<GENERAL_NAMES*>(
+  openssl::GeneralNames names(static_cast<GENERAL_NAMES*>(
       X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   if (names == nullptr) return uris;
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
@@ -77,9 +68,9 @@ bool IsValidOrganisationId(absl::string_view id) {
 }
 
 absl::StatusOr<CallerIdentity> IdentityFromCertificatePem(absl::string_view pem) {
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  openssl::Bio bio = openssl::MemoryBio(pem);
   if (bio == nullptr) return absl::InternalError("certificate: out of memory");
-  std::unique_ptr<X509, X509Deleter> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  openssl::Cert cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (cert == nullptr) return absl::UnauthenticatedError("client certificate: not a PEM certificate");
 
   std::optional<std::string> org;

@@ -10,26 +10,15 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/openssl_handles.h"
 #include "common/tls_files.h"
 
 namespace samenloop {
 namespace {
 
-struct X509Deleter {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-struct CrlDeleter {
-  void operator()(X509_CRL* crl) const { X509_CRL_free(crl); }
-};
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-using Cert = std::unique_ptr<X509, X509Deleter>;
-using Crl = std::unique_ptr<X509_CRL, CrlDeleter>;
-
-std::unique_ptr<BIO, BioDeleter> MemoryBio(absl::string_view data) {
-  return std::unique_ptr<BIO, BioDeleter>(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-}
+using openssl::Cert;
+using openssl::Crl;
+using openssl::MemoryBio;
 
 std::vector<Cert> ReadCertificates(absl::string_view pem) {
   std::vector<Cert> certs;

@@ -28,17 +28,21 @@ absl::Status DevStack::Start() {
   return StartBroker();
 }
 
+void DevStack::AppendSharedServerArgs(std::vector<std::string>& argv) const {
+  if (!crl_dir_.empty()) {
+    argv.push_back("--crl-dir");
+    argv.push_back(crl_dir_);
+  }
+  argv.insert(argv.end(), server_args_.begin(), server_args_.end());
+}
+
 absl::Status DevStack::StartPseudonymiser() {
   std::vector<std::string> argv = {BinaryPath("samenloop-pseudonymiser"), "serve", "--listen", "127.0.0.1:0",
                                    "--tls-dir", pki() + "/pseudonymiser", "--key-file", Sub("oprf.key"),
                                    "--state-dir", Sub("pseudonymiser-state"), "--metrics-listen",
                                    "127.0.0.1:0", "--port-file",
                                    Sub("pseudonymiser.port")};
-  if (!crl_dir_.empty()) {
-    argv.push_back("--crl-dir");
-    argv.push_back(crl_dir_);
-  }
-  argv.insert(argv.end(), server_args_.begin(), server_args_.end());
+  AppendSharedServerArgs(argv);
   if (!pseudonymiser_config_.empty()) {
     std::ofstream(Sub("pseudonymiser.yaml")) << pseudonymiser_config_;
     argv.push_back("--config");
@@ -59,11 +63,7 @@ absl::Status DevStack::StartBroker() {
       Sub("broker/log.key"), "--coordinator",
       "zvh-amsterdam", "--port-file",
       Sub("broker.port")};
-  if (!crl_dir_.empty()) {
-    argv.push_back("--crl-dir");
-    argv.push_back(crl_dir_);
-  }
-  argv.insert(argv.end(), server_args_.begin(), server_args_.end());
+  AppendSharedServerArgs(argv);
   absl::StatusOr<int> port = broker_.Start(argv, Sub("broker.port"), broker_log());
   if (!port.ok()) return port.status();
   broker_port_ = *port;

@@ -58,6 +58,9 @@ class DevStack {
   std::vector<v1::Notification> DrainNotifications(const std::string& identity) const;
 
  private:
+  // The options both servers take: --crl-dir and SetServerArgs().
+  void AppendSharedServerArgs(std::vector<std::string>& argv) const;
+
   TempDir dir_;
   ChildProcess pseudonymiser_;
   ChildProcess broker_;
