@@ -56,6 +56,7 @@ class RulePolicy final : public DisclosurePolicy {
   const std::vector<CoordinationRule>& CoordinationRules() const override { return coordination_; }
   Retention RetentionFor(const std::string& category) const override;
   bool KnowsCategory(const std::string& category) const override;
+  std::string OrganisationName(const std::string& organisation_id) const override;
 
   const PolicyDocument& document() const { return doc_; }
   // The kind an organisation is declared with, or "" when undeclared.
