@@ -40,7 +40,7 @@ using Clock = std::chrono::steady_clock;
 struct Options {
   std::string broker, pki, org = "politie-amsterdam";
   int batches = 20, batch_size = 1000, connections = 2, calls = 2000;
-  int64_t max_id = 1;  // lookup: signal ids sig-1 .. sig-max_id exist
+  int64_t max_id = 1;  // lookup: draw ids from this many own signals
   std::string name;    // overrides the benchmark name in the output
   double seconds = 10, rate = 1000, probes_per_second = 50;
 };
@@ -249,11 +249,31 @@ int RunNullRpc(const Options& o) {
 // lookup whose latency must stay flat as the store grows.
 int RunLookup(const Options& o) {
   auto stub = v1::SignalService::NewStub(ChannelAs(o, o.org));
+  // Ids are opaque (docs/api.md "Identifiers"): take up to 10,000 of the
+  // organisation's own from ListOwnSignals, spread over the store.
+  std::vector<std::string> ids;
+  v1::ListOwnSignalsRequest list;
+  list.mutable_page()->set_page_size(1000);
+  while (static_cast<int64_t>(ids.size()) < std::min<int64_t>(o.max_id, 10000)) {
+    grpc::ClientContext context;
+    v1::ListOwnSignalsResponse page;
+    if (grpc::Status status = stub->ListOwnSignals(&context, list, &page); !status.ok()) {
+      std::fprintf(stderr, "loadgen: ListOwnSignals: %s\n", status.error_message().c_str());
+      return 1;
+    }
+    for (const v1::Signal& signal : page.signals()) ids.push_back(signal.signal_id());
+    if (page.next_page_token().empty()) break;
+    list.mutable_page()->set_page_token(page.next_page_token());
+  }
+  if (ids.empty()) {
+    std::fprintf(stderr, "loadgen: lookup: the organisation has no signals\n");
+    return 1;
+  }
   std::vector<double> latencies_ms;
   for (int i = 0; i < o.calls; ++i) {
     grpc::ClientContext context;
     v1::GetSignalRequest request;
-    request.set_signal_id(absl::StrCat("sig-", 1 + randombytes_uniform(static_cast<uint32_t>(o.max_id))));
+    request.set_signal_id(ids[randombytes_uniform(static_cast<uint32_t>(ids.size()))]);
     v1::Signal out;
     const auto start = Clock::now();
     grpc::Status status = stub->GetSignal(&context, request, &out);
@@ -289,7 +309,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--seconds", o.seconds);
     cmd->add_option("--rate", o.rate, "background signals/s");
     cmd->add_option("--probes-per-second", o.probes_per_second);
-    cmd->add_option("--max-id", o.max_id, "lookup: highest existing signal number");
+    cmd->add_option("--max-id", o.max_id, "lookup: how many own signals to draw ids from (at most 10,000)");
     cmd->add_option("--name", o.name, "benchmark name in the output");
   }
   CLI11_PARSE(app, argc, argv);
