@@ -150,14 +150,20 @@ int main(int argc, char** argv) {
     return 1;
   }
   readiness.Set("quota_state_open", true);
+  samenloop::pseudonymiser::ServiceOptions service;
+  service.max_batch = config.max_batch;
+  service.threads = config.threads;
+  service.refusals = config.quotas.refused_calls;
+  samenloop::pseudonymiser::PseudonymiserServiceImpl impl(&*key, quotas->get(), service);
   // Declared after what it reads, so it is destroyed first.
   std::unique_ptr<samenloop::MetricsEndpoint> metrics;
   if (!config.metrics_listen.empty()) {
     samenloop::pseudonymiser::QuotaLedger* quota_ledger = quotas->get();
     absl::StatusOr<std::unique_ptr<samenloop::MetricsEndpoint>> started = samenloop::MetricsEndpoint::Start(
         config.metrics_listen,
-        [&rpc_metrics, quota_ledger] {
-          return rpc_metrics.Render("samenloop_pseudonymiser") + samenloop::pseudonymiser::RenderMetrics(*quota_ledger);
+        [&rpc_metrics, quota_ledger, &impl] {
+          return rpc_metrics.Render("samenloop_pseudonymiser") +
+                 samenloop::pseudonymiser::RenderMetrics(*quota_ledger, impl.turned_away());
         },
         &readiness);
     if (!started.ok()) {
@@ -175,10 +181,6 @@ int main(int argc, char** argv) {
   server.rpc_metrics = &rpc_metrics;
   server.readiness = &readiness;
   server.health_service_names = {samenloop::v1::Pseudonymiser::service_full_name()};
-  samenloop::pseudonymiser::ServiceOptions service;
-  service.max_batch = config.max_batch;
-  service.threads = config.threads;
-  samenloop::pseudonymiser::PseudonymiserServiceImpl impl(&*key, quotas->get(), service);
   absl::StatusOr<samenloop::RunningServer> running = samenloop::StartServer(server, {&impl});
   if (!running.ok()) {
     spdlog::error("pseudonymiser failed to start: {}", running.status().ToString());

@@ -55,7 +55,8 @@ class ConfigReader {
   }
 
   absl::Status ReadQuotas(const YAML::Node& quotas, QuotaConfig* config) const {
-    if (absl::Status s = CheckKeys(quotas, {"default", "organisations", "bulk_onboarding"}, "quotas"); !s.ok()) {
+    if (absl::Status s = CheckKeys(quotas, {"default", "organisations", "bulk_onboarding", "refused_calls"}, "quotas");
+        !s.ok()) {
       return s;
     }
     if (quotas["default"]) {
@@ -89,6 +90,15 @@ class ConfigReader {
           return Error(entry.second, absl::StrCat(where, ".until: required, an RFC 3339 time such as 2027-01-31T00:00:00Z"));
         }
         config->bulk_onboarding[org] = allowance;
+      }
+    }
+    if (const YAML::Node refused = quotas["refused_calls"]; refused) {
+      RefusalLimits& limits = config->refused_calls;
+      if (absl::Status s = CheckKeys(refused, {"per_second", "burst"}, "quotas.refused_calls"); !s.ok()) return s;
+      if (absl::Status s = Read(refused, "per_second", &limits.per_second); !s.ok()) return s;
+      if (absl::Status s = Read(refused, "burst", &limits.burst); !s.ok()) return s;
+      if (limits.per_second <= 0 || limits.burst < 1) {
+        return Error(refused, "quotas.refused_calls: per_second must be above 0, burst at least 1");
       }
     }
     return absl::OkStatus();

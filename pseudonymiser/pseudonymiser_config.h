@@ -20,6 +20,7 @@
 //       politie-amsterdam: {per_second: 200, burst: 10000, per_day: 300000}
 //     bulk_onboarding:
 //       reclassering-nl: {until: "2027-01-31T00:00:00Z", per_second: 4000, burst: 10000, per_day: 5000000}
+//     refused_calls: {per_second: 1, burst: 30}   # refused calls per organisation
 //
 // Unknown keys and bad values are refused with file:line:col and a reason.
 

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "pseudonymiser/refusal_limiter.h"
 #include "rocksdb/db.h"
 
 namespace samenloop::pseudonymiser {
@@ -40,6 +41,9 @@ struct QuotaConfig {
   QuotaLimits defaults;
   std::map<std::string, QuotaLimits> organisations;
   std::map<std::string, BulkAllowance> bulk_onboarding;
+  // Refused calls per organisation (bad input, spent quota), for every
+  // organisation alike (refusal_limiter.h).
+  RefusalLimits refused_calls;
 };
 
 class QuotaLedger {
