@@ -51,7 +51,12 @@ grpc::Status PseudonymiserServiceImpl::Evaluate(grpc::ServerContext* context,
     return ToGrpcStatus(admitted);
   }
   grpc::Status status = EvaluateFor(*caller, context, *request, response);
-  if (!status.ok()) refusals_.Refused(caller->organisation_id);
+  // Refusals the caller caused count; the server's own trouble (a full
+  // quota store: UNAVAILABLE) does not.
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
+      status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+    refusals_.Refused(caller->organisation_id);
+  }
   return status;
 }
 
