@@ -219,6 +219,18 @@ TEST_F(PseudonymiserServiceTest, VoprfDeploymentIsVerifiedAgainstThePinnedKey) {
   EXPECT_NE(status.error_message().find("VOPRF mode"), std::string::npos);
 }
 
+TEST_F(PseudonymiserServiceTest, APinnedKeyRefusesAPseudonymiserInOprfMode) {
+  // The fixture's server runs in OPRF mode, whose answers carry no proof:
+  // a pin would check nothing, so a pinned client refuses rather than
+  // trusting unverified pseudonyms (a downgrade from VOPRF).
+  client::PseudonymiserClientOptions pinned;
+  pinned.pinned_public_key = key_->public_key;
+  client::PseudonymiserClient police(ChannelAs("politie-amsterdam"), pinned);
+  auto result = police.Pseudonymise(std::vector<std::string>{"111222333"});
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition) << result.status();
+  EXPECT_NE(result.status().message().find("announces OPRF mode"), absl::string_view::npos) << result.status();
+}
+
 TEST_F(PseudonymiserServiceTest, OnlyOrganisationsMayPseudonymise) {
   v1::EvaluateRequest request;
   auto blinded = crypto::Blind(std::vector<uint8_t>{1}, crypto::OprfMode::kOprf);
