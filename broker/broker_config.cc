@@ -62,7 +62,7 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
       "listen", "metrics_listen", "data_dir", "tls_dir", "crl_dir", "index_secret", "log_key", "max_submit_batch",
       "sweep_interval_seconds", "tree_head_interval_seconds", "suppression_threshold", "coordinator", "log_format",
       "outbox_keep_acknowledged_days", "auth_failures_per_minute", "max_connection_age_seconds",
-      "max_connection_age_grace_seconds"};
+      "max_connection_age_grace_seconds", "min_free_disk_mb"};
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
     if (kKeys.count(key) == 0) {
@@ -97,6 +97,10 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
     return s;
   }
   if (absl::Status s = reader.Read<uint32_t>(root, "suppression_threshold", &config.suppression_threshold, 1, 1000);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = reader.Read<uint32_t>(root, "min_free_disk_mb", &config.min_free_disk_mb, 0, 1 << 20);
       !s.ok()) {
     return s;
   }

@@ -22,6 +22,7 @@
 //   auth_failures_per_minute: 60
 //   max_connection_age_seconds: 3600      # clients handshake again (revocation) at least this often
 //   max_connection_age_grace_seconds: 30
+//   min_free_disk_mb: 1024         # writes are refused below this much free disk
 //   coordinator: zvh-amsterdam     # only with the built-in development policy
 //   log_format: json               # or text
 
@@ -48,6 +49,7 @@ struct BrokerFileConfig {
   uint32_t auth_failures_per_minute = 60;
   int max_connection_age_seconds = 3600;  // 0: connections are never closed for age
   int max_connection_age_grace_seconds = 30;
+  uint32_t min_free_disk_mb = 64;  // 0: writes are refused only when one fails
   std::string coordinator;
   std::string log_format = "json";
 };

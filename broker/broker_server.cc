@@ -25,7 +25,9 @@ constexpr char kStoreWritable[] = "store_writable";
 
 // A tiny synced write: the store takes durable writes (disk not full, no
 // RocksDB background error), which is what acknowledging a signal needs.
+// When the store has refused writes, first lets it recover if it can.
 absl::Status ProbeStoreWrite(Store& store) {
+  if (!store.guard().Recover()) return absl::UnavailableError("the store refuses writes (disk full or failing)");
   rocksdb::WriteBatch batch;
   batch.Put(store.Handle(Family::kMeta), "readiness_probe",
             absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone()));
@@ -71,10 +73,13 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   absl::StatusOr<crypto::LogSigningKey> log_key = LoadLogKeyFile(options.log_key_path);
   if (!log_key.ok()) return log_key.status();
   broker->log_key_ = std::make_unique<crypto::LogSigningKey>(*std::move(log_key));
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options.data_dir);
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options.data_dir, options.min_free_disk_bytes);
   if (!store.ok()) return store.status();
   broker->store_ = *std::move(store);
   broker->readiness_.Set(kStoreOpen, true);
+  // Not ready the moment a write is refused, not only at the next probe.
+  Readiness* readiness = &broker->readiness_;
+  broker->store_->guard().OnChange([readiness](bool writable) { readiness->Set(kStoreWritable, writable); });
   broker->readiness_.Set(kStoreWritable, ProbeStoreWrite(*broker->store_).ok());
   if (!options.coordinator.empty() && !IsValidOrganisationId(options.coordinator)) {
     return absl::InvalidArgumentError("coordinator: not an organisation id");
@@ -134,11 +139,8 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   if (options.readiness_probe_interval > absl::ZeroDuration()) {
     BrokerServer* raw = broker.get();
     broker->readiness_probe_ = std::make_unique<PeriodicTask>(options.readiness_probe_interval, [raw] {
-      absl::Status probed = ProbeStoreWrite(*raw->store_);
-      if (!probed.ok() && raw->readiness_.Ready()) {
-        spdlog::error("the store refused a durable write; not ready: {}", probed.ToString());
-      }
-      raw->readiness_.Set(kStoreWritable, probed.ok());
+      // The store logs its own refusals and recovery, once each.
+      raw->readiness_.Set(kStoreWritable, ProbeStoreWrite(*raw->store_).ok());
     });
   }
   if (options.sweep_interval > absl::ZeroDuration()) {

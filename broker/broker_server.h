@@ -49,8 +49,12 @@ struct BrokerOptions {
   // Prometheus /metrics, /livez and /readyz (plain HTTP, its own port);
   // empty: off.
   std::string metrics_listen;
-  // How often readiness checks that the store still takes a durable write.
+  // How often readiness checks that the store still takes a durable write
+  // (and, when it did not, whether it can again).
   absl::Duration readiness_probe_interval = absl::Seconds(5);
+  // Writes are refused while the data directory's file system has less
+  // free than this (docs/operations.md "Disk full").
+  uint64_t min_free_disk_bytes = uint64_t{64} << 20;
   // Refused calls (no valid identity, role not allowed) audited one by one
   // per minute; the rest are counted in one event (auth_failure_audit.h).
   uint32_t auth_failures_per_minute = kDefaultAuthFailuresPerMinute;

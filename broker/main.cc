@@ -108,6 +108,11 @@ int main(int argc, char** argv) {
                                            "how long calls still running on an aged connection may finish")
                              ->check(CLI::Range(1, 3600)),
                          [&cli](auto& c) { c.max_connection_age_grace_seconds = cli.max_connection_age_grace_seconds; });
+  overrides.emplace_back(serve->add_option("--min-free-disk-mb", cli.min_free_disk_mb,
+                                           "refuse writes (not ready) while the data directory's disk has less "
+                                           "free than this; ready again by itself when it has")
+                             ->check(CLI::Range(0u, 1u << 20)),
+                         [&cli](auto& c) { c.min_free_disk_mb = cli.min_free_disk_mb; });
   overrides.emplace_back(serve->add_option("--max-submit-batch", cli.max_submit_batch,
                                            "most signals per SubmitSignals call")
                              ->check(CLI::Range(1, 10000)),
@@ -243,6 +248,7 @@ int main(int argc, char** argv) {
   options.metrics_listen = config.metrics_listen;
   options.coordinator = config.coordinator;
   options.max_submit_batch = config.max_submit_batch;
+  options.min_free_disk_bytes = uint64_t{config.min_free_disk_mb} << 20;
   options.suppression_threshold = config.suppression_threshold;
   options.auth_failures_per_minute = config.auth_failures_per_minute;
   options.sweep_interval = absl::Seconds(config.sweep_interval_seconds);

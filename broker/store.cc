@@ -1,6 +1,7 @@
 #include "broker/store.h"
 
 #include "broker/store_schema.h"
+#include "common/rocksdb_logger.h"
 
 #include <array>
 
@@ -66,11 +67,19 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, uint64_t min_free_bytes) {
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
+  // Opening replays the WAL into memtables without writing them out as new
+  // files, so a store on a (nearly) full disk still opens and serves reads;
+  // the memtables are flushed later, as usual.
+  options.avoid_flush_during_recovery = true;
+  // RocksDB's diagnostics go to the broker's log, not to a LOG file on the
+  // disk that may be full (common/rocksdb_logger.h).
+  options.info_log = MakeRocksDbLogger("broker store");
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   // RocksDB requires the default family; the store does not use it.
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, FamilyOptions(Family::kCount));
@@ -79,6 +88,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   }
 
   std::unique_ptr<Store> store(new Store());
+  store->guard_ = std::make_unique<StorageGuard>(
+      path, min_free_bytes, "broker store",
+      "writes are refused until space is freed, then accepted again by themselves; reads are still served and "
+      "nothing acknowledged is lost");
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status status = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
@@ -88,6 +101,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   }
   store->db_.reset(raw);
   store->handles_ = std::move(handles);
+  store->guard_->Attach(raw);
   if (absl::Status schema = CheckAndMigrateSchema(*store); !schema.ok()) {
     return absl::FailedPreconditionError(absl::StrCat("store at ", path, ": ", schema.message()));
   }
@@ -95,9 +109,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
 }
 
 Store::~Store() {
+  if (db_ == nullptr) return;
   for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
   handles_.clear();
-  if (db_ != nullptr) db_->Close().PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
 }
 
 rocksdb::ColumnFamilyHandle* Store::Handle(Family family) const {
@@ -106,9 +121,10 @@ rocksdb::ColumnFamilyHandle* Store::Handle(Family family) const {
 }
 
 absl::Status Store::Commit(rocksdb::WriteBatch* batch) {
+  if (absl::Status room = guard_->BeforeWrite(); !room.ok()) return room;
   rocksdb::WriteOptions options;
   options.sync = true;
-  return FromRocks(db_->Write(options, batch), "commit");
+  return guard_->AfterWrite(db_->Write(options, batch));
 }
 
 absl::StatusOr<std::string> Store::Get(Family family, const rocksdb::Slice& key) const {

@@ -4,6 +4,9 @@
 // Store owns the broker's RocksDB database and its column families. Every
 // write that is acknowledged to a client goes through Commit(), which syncs
 // the WAL before returning (non-negotiable 4: acks after durable writes).
+// Commit() fails closed when the disk fills (common/storage_guard.h): the
+// write is refused with UNAVAILABLE, reads go on, and writes resume once
+// guard().Recover() sees space again.
 
 #include <memory>
 #include <string>
@@ -12,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/storage_guard.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -47,7 +51,9 @@ enum class Family {
 
 class Store {
  public:
-  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  // `min_free_bytes`: writes are refused while the file system holding the
+  // store has less than this free (0: only when a write fails).
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path, uint64_t min_free_bytes = 0);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -55,8 +61,11 @@ class Store {
   rocksdb::ColumnFamilyHandle* Handle(Family family) const;
   rocksdb::DB* db() const { return db_.get(); }
 
-  // Writes the batch atomically with a synced WAL.
+  // Writes the batch atomically with a synced WAL; UNAVAILABLE while the
+  // disk is full or the store failing.
   absl::Status Commit(rocksdb::WriteBatch* batch);
+
+  StorageGuard& guard() { return *guard_; }
 
   // Point read; NOT_FOUND when absent.
   absl::StatusOr<std::string> Get(Family family, const rocksdb::Slice& key) const;
@@ -72,6 +81,7 @@ class Store {
   Store() = default;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::unique_ptr<StorageGuard> guard_;
 };
 
 }  // namespace samenloop::broker

@@ -1,9 +1,11 @@
 #include "client/audit_verify.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "crypto/hex.h"
 
@@ -150,6 +152,42 @@ class RedactionLedger {
   std::set<uint64_t> named_;
 };
 
+// Why `event` would not be in an export with `filters`, or nullopt when it
+// matches. The same rules as the broker's query (broker/audit_query.cc).
+std::optional<std::string> FilterMismatch(const v1::QueryEventsRequest& filters, const v1::AuditEvent& event) {
+  const int64_t millis = event.time().seconds() * 1000 + event.time().nanos() / 1000000;
+  auto to_millis = [](const google::protobuf::Timestamp& t) { return t.seconds() * 1000 + t.nanos() / 1000000; };
+  if (filters.time_range().has_from() && millis < to_millis(filters.time_range().from())) {
+    return "its time is before the filters' time_range";
+  }
+  if (filters.time_range().has_until() && millis >= to_millis(filters.time_range().until())) {
+    return "its time is not before the filters' time_range.until";
+  }
+  if (!filters.organisation().empty() && event.actor_organisation() != filters.organisation() &&
+      event.recipient_organisation() != filters.organisation()) {
+    return "neither its actor nor its recipient is the filters' organisation";
+  }
+  if (filters.types_size() > 0 &&
+      std::find(filters.types().begin(), filters.types().end(), event.type()) == filters.types().end()) {
+    return "its type is not among the filters' types";
+  }
+  if (filters.outcome() != v1::DECISION_OUTCOME_UNSPECIFIED && event.outcome() != filters.outcome()) {
+    return "its outcome is not the filters' outcome";
+  }
+  if (!filters.subject_key().empty() &&
+      std::find(event.subject_keys().begin(), event.subject_keys().end(),
+                absl::AsciiStrToLower(filters.subject_key())) == event.subject_keys().end()) {
+    return "it does not name the filters' subject_key";
+  }
+  return std::nullopt;
+}
+
+bool HasFilters(const v1::QueryEventsRequest& filters) {
+  v1::QueryEventsRequest without_page = filters;
+  without_page.clear_page();
+  return without_page.ByteSizeLong() > 0;
+}
+
 }  // namespace
 
 void RootBuilder::Add(const crypto::MerkleHash& leaf_hash) {
@@ -206,7 +244,15 @@ void VerifyExport(std::istream& export_lines, const crypto::LogPublicKey& key,
   report.Check(SignatureOk(*head, key), absl::StrCat("export tree head (", head->head.tree_size,
                                                      " leaves, root ", Hex(head->head.root),
                                                      "): signature by the pinned log key"));
-  RootBuilder all;          // complete exports: every leaf, in order
+  // The header is not signed: a `complete` export made by `audit export`
+  // never has filters, so both together mean the header was edited.
+  const bool filtered = HasFilters(header.filters());
+  if (header.complete() && filtered) {
+    report.Check(false, "export header: marked complete but carries filters (the header was edited)");
+  }
+  uint64_t mismatched = 0;
+  RootBuilder all;          // every leaf, in order, while the export has no gap
+  bool contiguous = true;   // the leaves so far are 0, 1, 2, ...
   std::optional<crypto::MerkleHash> old_prefix_root;
   const uint64_t old_size = old_head.has_value() ? old_head->head.tree_size : 0;
   uint64_t events = 0, bad_events = 0, line_number = 1;
@@ -234,15 +280,30 @@ void VerifyExport(std::istream& export_lines, const crypto::LogPublicKey& key,
     if (!checked.ok) ++bad_events;
     if (checked.ok && checked.redacted) redactions.Redacted(event.leaf_index());
     if (checked.event.has_value()) redactions.Verified(*checked.event);
-    if (header.complete()) {
-      if (event.leaf_index() != all.size() && !gap_reported) {
+    if (checked.event.has_value() && filtered) {
+      if (std::optional<std::string> why = FilterMismatch(header.filters(), *checked.event); why.has_value()) {
+        if (mismatched++ == 0) {
+          report.Check(false, absl::StrCat("export line ", line_number, ": leaf ", event.leaf_index(),
+                                           " does not match the export's filters (", *why,
+                                           "): the filters were edited"));
+        }
+      }
+    }
+    if (event.leaf_index() != all.size()) {
+      if (header.complete() && !gap_reported) {
         report.Check(false, absl::StrCat("complete export: leaf ", all.size(), " is missing (next is leaf ",
                                          event.leaf_index(), ")"));
         gap_reported = true;
       }
+      contiguous = false;
+    }
+    if (contiguous || header.complete()) {
       all.Add(checked.leaf_hash);
       if (all.size() == old_size) old_prefix_root = all.Root();
     }
+  }
+  if (mismatched > 1) {
+    report.Check(false, absl::StrCat(mismatched, " events in all do not match the export's filters"));
   }
   report.Check(bad_events == 0, absl::StrCat("events: ", events - std::min(events, bad_events), " of ", events,
                                              " verify (inclusion proof, leaf data, position)"));
@@ -255,6 +316,16 @@ void VerifyExport(std::istream& export_lines, const crypto::LogPublicKey& key,
                      ? "complete export: the leaves hash to the tree head's root"
                      : absl::StrCat("complete export: the leaves hash to ", Hex(all.Root()),
                                     ", not to the tree head's root"));
+  } else if (contiguous && all.size() == head->head.tree_size && all.Root() == head->head.root) {
+    // Not marked complete, but the leaves prove it: every one of them, and
+    // they hash to the signed root.
+    report.Check(true, absl::StrCat("export not marked complete, but it holds all ", all.size(),
+                                    " leaves of the tree head and they hash to its root"));
+  } else {
+    report.completeness_not_established = absl::StrCat(
+        "the export holds ", events, " of the tree's ", head->head.tree_size,
+        " leaves; its filters and `complete` flag are not signed, so nothing proves that no event ",
+        filtered ? "matching its filters" : "it should hold", " was left out");
   }
   if (!old_head.has_value()) return;
   report.Check(SignatureOk(*old_head, key), "saved head: signature by the pinned log key");

@@ -22,7 +22,13 @@ namespace samenloop::client {
 struct VerifyReport {
   std::vector<std::string> passed;
   std::vector<std::string> failed;
+  // Set by VerifyExport when nothing proves the export complete (a filtered
+  // export, or one whose leaves do not cover the tree): what was not
+  // established. The events can still all verify; "verified" is then not
+  // claimed for the export as a whole.
+  std::string completeness_not_established;
   bool ok() const { return failed.empty(); }
+  bool complete() const { return completeness_not_established.empty(); }
   void Check(bool good, std::string what) { (good ? passed : failed).push_back(std::move(what)); }
 };
 
@@ -52,6 +58,11 @@ void VerifyHeadsConsistent(const SavedTreeHead& old_head, const SavedTreeHead& n
 // leaf below the head's size, and its leaves must hash to the head's root.
 // With `old_head`, also that the export's tree extends it: its signature,
 // its size, and (complete exports) the root of its first leaves.
+// The header's `complete` flag and `filters` are not signed, so they are
+// claims: completeness is established only by the leaves themselves (all of
+// them, hashing to the signed root); a header marked complete that carries
+// filters fails, every event of a filtered export must match its filters,
+// and otherwise report.completeness_not_established says what is missing.
 void VerifyExport(std::istream& export_lines, const crypto::LogPublicKey& key,
                   const std::optional<SavedTreeHead>& old_head, VerifyReport& report);
 

@@ -3,12 +3,16 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "crypto/bsn.h"
+#include "crypto/hex.h"
 
 namespace samenloop::client {
 namespace {
@@ -29,6 +33,30 @@ bool CopyExact(const std::string& bytes, std::array<uint8_t, N>* out) {
 }
 
 }  // namespace
+
+absl::StatusOr<crypto::Element> ParsePseudonymiserPublicKey(const std::string& hex_or_path) {
+  constexpr absl::string_view kField = "pseudonymiser key";
+  std::string hex = hex_or_path;
+  if (hex.size() != 2 * crypto::kElementBytes) {
+    std::ifstream in(hex_or_path);
+    if (!in) {
+      return absl::InvalidArgumentError(absl::StrCat(kField, ": neither 64 hex digits nor a readable file"));
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    hex = std::string(absl::StripAsciiWhitespace(text.str()));
+  }
+  absl::StatusOr<std::vector<uint8_t>> bytes = crypto::HexDecode(hex);
+  crypto::Element key{};
+  if (!bytes.ok() || bytes->size() != key.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(kField, ": must be 64 hex digits"));
+  }
+  std::copy(bytes->begin(), bytes->end(), key.begin());
+  if (!crypto::IsValidElement(key)) {
+    return absl::InvalidArgumentError(absl::StrCat(kField, ": not a valid ristretto255 public key"));
+  }
+  return key;
+}
 
 std::optional<absl::Duration> RetryAfter(const absl::Status& status) {
   absl::optional<absl::Cord> payload = status.GetPayload(kRetryAfterPayload);
@@ -56,6 +84,14 @@ absl::Status PseudonymiserClient::LoadKeyInfo() {
   if (options_.pinned_public_key.has_value() && *options_.pinned_public_key != info.public_key) {
     return absl::FailedPreconditionError(
         "pseudonymiser GetPublicKey: the announced key is not the pinned published key");
+  }
+  // Without a proof nothing ties the answers to the pinned key: a
+  // pseudonymiser announcing OPRF mode to a pinned client is refused, not
+  // trusted unchecked.
+  if (options_.pinned_public_key.has_value() && info.mode != crypto::OprfMode::kVoprf) {
+    return absl::FailedPreconditionError(
+        "pseudonymiser GetPublicKey: a key is pinned but the pseudonymiser announces OPRF mode, whose answers "
+        "carry no proof; pin only in a VOPRF deployment");
   }
   key_info_ = info;
   return absl::OkStatus();

@@ -34,7 +34,9 @@
 namespace samenloop::client {
 
 struct PseudonymiserClientOptions {
-  // The published public key; GetPublicKey must announce exactly this key.
+  // The published public key. When set, GetPublicKey must announce exactly
+  // this key and VOPRF mode (an OPRF answer carries no proof, so a pinned
+  // key would check nothing), or every call fails with FAILED_PRECONDITION.
   std::optional<crypto::Element> pinned_public_key;
   // Pseudonyms kept in memory (0: no cache). Oldest entries leave first.
   size_t cache_capacity = 0;
@@ -70,6 +72,11 @@ class PseudonymiserClient {
   std::deque<std::string> cache_order_;
   size_t cache_hits_ = 0;
 };
+
+// A public key to pin, as the operator hands it out (`samenloop-pseudonymiser
+// public-key`): 64 hex digits, or the path of a file holding them. It must
+// be a valid ristretto255 element.
+absl::StatusOr<crypto::Element> ParsePseudonymiserPublicKey(const std::string& hex_or_path);
 
 // The wait a RESOURCE_EXHAUSTED status from Pseudonymise asks for, if any.
 std::optional<absl::Duration> RetryAfter(const absl::Status& status);

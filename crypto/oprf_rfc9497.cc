@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "crypto/expand_message_xmd.h"
+#include "crypto/ristretto255_rfc9496.h"
 
 namespace samenloop::crypto {
 namespace {
@@ -204,7 +205,9 @@ Element OprfSecretKey::PublicKey() const {
 BlindedInput::~BlindedInput() { sodium_memzero(blind.data(), blind.size()); }
 
 bool IsValidElement(const Element& element) {
-  return !IsZero(element) && crypto_core_ristretto255_is_valid_point(element.data()) == 1;
+  // RFC 9496 Decode in full (libsodium 1.0.18 alone accepts bit 255 set),
+  // and not the identity.
+  return !IsZero(element) && IsValidRistretto255Encoding(element);
 }
 
 absl::StatusOr<Element> HashToGroup(absl::Span<const uint8_t> input, OprfMode mode) {
@@ -299,10 +302,12 @@ absl::Status BlindEvaluateBatch(const OprfSecretKey& key, absl::Span<const Eleme
   }
   if (IsZero(key.bytes())) return absl::FailedPreconditionError("key: not set");
   for (size_t i = 0; i < blinded.size(); ++i) {
-    // crypto_scalarmult_ristretto255 decodes the element, refusing a
-    // non-canonical or off-group encoding, and fails on an identity
-    // result, which a non-zero key below L gives only for the identity.
-    if (crypto_scalarmult_ristretto255(out[i].data(), key.scalar().data(), blinded[i].data()) != 0) {
+    // crypto_scalarmult_ristretto255 decodes the element, refusing most
+    // bad encodings, and fails on an identity result, which a non-zero key
+    // below L gives only for the identity; the RFC 9496 encoding checks it
+    // lacks (bit 255, negative s) come first and cost next to nothing.
+    if (!IsCanonicalRistretto255Encoding(blinded[i]) ||
+        crypto_scalarmult_ristretto255(out[i].data(), key.scalar().data(), blinded[i].data()) != 0) {
       return ElementError("blinded_elements", i);
     }
   }

@@ -19,6 +19,7 @@ BatchEvaluator::BatchEvaluator(const crypto::OprfSecretKey* key, unsigned thread
 absl::StatusOr<std::vector<crypto::Element>> BatchEvaluator::Evaluate(
     absl::Span<const crypto::Element> blinded) const {
   std::vector<crypto::Element> out(blinded.size());
+  elements_evaluated_.fetch_add(blinded.size(), std::memory_order_relaxed);
   const size_t workers = std::min<size_t>(threads_, std::max<size_t>(1, blinded.size() / kMinElementsPerThread));
   std::vector<absl::Status> results(workers);
   std::vector<size_t> offsets(workers + 1);

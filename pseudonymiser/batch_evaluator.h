@@ -6,6 +6,8 @@
 // element is the whole cost, so the work divides evenly). Results are in
 // request order.
 
+#include <atomic>
+#include <cstdint>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -24,9 +26,14 @@ class BatchEvaluator {
   // "blinded_elements[3]: not a valid ristretto255 point (or the identity)".
   absl::StatusOr<std::vector<crypto::Element>> Evaluate(absl::Span<const crypto::Element> blinded) const;
 
+  // Elements handed to the scalar multiplication since construction: the
+  // evaluation work done (metrics, and tests that a refused batch did none).
+  uint64_t elements_evaluated() const { return elements_evaluated_.load(std::memory_order_relaxed); }
+
  private:
   const crypto::OprfSecretKey* key_;
   unsigned threads_;
+  mutable std::atomic<uint64_t> elements_evaluated_{0};
 };
 
 }  // namespace samenloop::pseudonymiser

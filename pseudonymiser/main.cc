@@ -12,6 +12,11 @@
 #include <iostream>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "absl/cleanup/cleanup.h"
 
 #include "CLI/CLI.hpp"
 #include "common/logging.h"
@@ -46,6 +51,10 @@ int main(int argc, char** argv) {
   CLI::Option* max_batch = serve->add_option("--max-batch", config.max_batch, "most elements per Evaluate call")
                                ->check(CLI::Range(1, 100000));
   CLI::Option* threads = serve->add_option("--threads", config.threads, "evaluation threads (0: all cores)");
+  CLI::Option* min_free_disk =
+      serve->add_option("--min-free-disk-mb", config.min_free_disk_mb,
+                        "refuse evaluations (not ready) while the state directory's disk has less free than this")
+          ->check(CLI::Range(0u, 1u << 20));
   CLI::Option* log_format = serve->add_option("--log-format", config.log_format, "json (default) or text");
   CLI::Option* max_age =
       serve->add_option("--max-connection-age-seconds", config.max_connection_age_seconds,
@@ -100,6 +109,7 @@ int main(int argc, char** argv) {
       if (state_dir->count() > 0) config.state_dir = from_flags.state_dir;
       if (max_batch->count() > 0) config.max_batch = from_flags.max_batch;
       if (threads->count() > 0) config.threads = from_flags.threads;
+      if (min_free_disk->count() > 0) config.min_free_disk_mb = from_flags.min_free_disk_mb;
       if (log_format->count() > 0) config.log_format = from_flags.log_format;
       if (max_age->count() > 0) config.max_connection_age_seconds = from_flags.max_connection_age_seconds;
       if (max_age_grace->count() > 0) {
@@ -138,26 +148,57 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // Ready once the key is loaded and the quota state is open; not ready
-  // from the moment shutdown begins (common/readiness.h).
-  samenloop::Readiness readiness({"key_loaded", "quota_state_open"});
+  // Ready once the key is loaded and the quota state is open and takes
+  // writes; not ready from the moment shutdown begins (common/readiness.h).
+  samenloop::Readiness readiness({"key_loaded", "quota_state_open", "quota_state_writable"});
   readiness.Set("key_loaded", true);
   samenloop::RpcMetrics rpc_metrics;
   absl::StatusOr<std::unique_ptr<samenloop::pseudonymiser::QuotaLedger>> quotas =
-      samenloop::pseudonymiser::QuotaLedger::Open(config.state_dir, config.quotas);
+      samenloop::pseudonymiser::QuotaLedger::Open(config.state_dir, config.quotas, [] { return absl::Now(); },
+                                                  uint64_t{config.min_free_disk_mb} << 20);
   if (!quotas.ok()) {
     std::cerr << "samenloop-pseudonymiser: " << quotas.status().message() << "\n";
     return 1;
   }
   readiness.Set("quota_state_open", true);
+  // Not ready while the quota state refuses writes (disk full); a probe
+  // every 5 seconds notices a filling disk and lets the state recover.
+  samenloop::StorageGuard& quota_guard = (*quotas)->guard();
+  quota_guard.OnChange([&readiness](bool writable) { readiness.Set("quota_state_writable", writable); });
+  readiness.Set("quota_state_writable", quota_guard.Recover());
+  std::mutex probe_mutex;
+  std::condition_variable probe_wake;
+  bool probe_stop = false;
+  std::thread probe([&] {
+    std::unique_lock<std::mutex> lock(probe_mutex);
+    while (!probe_wake.wait_for(lock, std::chrono::seconds(5), [&] { return probe_stop; })) {
+      lock.unlock();
+      readiness.Set("quota_state_writable", quota_guard.Recover());
+      lock.lock();
+    }
+  });
+  absl::Cleanup stop_probe = [&] {
+    {
+      std::lock_guard<std::mutex> lock(probe_mutex);
+      probe_stop = true;
+    }
+    probe_wake.notify_all();
+    probe.join();
+  };
+  samenloop::pseudonymiser::ServiceOptions service;
+  service.max_batch = config.max_batch;
+  service.threads = config.threads;
+  service.refusals = config.quotas.refused_calls;
+  samenloop::pseudonymiser::PseudonymiserServiceImpl impl(&*key, quotas->get(), service);
   // Declared after what it reads, so it is destroyed first.
   std::unique_ptr<samenloop::MetricsEndpoint> metrics;
   if (!config.metrics_listen.empty()) {
     samenloop::pseudonymiser::QuotaLedger* quota_ledger = quotas->get();
     absl::StatusOr<std::unique_ptr<samenloop::MetricsEndpoint>> started = samenloop::MetricsEndpoint::Start(
         config.metrics_listen,
-        [&rpc_metrics, quota_ledger] {
-          return rpc_metrics.Render("samenloop_pseudonymiser") + samenloop::pseudonymiser::RenderMetrics(*quota_ledger);
+        [&rpc_metrics, quota_ledger, &impl] {
+          return rpc_metrics.Render("samenloop_pseudonymiser") +
+                 samenloop::pseudonymiser::RenderMetrics(*quota_ledger, impl.turned_away());
         },
         &readiness);
     if (!started.ok()) {
@@ -175,10 +216,6 @@ int main(int argc, char** argv) {
   server.rpc_metrics = &rpc_metrics;
   server.readiness = &readiness;
   server.health_service_names = {samenloop::v1::Pseudonymiser::service_full_name()};
-  samenloop::pseudonymiser::ServiceOptions service;
-  service.max_batch = config.max_batch;
-  service.threads = config.threads;
-  samenloop::pseudonymiser::PseudonymiserServiceImpl impl(&*key, quotas->get(), service);
   absl::StatusOr<samenloop::RunningServer> running = samenloop::StartServer(server, {&impl});
   if (!running.ok()) {
     spdlog::error("pseudonymiser failed to start: {}", running.status().ToString());

@@ -55,7 +55,8 @@ class ConfigReader {
   }
 
   absl::Status ReadQuotas(const YAML::Node& quotas, QuotaConfig* config) const {
-    if (absl::Status s = CheckKeys(quotas, {"default", "organisations", "bulk_onboarding"}, "quotas"); !s.ok()) {
+    if (absl::Status s = CheckKeys(quotas, {"default", "organisations", "bulk_onboarding", "refused_calls"}, "quotas");
+        !s.ok()) {
       return s;
     }
     if (quotas["default"]) {
@@ -91,6 +92,15 @@ class ConfigReader {
         config->bulk_onboarding[org] = allowance;
       }
     }
+    if (const YAML::Node refused = quotas["refused_calls"]; refused) {
+      RefusalLimits& limits = config->refused_calls;
+      if (absl::Status s = CheckKeys(refused, {"per_second", "burst"}, "quotas.refused_calls"); !s.ok()) return s;
+      if (absl::Status s = Read(refused, "per_second", &limits.per_second); !s.ok()) return s;
+      if (absl::Status s = Read(refused, "burst", &limits.burst); !s.ok()) return s;
+      if (limits.per_second <= 0 || limits.burst < 1) {
+        return Error(refused, "quotas.refused_calls: per_second must be above 0, burst at least 1");
+      }
+    }
     return absl::OkStatus();
   }
 
@@ -113,7 +123,8 @@ absl::StatusOr<PseudonymiserConfig> ParsePseudonymiserConfig(const std::string& 
   if (!root || root.IsNull()) return config;
   if (absl::Status s = reader.CheckKeys(
           root, {"listen", "metrics_listen", "tls_dir", "crl_dir", "key_file", "state_dir", "max_batch", "threads",
-                 "quotas", "log_format", "max_connection_age_seconds", "max_connection_age_grace_seconds"},
+                 "quotas", "log_format", "max_connection_age_seconds", "max_connection_age_grace_seconds",
+                 "min_free_disk_mb"},
           "the top level");
       !s.ok()) {
     return s;
@@ -129,6 +140,10 @@ absl::StatusOr<PseudonymiserConfig> ParsePseudonymiserConfig(const std::string& 
     return reader.Error(root["max_batch"], "max_batch: must be 1 to 100000");
   }
   if (absl::Status s = reader.Read(root, "threads", &config.threads); !s.ok()) return s;
+  if (absl::Status s = reader.Read(root, "min_free_disk_mb", &config.min_free_disk_mb); !s.ok()) return s;
+  if (config.min_free_disk_mb > (1u << 20)) {
+    return reader.Error(root["min_free_disk_mb"], "min_free_disk_mb: must be 0 to 1048576");
+  }
   if (absl::Status s = reader.Read(root, "max_connection_age_seconds", &config.max_connection_age_seconds); !s.ok()) {
     return s;
   }

@@ -14,12 +14,14 @@
 //   log_format: json    # or text
 //   max_connection_age_seconds: 3600      # clients handshake again (revocation) at least this often
 //   max_connection_age_grace_seconds: 30
+//   min_free_disk_mb: 64     # evaluations are refused below this much free disk
 //   quotas:
 //     default: {per_second: 100, burst: 10000, per_day: 100000}
 //     organisations:
 //       politie-amsterdam: {per_second: 200, burst: 10000, per_day: 300000}
 //     bulk_onboarding:
 //       reclassering-nl: {until: "2027-01-31T00:00:00Z", per_second: 4000, burst: 10000, per_day: 5000000}
+//     refused_calls: {per_second: 1, burst: 30}   # refused calls per organisation
 //
 // Unknown keys and bad values are refused with file:line:col and a reason.
 
@@ -42,6 +44,9 @@ struct PseudonymiserConfig {
   std::string log_format = "json";
   int max_connection_age_seconds = 3600;  // 0: connections are never closed for age
   int max_connection_age_grace_seconds = 30;
+  // Evaluations are refused (not ready) while the state directory's disk
+  // has less free than this (docs/operations.md "Disk full").
+  uint32_t min_free_disk_mb = 64;
   QuotaConfig quotas;
 };
 

@@ -5,7 +5,7 @@
 
 namespace samenloop::pseudonymiser {
 
-std::string RenderMetrics(const QuotaLedger& quotas) {
+std::string RenderMetrics(const QuotaLedger& quotas, uint64_t turned_away) {
   const QuotaLedger::Counters counters = quotas.counters();
   std::string out;
   absl::StrAppend(&out,
@@ -22,6 +22,11 @@ std::string RenderMetrics(const QuotaLedger& quotas) {
     out += PrometheusLine("samenloop_pseudonymiser_elements_evaluated_total",
                           absl::StrCat("organisation=\"", org, "\""), static_cast<double>(count));
   }
+  absl::StrAppend(&out,
+                  "# HELP samenloop_pseudonymiser_turned_away_total Evaluate calls turned away unread because the "
+                  "organisation's earlier calls were refused too often.\n",
+                  "# TYPE samenloop_pseudonymiser_turned_away_total counter\n");
+  out += PrometheusLine("samenloop_pseudonymiser_turned_away_total", "", static_cast<double>(turned_away));
   return out;
 }
 

@@ -3,13 +3,15 @@
 
 // The pseudonymiser's Prometheus metrics (docs/operations.md).
 
+#include <cstdint>
 #include <string>
 
 #include "pseudonymiser/quota_ledger.h"
 
 namespace samenloop::pseudonymiser {
 
-std::string RenderMetrics(const QuotaLedger& quotas);
+// `turned_away`: calls the refusal limiter turned away (refusal_limiter.h).
+std::string RenderMetrics(const QuotaLedger& quotas, uint64_t turned_away);
 
 }  // namespace samenloop::pseudonymiser
 

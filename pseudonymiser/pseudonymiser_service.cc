@@ -18,10 +18,21 @@ crypto::OprfMode RequestedMode(v1::OprfMode mode) {
   return mode == v1::OPRF_MODE_VOPRF ? crypto::OprfMode::kVoprf : crypto::OprfMode::kOprf;
 }
 
+// The wait, in the trailing metadata the SDK reads (RetryAfter).
+void AddRetryAfter(grpc::ServerContext* context, absl::Duration retry_after) {
+  if (retry_after == absl::InfiniteDuration()) return;
+  context->AddTrailingMetadata("retry-after-ms",
+                               absl::StrCat(absl::ToInt64Milliseconds(absl::Ceil(retry_after, absl::Milliseconds(1)))));
+}
+
 }  // namespace
 
 PseudonymiserServiceImpl::PseudonymiserServiceImpl(const OprfKey* key, QuotaLedger* quotas, ServiceOptions options)
-    : key_(key), quotas_(quotas), options_(options), evaluator_(&key->secret, options.threads) {}
+    : key_(key),
+      quotas_(quotas),
+      options_(options),
+      evaluator_(&key->secret, options.threads),
+      refusals_(options.refusals) {}
 
 grpc::Status PseudonymiserServiceImpl::Evaluate(grpc::ServerContext* context,
                                                 const v1::EvaluateRequest* request,
@@ -32,47 +43,71 @@ grpc::Status PseudonymiserServiceImpl::Evaluate(grpc::ServerContext* context,
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                         "only organisation certificates (role org) may pseudonymise");
   }
-  if (!v1::OprfMode_IsValid(request->mode())) return Invalid("mode: unknown value");
-  if (RequestedMode(request->mode()) != key_->mode) {
+  // An organisation whose calls keep being refused is turned away before
+  // its request is looked at.
+  absl::Duration retry_after;
+  if (absl::Status admitted = refusals_.Admit(caller->organisation_id, &retry_after); !admitted.ok()) {
+    AddRetryAfter(context, retry_after);
+    return ToGrpcStatus(admitted);
+  }
+  grpc::Status status = EvaluateFor(*caller, context, *request, response);
+  // Refusals the caller caused count; the server's own trouble (a full
+  // quota store: UNAVAILABLE) does not.
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
+      status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+    refusals_.Refused(caller->organisation_id);
+  }
+  return status;
+}
+
+grpc::Status PseudonymiserServiceImpl::EvaluateFor(const CallerIdentity& caller, grpc::ServerContext* context,
+                                                   const v1::EvaluateRequest& request,
+                                                   v1::EvaluateResponse* response) {
+  if (!v1::OprfMode_IsValid(request.mode())) return Invalid("mode: unknown value");
+  if (RequestedMode(request.mode()) != key_->mode) {
     return Invalid(absl::StrCat("mode: this pseudonymiser runs in ",
                                 key_->mode == crypto::OprfMode::kVoprf ? "VOPRF" : "OPRF",
                                 " mode (see GetPublicKey)"));
   }
-  const int count = request->blinded_elements_size();
+  const int count = request.blinded_elements_size();
   if (count == 0) return Invalid("blinded_elements: at least one element is required");
   if (count > options_.max_batch) {
     return Invalid(absl::StrCat("blinded_elements: at most ", options_.max_batch,
                                 " elements per call (got ", count, ")"));
   }
 
+  // Every element is checked (RFC 9496 decoding, not the identity) before
+  // the quota is charged and before any scalar multiplication, so a batch
+  // with one bad element costs no evaluation work.
   std::vector<crypto::Element> blinded(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) {
-    const std::string& bytes = request->blinded_elements(i);
+    const std::string& bytes = request.blinded_elements(i);
     if (bytes.size() != crypto::kElementBytes) {
       return Invalid(absl::StrCat("blinded_elements[", i, "]: must be ", crypto::kElementBytes,
                                   " bytes (got ", bytes.size(), ")"));
     }
-    std::copy(bytes.begin(), bytes.end(), blinded[static_cast<size_t>(i)].begin());
+    crypto::Element& element = blinded[static_cast<size_t>(i)];
+    std::copy(bytes.begin(), bytes.end(), element.begin());
+    if (!crypto::IsValidElement(element)) {
+      return Invalid(absl::StrCat("blinded_elements[", i, "]: not a valid ristretto255 point (or the identity)"));
+    }
   }
 
-  // Elements are validated by the evaluation itself (once per element).
   absl::Duration retry_after;
-  if (absl::Status charged = quotas_->Charge(caller->organisation_id, static_cast<uint64_t>(count), &retry_after);
+  if (absl::Status charged = quotas_->Charge(caller.organisation_id, static_cast<uint64_t>(count), &retry_after);
       !charged.ok()) {
     if (absl::IsResourceExhausted(charged)) {
-      spdlog::warn("quota refused {} element(s) for {}", count, caller->organisation_id);
-      if (retry_after != absl::InfiniteDuration()) {
-        context->AddTrailingMetadata("retry-after-ms", absl::StrCat(absl::ToInt64Milliseconds(
-                                                           absl::Ceil(retry_after, absl::Milliseconds(1)))));
-      }
+      spdlog::warn("quota refused {} element(s) for {}", count, caller.organisation_id);
+      AddRetryAfter(context, retry_after);
     }
     return ToGrpcStatus(charged);
   }
 
   absl::StatusOr<std::vector<crypto::Element>> evaluated = evaluator_.Evaluate(blinded);
   if (!evaluated.ok()) {
-    // Bad input changes nothing: give the charge back.
-    if (absl::Status refunded = quotas_->Refund(caller->organisation_id, static_cast<uint64_t>(count));
+    // Cannot happen for elements that passed the checks above; if it does,
+    // the charge is given back, as for any refused request.
+    if (absl::Status refunded = quotas_->Refund(caller.organisation_id, static_cast<uint64_t>(count));
         !refunded.ok()) {
       return ToGrpcStatus(refunded);
     }

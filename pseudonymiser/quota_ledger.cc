@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "common/rocksdb_logger.h"
 
 namespace samenloop::pseudonymiser {
 namespace {
@@ -23,21 +24,33 @@ std::string Encode(double tokens, absl::Time refilled, int64_t day, uint64_t use
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<QuotaLedger>> QuotaLedger::Open(const std::string& state_dir, QuotaConfig config,
-                                                               std::function<absl::Time()> clock) {
+                                                               std::function<absl::Time()> clock,
+                                                               uint64_t min_free_bytes) {
   rocksdb::Options options;
   options.create_if_missing = true;
+  // Opens on a (nearly) full disk without writing the WAL out first.
+  options.avoid_flush_during_recovery = true;
+  // Diagnostics to the server's log, not a file on a disk that may be full.
+  options.info_log = MakeRocksDbLogger("quota state");
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status status = rocksdb::DB::Open(options, state_dir, &raw);
   if (!status.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot open quota state at ", state_dir, ": ", status.ToString()));
   }
-  return std::unique_ptr<QuotaLedger>(
-      new QuotaLedger(std::unique_ptr<rocksdb::DB>(raw), std::move(config), std::move(clock)));
+  auto guard = std::make_unique<StorageGuard>(
+      state_dir, min_free_bytes, "pseudonymiser quota state",
+      "evaluations are refused (a quota that cannot be recorded is not granted) until space is freed, then "
+      "served again by themselves");
+  guard->Attach(raw);
+  return std::unique_ptr<QuotaLedger>(new QuotaLedger(std::unique_ptr<rocksdb::DB>(raw), std::move(config),
+                                                      std::move(clock), std::move(guard)));
 }
 
-QuotaLedger::QuotaLedger(std::unique_ptr<rocksdb::DB> db, QuotaConfig config, std::function<absl::Time()> clock)
-    : db_(std::move(db)), config_(std::move(config)), clock_(std::move(clock)) {}
+QuotaLedger::QuotaLedger(std::unique_ptr<rocksdb::DB> db, QuotaConfig config, std::function<absl::Time()> clock,
+                         std::unique_ptr<StorageGuard> guard)
+    : db_(std::move(db)), guard_(std::move(guard)), config_(std::move(config)), clock_(std::move(clock)) {}
 
 QuotaLedger::~QuotaLedger() {
   if (db_ != nullptr) db_->Close().PermitUncheckedError();
@@ -78,11 +91,12 @@ absl::StatusOr<QuotaLedger::State> QuotaLedger::LoadState(const std::string& org
 }
 
 absl::Status QuotaLedger::SaveState(const std::string& organisation, const State& state) {
+  if (absl::Status room = guard_->BeforeWrite(); !room.ok()) return room;
   rocksdb::WriteOptions options;
   options.sync = true;
-  rocksdb::Status status =
-      db_->Put(options, organisation, Encode(state.tokens, state.refilled, state.day, state.used_today));
-  if (!status.ok()) return absl::InternalError(absl::StrCat("quota state: ", status.ToString()));
+  absl::Status written = guard_->AfterWrite(
+      db_->Put(options, organisation, Encode(state.tokens, state.refilled, state.day, state.used_today)));
+  if (!written.ok()) return written;
   states_[organisation] = state;
   return absl::OkStatus();
 }

@@ -9,7 +9,9 @@
 // An organisation in a bulk-onboarding window (configured separately, with
 // an end date) gets that window's limits instead. State is persisted with a
 // synced write before an evaluation is allowed, so neither a restart nor a
-// crash gives anybody a fresh quota.
+// crash gives anybody a fresh quota. When the state cannot be written (disk
+// full: common/storage_guard.h) the charge fails UNAVAILABLE and nothing is
+// evaluated: the quota fails closed, and recovers once space is freed.
 
 #include <cstdint>
 #include <functional>
@@ -21,6 +23,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/storage_guard.h"
+#include "pseudonymiser/refusal_limiter.h"
 #include "rocksdb/db.h"
 
 namespace samenloop::pseudonymiser {
@@ -40,13 +44,18 @@ struct QuotaConfig {
   QuotaLimits defaults;
   std::map<std::string, QuotaLimits> organisations;
   std::map<std::string, BulkAllowance> bulk_onboarding;
+  // Refused calls per organisation (bad input, spent quota), for every
+  // organisation alike (refusal_limiter.h).
+  RefusalLimits refused_calls;
 };
 
 class QuotaLedger {
  public:
+  // `min_free_bytes`: charges are refused while the state directory's file
+  // system has less than this free (0: only when a write fails).
   static absl::StatusOr<std::unique_ptr<QuotaLedger>> Open(
       const std::string& state_dir, QuotaConfig config,
-      std::function<absl::Time()> clock = [] { return absl::Now(); });
+      std::function<absl::Time()> clock = [] { return absl::Now(); }, uint64_t min_free_bytes = 0);
   ~QuotaLedger();
 
   // Charges `count` elements to `organisation`. RESOURCE_EXHAUSTED when the
@@ -68,6 +77,9 @@ class QuotaLedger {
   uint64_t refusals() const;
   Counters counters() const;
 
+  // Whether the state takes writes; Recover() for a periodic probe.
+  StorageGuard& guard() { return *guard_; }
+
  private:
   struct State {
     double tokens = 0;
@@ -76,13 +88,15 @@ class QuotaLedger {
     uint64_t used_today = 0;
   };
 
-  QuotaLedger(std::unique_ptr<rocksdb::DB> db, QuotaConfig config, std::function<absl::Time()> clock);
+  QuotaLedger(std::unique_ptr<rocksdb::DB> db, QuotaConfig config, std::function<absl::Time()> clock,
+              std::unique_ptr<StorageGuard> guard);
   const QuotaLimits& LimitsFor(const std::string& organisation, absl::Time now) const;
   absl::StatusOr<State> LoadState(const std::string& organisation, const QuotaLimits& limits, absl::Time now);
   absl::Status SaveState(const std::string& organisation, const State& state);
   void CountRefusal(const std::string& organisation);
 
   std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<StorageGuard> guard_;
   QuotaConfig config_;
   std::function<absl::Time()> clock_;
   mutable std::mutex mutex_;

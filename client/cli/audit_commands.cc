@@ -29,6 +29,10 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr int kUsageError = 2;
+// `audit verify --export`: every check passed, but nothing proves the export
+// complete (a filtered export): its own status, so scripts cannot mistake it
+// for "verified".
+constexpr int kCompletenessNotEstablished = 3;
 
 int Usage(absl::string_view message) {
   std::cerr << "samenloop audit: " << message << "\n";
@@ -324,6 +328,12 @@ std::optional<client::SavedTreeHead> LoadHead(const std::string& flag, const std
 int PrintReport(const client::VerifyReport& report) {
   for (const std::string& line : report.passed) std::cout << "ok      " << line << "\n";
   for (const std::string& line : report.failed) std::cout << "FAILED  " << line << "\n";
+  if (report.ok() && !report.complete()) {
+    std::cout << "UNPROVEN  completeness: " << report.completeness_not_established << "\n";
+    std::cout << "NOT VERIFIED AS COMPLETE: every event in the export checks out, but completeness is not "
+                 "established\n";
+    return kCompletenessNotEstablished;
+  }
   if (report.ok()) {
     std::cout << "verified\n";
     return 0;

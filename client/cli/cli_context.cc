@@ -11,10 +11,14 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   if (const char* env = std::getenv("SAMENLOOP_IDENTITY")) options.identity_dir = env;
   if (const char* env = std::getenv("SAMENLOOP_BROKER")) options.broker = env;
   if (const char* env = std::getenv("SAMENLOOP_PSEUDONYMISER")) options.pseudonymiser = env;
+  if (const char* env = std::getenv("SAMENLOOP_PSEUDONYMISER_KEY")) options.pseudonymiser_key = env;
   app.add_option("--identity", options.identity_dir,
                  "directory with your ca.pem, cert.pem and key.pem (env SAMENLOOP_IDENTITY)");
   app.add_option("--broker", options.broker, "broker host:port (env SAMENLOOP_BROKER)");
   app.add_option("--pseudonymiser", options.pseudonymiser, "pseudonymiser host:port (env SAMENLOOP_PSEUDONYMISER)");
+  app.add_option("--pseudonymiser-key", options.pseudonymiser_key,
+                 "pin the pseudonymiser's published VOPRF key: 64 hex digits or a file holding them "
+                 "(env SAMENLOOP_PSEUDONYMISER_KEY)");
   app.add_flag("--json", options.json, "machine-readable JSON output");
 }
 
@@ -35,6 +39,18 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> BrokerChannel(const GlobalOptions
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> PseudonymiserChannel(const GlobalOptions& options) {
   return ChannelTo(options.pseudonymiser, options);
+}
+
+absl::StatusOr<std::unique_ptr<client::PseudonymiserClient>> PseudonymiserFor(const GlobalOptions& options) {
+  client::PseudonymiserClientOptions client_options;
+  if (!options.pseudonymiser_key.empty()) {
+    absl::StatusOr<crypto::Element> pinned = client::ParsePseudonymiserPublicKey(options.pseudonymiser_key);
+    if (!pinned.ok()) return pinned.status();
+    client_options.pinned_public_key = *pinned;
+  }
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = PseudonymiserChannel(options);
+  if (!channel.ok()) return channel.status();
+  return std::make_unique<client::PseudonymiserClient>(*std::move(channel), std::move(client_options));
 }
 
 int Fail(const absl::Status& status) {

@@ -10,6 +10,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "client/pseudonymiser_client.h"
 #include "common/tls_files.h"
 #include "grpcpp/channel.h"
 #include "google/protobuf/descriptor.h"
@@ -21,6 +22,9 @@ struct GlobalOptions {
   std::string identity_dir;  // ca.pem, cert.pem, key.pem
   std::string broker = "localhost:7443";
   std::string pseudonymiser = "localhost:7444";
+  // The pseudonymiser's published public key (64 hex digits or a file
+  // holding them); empty: not pinned.
+  std::string pseudonymiser_key;
   bool json = false;
 };
 
@@ -28,6 +32,10 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> BrokerChannel(const GlobalOptions& options);
 absl::StatusOr<std::shared_ptr<grpc::Channel>> PseudonymiserChannel(const GlobalOptions& options);
+// A client of the pseudonymiser with the pinned key, if one is given
+// (--pseudonymiser-key); then the pseudonymiser must run in VOPRF mode and
+// announce exactly that key, or every call fails.
+absl::StatusOr<std::unique_ptr<client::PseudonymiserClient>> PseudonymiserFor(const GlobalOptions& options);
 
 // Prints "samenloop: <message>" to stderr and returns exit status 1.
 int Fail(const absl::Status& status);

@@ -81,10 +81,9 @@ int RunRegister(const GlobalOptions& options, const ConsentArgs& args, v1::Conse
 
   std::vector<std::string> bsns = {args.bsn};
   if (!args.giver_bsn.empty()) bsns.push_back(args.giver_bsn);
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> pseudonymiser_channel = PseudonymiserChannel(options);
-  if (!pseudonymiser_channel.ok()) return Fail(pseudonymiser_channel.status());
-  client::PseudonymiserClient pseudonymiser(*pseudonymiser_channel);
-  absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = pseudonymiser.Pseudonymise(bsns);
+  absl::StatusOr<std::unique_ptr<client::PseudonymiserClient>> pseudonymiser = PseudonymiserFor(options);
+  if (!pseudonymiser.ok()) return Fail(pseudonymiser.status());
+  absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = (*pseudonymiser)->Pseudonymise(bsns);
   if (!pseudonyms.ok()) return Fail(pseudonyms.status());
   *record.mutable_subject() = (*pseudonyms)[0];
   if (pseudonyms->size() > 1) *record.mutable_giver() = (*pseudonyms)[1];
@@ -121,10 +120,9 @@ int RunWithdraw(const GlobalOptions& options, const std::string& consent_id) {
 int RunList(const GlobalOptions& options, const std::string& bsn) {
   v1::ListConsentsRequest request;
   if (!bsn.empty()) {
-    absl::StatusOr<std::shared_ptr<grpc::Channel>> pseudonymiser_channel = PseudonymiserChannel(options);
-    if (!pseudonymiser_channel.ok()) return Fail(pseudonymiser_channel.status());
-    client::PseudonymiserClient pseudonymiser(*pseudonymiser_channel);
-    absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = pseudonymiser.Pseudonymise({bsn});
+    absl::StatusOr<std::unique_ptr<client::PseudonymiserClient>> pseudonymiser = PseudonymiserFor(options);
+    if (!pseudonymiser.ok()) return Fail(pseudonymiser.status());
+    absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = (*pseudonymiser)->Pseudonymise({bsn});
     if (!pseudonyms.ok()) return Fail(pseudonyms.status());
     *request.mutable_subject() = (*pseudonyms)[0];
   }

@@ -159,11 +159,10 @@ int Run(const GlobalOptions& options, const std::string& file) {
     index[column] = i;
   }
 
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> pseudonymiser_channel = PseudonymiserChannel(options);
-  if (!pseudonymiser_channel.ok()) return Fail(pseudonymiser_channel.status());
+  absl::StatusOr<std::unique_ptr<client::PseudonymiserClient>> pseudonymiser = PseudonymiserFor(options);
+  if (!pseudonymiser.ok()) return Fail(pseudonymiser.status());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> broker_channel = BrokerChannel(options);
   if (!broker_channel.ok()) return Fail(broker_channel.status());
-  client::PseudonymiserClient pseudonymiser(*pseudonymiser_channel);
   auto broker = v1::SignalService::NewStub(*broker_channel);
 
   Totals totals;
@@ -183,13 +182,13 @@ int Run(const GlobalOptions& options, const std::string& file) {
       continue;
     }
     if (batch.size() == kRowsPerBatch || batch_bsns + signal->bsns.size() > kBsnsPerBatch) {
-      if (int code = SubmitBatch(options, file, pseudonymiser, *broker, batch, totals); code != 0) return code;
+      if (int code = SubmitBatch(options, file, **pseudonymiser, *broker, batch, totals); code != 0) return code;
       batch_bsns = 0;
     }
     batch_bsns += signal->bsns.size();
     batch.push_back(Pending{row.line, fields->idempotency_key, *std::move(signal)});
   }
-  if (int code = SubmitBatch(options, file, pseudonymiser, *broker, batch, totals); code != 0) return code;
+  if (int code = SubmitBatch(options, file, **pseudonymiser, *broker, batch, totals); code != 0) return code;
   if (!options.json) {
     std::cout << "imported " << totals.imported << ", already present " << totals.already << ", refused "
               << totals.refused << "\n";

@@ -15,10 +15,9 @@ struct PseudonymiseArgs {
 };
 
 int Run(const GlobalOptions& options, const PseudonymiseArgs& args) {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = PseudonymiserChannel(options);
-  if (!channel.ok()) return Fail(channel.status());
-  client::PseudonymiserClient pseudonymiser(*channel);
-  absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = pseudonymiser.Pseudonymise(args.bsns);
+  absl::StatusOr<std::unique_ptr<client::PseudonymiserClient>> pseudonymiser = PseudonymiserFor(options);
+  if (!pseudonymiser.ok()) return Fail(pseudonymiser.status());
+  absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = (*pseudonymiser)->Pseudonymise(args.bsns);
   if (!pseudonyms.ok()) return Fail(pseudonyms.status());
   if (!args.show) {
     std::cout << pseudonyms->size() << " BSN(s) pseudonymised (key epoch "

@@ -15,10 +15,9 @@ namespace {
 int Run(const GlobalOptions& options, const SignalFields& args) {
   absl::StatusOr<UnpseudonymisedSignal> unpseudonymised = ToSignal(args);
   if (!unpseudonymised.ok()) return Fail(unpseudonymised.status());
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> pseudonymiser_channel = PseudonymiserChannel(options);
-  if (!pseudonymiser_channel.ok()) return Fail(pseudonymiser_channel.status());
-  client::PseudonymiserClient pseudonymiser(*pseudonymiser_channel);
-  absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = pseudonymiser.Pseudonymise(unpseudonymised->bsns);
+  absl::StatusOr<std::unique_ptr<client::PseudonymiserClient>> pseudonymiser = PseudonymiserFor(options);
+  if (!pseudonymiser.ok()) return Fail(pseudonymiser.status());
+  absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = (*pseudonymiser)->Pseudonymise(unpseudonymised->bsns);
   if (!pseudonyms.ok()) return Fail(pseudonyms.status());
   v1::Signal signal = WithPseudonyms(*unpseudonymised, *pseudonyms);
 

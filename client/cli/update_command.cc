@@ -34,10 +34,9 @@ int Run(const GlobalOptions& options, UpdateArgs& args) {
   v1::Signal signal = parsed->signal;
   std::vector<std::string> bsns(parsed->bsns.begin() + 1, parsed->bsns.end());
   if (!bsns.empty()) {
-    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = PseudonymiserChannel(options);
-    if (!channel.ok()) return Fail(channel.status());
-    client::PseudonymiserClient pseudonymiser(*channel);
-    absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = pseudonymiser.Pseudonymise(bsns);
+    absl::StatusOr<std::unique_ptr<client::PseudonymiserClient>> pseudonymiser = PseudonymiserFor(options);
+    if (!pseudonymiser.ok()) return Fail(pseudonymiser.status());
+    absl::StatusOr<std::vector<v1::Pseudonym>> pseudonyms = (*pseudonymiser)->Pseudonymise(bsns);
     if (!pseudonyms.ok()) return Fail(pseudonyms.status());
     pseudonyms->insert(pseudonyms->begin(), v1::Pseudonym());
     signal = WithPseudonyms(*parsed, *pseudonyms);

@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 
 #include "absl/strings/escaping.h"
@@ -120,12 +121,15 @@ TEST_F(AuditTamperTest, AnUntouchedLogVerifies) {
   EXPECT_EQ(NewHeadAndVerify(), 0) << LastOutput();
   EXPECT_NE(LastOutput().find("extends the saved tree"), std::string::npos) << LastOutput();
 
-  // A filtered export verifies its events, but cannot vouch for the saved head.
+  // A filtered export verifies its events, but nothing proves it complete:
+  // its own exit status, and never the word "verified" alone.
   ASSERT_EQ(Cli("audit export --type match_decision --outcome allow --out " + stack_.Sub("some.jsonl")), 0);
   EXPECT_EQ(Cli(absl::StrCat("audit verify --log-public-key ", stack_.Sub("log.pub"), " --export ",
                              stack_.Sub("some.jsonl"))),
-            0)
+            3)
       << LastOutput();
+  EXPECT_NE(LastOutput().find("completeness is not established"), std::string::npos) << LastOutput();
+  EXPECT_EQ(LastOutput().find("\nverified\n"), std::string::npos) << LastOutput();
   // The wrong pinned key fails; usage errors are 2.
   EXPECT_EQ(Cli(absl::StrCat("audit verify --log-public-key ", std::string(64, 'a'), " --export ",
                              stack_.Sub("some.jsonl"))),
@@ -134,6 +138,50 @@ TEST_F(AuditTamperTest, AnUntouchedLogVerifies) {
   EXPECT_EQ(Cli("audit verify --export " + stack_.Sub("some.jsonl")), 2);
   EXPECT_EQ(Cli(absl::StrCat("audit verify --log-public-key ", stack_.Sub("log.pub"))), 2);
   EXPECT_EQ(Cli("audit export --type nonsense --out " + stack_.Sub("x")), 2);
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+// The export header's `complete` flag and filters are not signed: editing
+// them must never get an export with events left out printed as verified.
+TEST_F(AuditTamperTest, AnEditedCompleteFlagOrFiltersIsNotVerified) {
+  ASSERT_EQ(Cli("audit export --out " + stack_.Sub("all.jsonl")), 0) << LastOutput();
+  const std::string all = ReadFileToString(stack_.Sub("all.jsonl")).value_or("");
+  const size_t header_end = all.find('\n');
+  ASSERT_NE(header_end, std::string::npos);
+  std::string header = all.substr(0, header_end);
+  const size_t flag = header.find("\"complete\":true");
+  ASSERT_NE(flag, std::string::npos) << header;
+  std::string unmarked = header;
+  unmarked.replace(flag, 15, "\"complete\":false");
+  // Drop the second event line: complete no longer, and no longer claimed.
+  const size_t first_event_end = all.find('\n', header_end + 1);
+  const size_t second_event_end = all.find('\n', first_event_end + 1);
+  ASSERT_NE(second_event_end, std::string::npos);
+  const std::string edited = unmarked + all.substr(header_end, first_event_end - header_end) +
+                             all.substr(second_event_end);
+  ASSERT_TRUE(WriteFile(stack_.Sub("edited.jsonl"), edited));
+  const std::string verify = absl::StrCat("audit verify --log-public-key ", stack_.Sub("log.pub"), " --export ");
+  EXPECT_EQ(Cli(verify + stack_.Sub("edited.jsonl")), 3) << LastOutput();
+  EXPECT_NE(LastOutput().find("NOT VERIFIED AS COMPLETE"), std::string::npos) << LastOutput();
+  EXPECT_EQ(LastOutput().find("\nverified\n"), std::string::npos) << LastOutput();
+
+  // The flag edited away but nothing removed: the leaves still prove it.
+  ASSERT_TRUE(WriteFile(stack_.Sub("unmarked.jsonl"), unmarked + all.substr(header_end)));
+  EXPECT_EQ(Cli(verify + stack_.Sub("unmarked.jsonl")), 0) << LastOutput();
+
+  // Filters added to the complete header: the header contradicts itself.
+  std::string filtered = header;
+  const size_t organisation = filtered.find("\"organisation\":\"\"");
+  ASSERT_NE(organisation, std::string::npos) << header;
+  filtered.replace(organisation, 17, "\"organisation\":\"ggz-inforsa\"");
+  ASSERT_TRUE(WriteFile(stack_.Sub("filtered.jsonl"), filtered + all.substr(header_end)));
+  EXPECT_EQ(Cli(verify + stack_.Sub("filtered.jsonl")), 1) << LastOutput();
+  EXPECT_NE(LastOutput().find("marked complete but carries filters"), std::string::npos) << LastOutput();
 }
 
 TEST_F(AuditTamperTest, SubjectReportAndStatisticsThroughTheCli) {
@@ -149,9 +197,10 @@ TEST_F(AuditTamperTest, SubjectReportAndStatisticsThroughTheCli) {
   EXPECT_NE(report.find("politie-amsterdam"), std::string::npos) << report;
   EXPECT_NE(report.find("to ggz-inforsa"), std::string::npos) << report;
   EXPECT_EQ(report.find(hex), std::string::npos);
+  // Every event verifies; a subject report cannot prove it holds them all.
   EXPECT_EQ(Cli(absl::StrCat("audit verify --log-public-key ", stack_.Sub("log.pub"), " --export ",
                              stack_.Sub("report.jsonl"))),
-            0)
+            3)
       << LastOutput();
   ASSERT_TRUE(RunCommand("echo 1234 > " + stack_.Sub("bad.hex")).ok());
   ASSERT_EQ(ExitStatus(stack_.CliAs("privacy-officer") + "audit statistics > " + Output() + " 2>&1"), 0);

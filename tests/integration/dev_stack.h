@@ -31,6 +31,8 @@ class DevStack {
   // Options both servers take (e.g. "--max-connection-age-seconds", "2"),
   // appended to their command lines.
   void SetServerArgs(std::vector<std::string> args) { server_args_ = std::move(args); }
+  // The OPRF key Start() makes: "oprf" (the default) or "voprf".
+  void SetOprfMode(const std::string& mode) { oprf_mode_ = mode; }
 
   absl::Status Start();
   absl::Status StartBroker();
@@ -68,6 +70,7 @@ class DevStack {
   std::string pki_options_;
   std::string crl_dir_;
   std::vector<std::string> server_args_;
+  std::string oprf_mode_ = "oprf";
   int pseudonymiser_port_ = 0;
   int broker_port_ = 0;
 };

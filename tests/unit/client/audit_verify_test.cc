@@ -113,6 +113,7 @@ class RedactedExportTest : public ::testing::Test {
     sth.set_signature(std::string(head_.signature.begin(), head_.signature.end()));
     *header.mutable_header()->mutable_tree_head() = ToTreeHeadFile(sth);
     header.mutable_header()->set_complete(complete);
+    *header.mutable_header()->mutable_filters() = filters_;
     std::string out = ToJsonLine(header) + "\n";
     for (uint64_t i : leaves) {
       audit_files::v1::ExportLine line;
@@ -159,6 +160,7 @@ class RedactedExportTest : public ::testing::Test {
   SavedTreeHead head_;
   bool wrong_hash_ = false;  // redacted leaves carry a hash one bit off
   bool leaky_stub_ = false;  // redacted leaves' stubs keep their category
+  v1::QueryEventsRequest filters_;  // the header's filters
 };
 
 TEST_F(RedactedExportTest, ACompleteExportWithAccountedRedactionsVerifies) {
@@ -179,6 +181,53 @@ TEST_F(RedactedExportTest, AFilteredExportWithoutTheExpiryEventIsNotedNotFailed)
   VerifyReport report = Verify(Export({1, 3}, {1, 3}, /*complete=*/false));
   EXPECT_TRUE(report.ok()) << report.failed.front();
   EXPECT_TRUE(Mentions(report.passed, "2 not named by an expiry event in this filtered export"));
+  EXPECT_FALSE(report.complete()) << "two of five leaves prove nothing about the other three";
+}
+
+// The header's `complete` flag and filters are not signed: only the leaves
+// can establish completeness.
+TEST_F(RedactedExportTest, CompletenessComesFromTheLeavesNotFromTheHeader) {
+  // Events removed and the flag edited to false: every event verifies, but
+  // the export is not established as complete.
+  VerifyReport edited = Verify(Export({0, 2, 4}, {}, /*complete=*/false));
+  EXPECT_TRUE(edited.ok()) << edited.failed.front();
+  EXPECT_FALSE(edited.complete());
+  EXPECT_NE(edited.completeness_not_established.find("3 of the tree's 5 leaves"), std::string::npos)
+      << edited.completeness_not_established;
+
+  // The flag edited to false, nothing removed: the leaves still prove it.
+  VerifyReport unmarked = Verify(Export({0, 1, 2, 3, 4}, {}, /*complete=*/false));
+  EXPECT_TRUE(unmarked.ok()) << unmarked.failed.front();
+  EXPECT_TRUE(unmarked.complete());
+  EXPECT_TRUE(Mentions(unmarked.passed, "holds all 5 leaves of the tree head and they hash to its root"));
+
+  // Marked complete while events are missing: fails, as before.
+  EXPECT_FALSE(Verify(Export({0, 2, 4}, {}, /*complete=*/true)).ok());
+}
+
+TEST_F(RedactedExportTest, EditedFiltersFail) {
+  // An honest filtered export: the submissions only.
+  filters_.add_types(v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED);
+  VerifyReport honest = Verify(Export({0, 1, 2, 3}, {}, /*complete=*/false));
+  EXPECT_TRUE(honest.ok()) << honest.failed.front();
+  EXPECT_FALSE(honest.complete());
+
+  // The filters edited to claim the export holds something else.
+  filters_.clear_types();
+  filters_.add_types(v1::AUDIT_EVENT_TYPE_SIGNAL_EXPIRED);
+  VerifyReport retyped = Verify(Export({0, 1, 2, 3}, {}, /*complete=*/false));
+  EXPECT_TRUE(Mentions(retyped.failed, "leaf 0 does not match the export's filters (its type"));
+  EXPECT_TRUE(Mentions(retyped.failed, "4 events in all do not match"));
+
+  filters_.Clear();
+  filters_.set_organisation("ggz-inforsa");  // no event names it
+  EXPECT_TRUE(Mentions(Verify(Export({0}, {}, false)).failed, "neither its actor nor its recipient"));
+
+  // A header marked complete that carries filters was edited.
+  filters_.Clear();
+  filters_.set_outcome(v1::DECISION_OUTCOME_ALLOW);
+  VerifyReport contradictory = Verify(Export({0, 1, 2, 3, 4}, {}, /*complete=*/true));
+  EXPECT_TRUE(Mentions(contradictory.failed, "marked complete but carries filters"));
 }
 
 TEST_F(RedactedExportTest, AWrongLeafHashOrABodyOnTheStubFails) {

@@ -23,6 +23,7 @@ quotas:
     politie-amsterdam: {per_second: 200}
   bulk_onboarding:
     reclassering-nl: {until: "2027-01-31T00:00:00Z", per_second: 4000, burst: 10000, per_day: 5000000}
+  refused_calls: {per_second: 0.5, burst: 12}
 )",
                                          "p.yaml");
   ASSERT_TRUE(config.ok()) << config.status();
@@ -38,6 +39,8 @@ quotas:
   EXPECT_EQ(config->quotas.organisations.at("politie-amsterdam").per_second, 200);
   EXPECT_EQ(config->quotas.organisations.at("politie-amsterdam").burst, 1000);
   EXPECT_EQ(config->quotas.bulk_onboarding.at("reclassering-nl").limits.per_day, 5000000u);
+  EXPECT_EQ(config->quotas.refused_calls.per_second, 0.5);
+  EXPECT_EQ(config->quotas.refused_calls.burst, 12);
 }
 
 // The example operators copy must stay loadable as the keys change.
@@ -65,6 +68,7 @@ TEST(PseudonymiserConfig, ErrorsNameFileLineAndColumn) {
            Case{"quotas:\n  bulk_onboarding:\n    ggz: {per_day: 5}\n",
                 "p.yaml:3:10: quotas.bulk_onboarding.ggz.until: required"},
            Case{"quotas:\n  organisations:\n    Bad_Id: {}\n", "p.yaml:3:5: 'Bad_Id' is not an organisation id"},
+           Case{"quotas:\n  refused_calls: {burst: 0}\n", "p.yaml:2:18: quotas.refused_calls: per_second must be"},
        }) {
     auto config = ParsePseudonymiserConfig(c.text, "p.yaml");
     ASSERT_FALSE(config.ok()) << c.text;

@@ -219,12 +219,96 @@ TEST_F(PseudonymiserServiceTest, VoprfDeploymentIsVerifiedAgainstThePinnedKey) {
   EXPECT_NE(status.error_message().find("VOPRF mode"), std::string::npos);
 }
 
+TEST_F(PseudonymiserServiceTest, APinnedKeyRefusesAPseudonymiserInOprfMode) {
+  // The fixture's server runs in OPRF mode, whose answers carry no proof:
+  // a pin would check nothing, so a pinned client refuses rather than
+  // trusting unverified pseudonyms (a downgrade from VOPRF).
+  client::PseudonymiserClientOptions pinned;
+  pinned.pinned_public_key = key_->public_key;
+  client::PseudonymiserClient police(ChannelAs("politie-amsterdam"), pinned);
+  auto result = police.Pseudonymise(std::vector<std::string>{"111222333"});
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition) << result.status();
+  EXPECT_NE(result.status().message().find("announces OPRF mode"), absl::string_view::npos) << result.status();
+}
+
 TEST_F(PseudonymiserServiceTest, OnlyOrganisationsMayPseudonymise) {
   v1::EvaluateRequest request;
   auto blinded = crypto::Blind(std::vector<uint8_t>{1}, crypto::OprfMode::kOprf);
   request.add_blinded_elements(reinterpret_cast<const char*>(blinded->blinded_element.data()), 32);
   v1::EvaluateResponse response;
   EXPECT_EQ(Evaluate(request, &response, "auditor").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(PseudonymiserServiceTest, NonCanonicalEncodingWithBitTwoHundredFiftyFiveIsRefused) {
+  // A valid blinded element with bit 255 set decodes, in libsodium 1.0.18,
+  // to the same point: RFC 9496 says it must be refused.
+  auto blinded = crypto::Blind(std::vector<uint8_t>{1, 2, 3}, crypto::OprfMode::kOprf);
+  ASSERT_TRUE(blinded.ok());
+  std::string bytes(reinterpret_cast<const char*>(blinded->blinded_element.data()), 32);
+  v1::EvaluateRequest request;
+  request.add_blinded_elements(bytes);
+  bytes[31] = static_cast<char>(static_cast<uint8_t>(bytes[31]) | 0x80);
+  request.add_blinded_elements(bytes);
+  v1::EvaluateResponse response;
+  grpc::Status status = Evaluate(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("blinded_elements[1]: not a valid ristretto255 point"), std::string::npos)
+      << status.error_message();
+}
+
+TEST_F(PseudonymiserServiceTest, ABatchWithOneBadElementCostsNoEvaluationWork) {
+  auto blinded = crypto::Blind(std::vector<uint8_t>{7}, crypto::OprfMode::kOprf);
+  ASSERT_TRUE(blinded.ok());
+  v1::EvaluateRequest request;
+  for (int i = 0; i < 99; ++i) {
+    request.add_blinded_elements(reinterpret_cast<const char*>(blinded->blinded_element.data()), 32);
+  }
+  request.add_blinded_elements(std::string(32, '\0'));  // the identity, last
+  v1::EvaluateResponse response;
+  grpc::Status status = Evaluate(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("blinded_elements[99]"), std::string::npos) << status.error_message();
+  EXPECT_EQ(service_->elements_evaluated(), 0u) << "no scalar multiplication for a refused batch";
+  EXPECT_EQ(quotas_->counters().elements_by_organisation["politie-amsterdam"], 0u);
+  // A good batch is evaluated as before.
+  request.mutable_blinded_elements()->RemoveLast();
+  ASSERT_TRUE(Evaluate(request, &response).ok());
+  EXPECT_EQ(service_->elements_evaluated(), 99u);
+}
+
+TEST_F(PseudonymiserServiceTest, RefusedCallsAreRateLimitedPerOrganisation) {
+  ServiceOptions options;
+  options.max_batch = 100;
+  options.refusals = RefusalLimits{0.001, 3};  // three refusals, then next to no refill
+  running_.server->Shutdown();
+  service_ = std::make_unique<PseudonymiserServiceImpl>(key_.get(), quotas_.get(), options);
+  ServerOptions server;
+  server.tls = TlsFilesFromDirectory(dir_->Sub("pki/pseudonymiser"));
+  absl::StatusOr<RunningServer> running = StartServer(server, {service_.get()});
+  ASSERT_TRUE(running.ok()) << running.status();
+  running_ = *std::move(running);
+
+  v1::EvaluateRequest bad;
+  bad.add_blinded_elements(std::string(32, '\x01'));
+  v1::EvaluateResponse response;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Evaluate(bad, &response, "ggz-inforsa").error_code(), grpc::StatusCode::INVALID_ARGUMENT) << i;
+  }
+  // Now even a good call from that organisation is turned away unread, with
+  // a retry hint.
+  auto blinded = crypto::Blind(std::vector<uint8_t>{1}, crypto::OprfMode::kOprf);
+  v1::EvaluateRequest good;
+  good.add_blinded_elements(reinterpret_cast<const char*>(blinded->blinded_element.data()), 32);
+  grpc::ClientContext context;
+  grpc::Status status = v1::Pseudonymiser::NewStub(ChannelAs("ggz-inforsa"))->Evaluate(&context, good, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(status.error_message().find("too many refused calls"), std::string::npos) << status.error_message();
+  EXPECT_NE(context.GetServerTrailingMetadata().find("retry-after-ms"), context.GetServerTrailingMetadata().end());
+  EXPECT_EQ(Evaluate(bad, &response, "ggz-inforsa").error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(service_->turned_away(), 2u);
+  EXPECT_EQ(service_->elements_evaluated(), 0u);
+  // Another organisation is not affected.
+  EXPECT_TRUE(Evaluate(good, &response, "politie-amsterdam").ok());
 }
 
 }  // namespace

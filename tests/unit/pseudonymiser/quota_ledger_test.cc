@@ -36,7 +36,7 @@ TEST_F(QuotaLedgerTest, BurstThenRateLimitWithAnAccurateRetryHint) {
   now_ += absl::Seconds(2);
   EXPECT_TRUE(Charge("politie-amsterdam", 20).ok());
   EXPECT_EQ(ledger_->refusals(), 1u);
-  const std::string metrics = RenderMetrics(*ledger_);
+  const std::string metrics = RenderMetrics(*ledger_, 0);
   EXPECT_NE(metrics.find("samenloop_pseudonymiser_quota_refusals_total{organisation=\"politie-amsterdam\"} 1\n"),
             std::string::npos) << metrics;
   EXPECT_NE(metrics.find("samenloop_pseudonymiser_elements_evaluated_total{organisation=\"politie-amsterdam\"} 120\n"),
@@ -47,7 +47,7 @@ TEST_F(QuotaLedgerTest, RefundGivesTheChargeBack) {
   EXPECT_TRUE(Charge("politie-amsterdam", 100).ok());
   ASSERT_TRUE(ledger_->Refund("politie-amsterdam", 100).ok());
   EXPECT_TRUE(Charge("politie-amsterdam", 100).ok()) << "the bucket is full again";
-  EXPECT_NE(RenderMetrics(*ledger_).find("elements_evaluated_total{organisation=\"politie-amsterdam\"} 100\n"),
+  EXPECT_NE(RenderMetrics(*ledger_, 0).find("elements_evaluated_total{organisation=\"politie-amsterdam\"} 100\n"),
             std::string::npos);
 }
 
