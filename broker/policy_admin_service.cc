@@ -101,8 +101,9 @@ grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, c
         break;
       }
       // The diagnostics quote the file (an unknown key, a bad value): never
-      // raw, so no control character reaches the caller's terminal.
-      lines.push_back(EscapedPrefix(d.ToString(), 300));
+      // raw, so no control character reaches the caller's terminal. (The
+      // parser escapes what it quotes; this catches what it does not.)
+      lines.push_back(EscapedPrefix(d.ToString(), 300, /*escape_backslash=*/false));
     }
     return Refuse(*ledger_, *caller,
                   absl::InvalidArgumentError(absl::StrCat("policy_yaml: the policy is invalid and was not applied:\n",

@@ -83,14 +83,16 @@ inline TextCheck CheckFreeText(absl::string_view text, size_t max_chars, bool al
 }
 
 // At most `max_chars` bytes of `value` for an error message or a log line:
-// printable ASCII as it is, every other byte (and '\') as \xNN, "..." when cut.
-inline std::string EscapedPrefix(absl::string_view value, size_t max_chars = 16) {
+// printable ASCII as it is, every other byte (and '\', unless
+// `escape_backslash` is false for text already escaped) as \xNN, "..." when
+// cut.
+inline std::string EscapedPrefix(absl::string_view value, size_t max_chars = 16, bool escape_backslash = true) {
   std::string out;
   size_t shown = 0;
   for (char c : value) {
     if (shown == max_chars) return out + "...";
     const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
+    if (byte >= 0x20 && byte < 0x7f && (byte != '\\' || !escape_backslash)) {
       out += c;
     } else {
       constexpr char kHex[] = "0123456789abcdef";

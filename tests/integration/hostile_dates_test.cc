@@ -78,8 +78,8 @@ TEST_F(HostileDatesTest, SignalDatesArePlausibleOnSubmitUpdateAndClose) {
 
 TEST_F(HostileDatesTest, ConsentValidityLiesWithinACentury) {
   std::vector<HostileCase> cases = {
-      {"valid from 150 years ago",
-       [this] { return Consent([](v1::ConsentRecord& r) { *r.mutable_valid_from() = FromNow(-150 * kYear); }); },
+      {"valid from 120 years ago",
+       [this] { return Consent([](v1::ConsentRecord& r) { *r.mutable_valid_from() = FromNow(-120 * kYear); }); },
        INVALID, "record.valid_from: must lie within 100 years", 0},
       {"valid until 150 years from now",
        [this] { return Consent([](v1::ConsentRecord& r) { *r.mutable_valid_until() = FromNow(150 * kYear); }); },
