@@ -13,7 +13,8 @@
 namespace samenloop::broker {
 namespace {
 
-constexpr char kSignalTag = 'g';
+constexpr char kSignalTag = 'g';         // signal ids of the first format, by number
+constexpr char kOpaqueSignalTag = 'h';   // opaque signal ids, by id
 constexpr char kSubjectTag = 's';
 constexpr char kOrganisationTag = 'o';
 constexpr char kTimeBlockTag = 'T';
@@ -33,8 +34,20 @@ std::optional<AuditTimeBlock> ParseTimeBlock(absl::string_view value) {
 
 }  // namespace
 
-std::string AuditSignalPrefix(uint64_t signal_number) {
-  return absl::StrCat(std::string(1, kSignalTag), keys::U64(signal_number));
+std::string AuditSignalPrefix(absl::string_view signal_id) {
+  // Ids of the first format keep the entries a schema 2 store already has.
+  uint64_t number = 0;
+  if (keys::ParseSignalId(signal_id, &number)) return absl::StrCat(std::string(1, kSignalTag), keys::U64(number));
+  return absl::StrCat(std::string(1, kOpaqueSignalTag), signal_id, std::string(1, '\0'));
+}
+
+std::string AuditSignalPrefixEnd(absl::string_view signal_id) {
+  std::string end = AuditSignalPrefix(signal_id);
+  // Both forms end in a byte below 0xff that no longer prefix shares.
+  uint64_t number = 0;
+  if (keys::ParseSignalId(signal_id, &number)) return absl::StrCat(std::string(1, kSignalTag), keys::U64(number + 1));
+  end.back() = '\1';
+  return end;
 }
 
 std::string AuditSubjectPrefix(absl::string_view subject_key) {
@@ -65,8 +78,7 @@ void AuditIndexWriter::Add(uint64_t leaf, const v1::AuditEvent& event) {
   // index keeps nothing of a deleted signal.
   if (event.type() != v1::AUDIT_EVENT_TYPE_SIGNAL_EXPIRED) {
     for (const std::string& id : event.signal_ids()) {
-      uint64_t number = 0;
-      if (keys::ParseSignalId(id, &number)) entries_.push_back(AuditIndexKey(AuditSignalPrefix(number), leaf));
+      if (!id.empty()) entries_.push_back(AuditIndexKey(AuditSignalPrefix(id), leaf));
     }
   }
   for (const std::string& key : event.subject_keys()) {
@@ -126,9 +138,10 @@ absl::StatusOr<std::vector<std::pair<uint64_t, AuditTimeBlock>>> ReadAuditTimeBl
   return out;
 }
 
-absl::StatusOr<std::vector<uint64_t>> AuditLeavesOfSignal(const Store& store, uint64_t signal_number, uint64_t end) {
+absl::StatusOr<std::vector<uint64_t>> AuditLeavesOfSignal(const Store& store, absl::string_view signal_id,
+                                                          uint64_t end) {
   std::vector<uint64_t> leaves;
-  const std::string prefix = AuditSignalPrefix(signal_number);
+  const std::string prefix = AuditSignalPrefix(signal_id);
   std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAuditIndex);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const uint64_t leaf = keys::ParseU64(AsView(it->key()).substr(prefix.size()));

@@ -43,9 +43,11 @@ namespace samenloop::broker {
 
 inline constexpr uint64_t kAuditTimeBlockLeaves = 1024;
 
-// Index key prefixes: every entry of one signal, subject key (hex, as in
-// events) or organisation; the leaf number follows.
-std::string AuditSignalPrefix(uint64_t signal_number);
+// Index key prefixes: every entry of one signal (by its public id), subject
+// key (hex, as in events) or organisation; the leaf number follows.
+std::string AuditSignalPrefix(absl::string_view signal_id);
+// The first key after every entry of the signal (for DeleteRange).
+std::string AuditSignalPrefixEnd(absl::string_view signal_id);
 std::string AuditSubjectPrefix(absl::string_view subject_key);
 std::string AuditOrganisationPrefix(absl::string_view organisation);
 std::string AuditIndexKey(absl::string_view prefix, uint64_t leaf);
@@ -86,7 +88,8 @@ absl::StatusOr<std::vector<std::pair<uint64_t, AuditTimeBlock>>> ReadAuditTimeBl
                                                                                        uint64_t last);
 
 // Leaves below `end` that name the signal, in leaf order.
-absl::StatusOr<std::vector<uint64_t>> AuditLeavesOfSignal(const Store& store, uint64_t signal_number, uint64_t end);
+absl::StatusOr<std::vector<uint64_t>> AuditLeavesOfSignal(const Store& store, absl::string_view signal_id,
+                                                          uint64_t end);
 
 // Builds every index from the stored leaves (store schema 1 -> 2); resumable:
 // it rewrites the same entries when run again.

@@ -20,13 +20,6 @@ int Closeness(policy::MatchKind kind) {
   return 3;
 }
 
-bool IsLive(const storage::StoredSignal& stored, const policy::DisclosurePolicy& policy, absl::Time now) {
-  const v1::SignalStatus status = stored.signal().status();
-  if (status != v1::SIGNAL_STATUS_OPEN && status != v1::SIGNAL_STATUS_CLOSED) return false;
-  // Past its visible period but not yet swept: already out of matching.
-  return now < VisibleUntil(stored.signal(), policy.RetentionFor(stored.signal().category()));
-}
-
 // Calls `visit` with the signal number of every entry under `key` in an index.
 absl::Status ScanIndex(const Store& store, Family index, const std::string& key,
                        const std::function<absl::Status(uint64_t)>& visit, PersonIndexReaders* readers) {
@@ -94,6 +87,13 @@ class Collector {
 };
 
 }  // namespace
+
+bool IsLive(const storage::StoredSignal& stored, const policy::DisclosurePolicy& policy, absl::Time now) {
+  const v1::SignalStatus status = stored.signal().status();
+  if (status != v1::SIGNAL_STATUS_OPEN && status != v1::SIGNAL_STATUS_CLOSED) return false;
+  // Past its visible period but not yet swept: already out of matching.
+  return now < VisibleUntil(stored.signal(), policy.RetentionFor(stored.signal().category()));
+}
 
 v1::Relation InverseRelation(v1::Relation relation) {
   switch (relation) {

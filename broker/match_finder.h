@@ -57,6 +57,10 @@ absl::StatusOr<std::map<uint64_t, MatchedSignal>> FindMatches(const Store& store
                                                                absl::Time now,
                                                                PersonIndexReaders* readers = nullptr);
 
+// Open or closed, and within the visible period of its category at `now`:
+// only a live signal is matched, disclosed or counted in a pattern.
+bool IsLive(const storage::StoredSignal& stored, const policy::DisclosurePolicy& policy, absl::Time now);
+
 // The same tie seen from the other person: parent <-> child,
 // grandparent <-> grandchild; the other relations are symmetric.
 v1::Relation InverseRelation(v1::Relation relation);

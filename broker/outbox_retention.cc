@@ -25,23 +25,6 @@ constexpr size_t kDeletionsPerWrite = 1000;
 
 }  // namespace
 
-std::vector<uint64_t> SignalsOfNotification(absl::string_view notification_id) {
-  // Match: "ntf-<recipient signal>-<other signal>-<generation>".
-  // Coordination: "ntf-c-<coordinator>-<signal>".
-  std::vector<absl::string_view> parts = absl::StrSplit(notification_id, '-');
-  std::vector<uint64_t> numbers;
-  uint64_t number = 0;
-  if (parts.size() == 4 && parts[0] == "ntf") {
-    for (absl::string_view part : {parts[1], parts[2]}) {
-      if (absl::SimpleAtoi(part, &number)) numbers.push_back(number);
-    }
-  } else if (parts.size() >= 4 && parts[0] == "ntf" && parts[1] == "c") {
-    // Organisation ids may contain dashes; the signal number is last.
-    if (absl::SimpleAtoi(parts.back(), &number)) numbers.push_back(number);
-  }
-  return numbers;
-}
-
 absl::StatusOr<OutboxSweepResult> SignalLedger::SweepOutbox() {
   OutboxSweepResult result;
   const absl::Time now = options_.clock();
@@ -68,7 +51,8 @@ absl::StatusOr<OutboxSweepResult> SignalLedger::SweepOutbox() {
         return absl::DataLossError("outbox entry does not parse");
       }
       bool about_deleted_signal = false;
-      for (uint64_t number : SignalsOfNotification(notification.notification_id())) {
+      std::optional<NotificationRef> ref = keyer_->Ids().ParseNotificationId(notification.notification_id());
+      for (uint64_t number : ref.has_value() ? SignalsNamedBy(*ref) : std::vector<uint64_t>{}) {
         absl::StatusOr<std::string> signal = store_->Get(Family::kSignals, keys::SignalKey(number));
         if (absl::IsNotFound(signal.status())) {
           about_deleted_signal = true;

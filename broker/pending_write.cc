@@ -1,8 +1,10 @@
 #include "broker/pending_write.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "broker/keys.h"
 
 namespace samenloop::broker {
@@ -10,6 +12,12 @@ namespace {
 
 constexpr absl::string_view kOutboxHeadPrefix = "outbox_head/";
 constexpr absl::string_view kAcknowledgedPrefix = "acknowledged/";
+constexpr absl::string_view kDeliveredPrefix = "delivered/";
+
+uint64_t ValueOr0(const std::map<std::string, uint64_t>& map, const std::string& key) {
+  auto it = map.find(key);
+  return it == map.end() ? 0 : it->second;
+}
 
 }  // namespace
 
@@ -27,6 +35,8 @@ absl::StatusOr<LedgerCounters> LedgerCounters::Load(const Store& store) {
       counters.outbox_head[key.substr(kOutboxHeadPrefix.size())] = value;
     } else if (absl::StartsWith(key, kAcknowledgedPrefix)) {
       counters.acknowledged[key.substr(kAcknowledgedPrefix.size())] = value;
+    } else if (absl::StartsWith(key, kDeliveredPrefix)) {
+      counters.delivered[key.substr(kDeliveredPrefix.size())] = value;
     }
   }
   if (!it->status().ok()) return absl::InternalError("reading store counters: " + it->status().ToString());
@@ -63,20 +73,33 @@ void PendingWrite::RedactAudit(uint64_t leaf) {
 }
 
 uint64_t PendingWrite::OutboxHead(const std::string& recipient) const {
-  auto it = counters_.outbox_head.find(recipient);
-  return it == counters_.outbox_head.end() ? 0 : it->second;
+  return ValueOr0(counters_.outbox_head, recipient);
 }
 
-void PendingWrite::AppendOutbox(const std::string& recipient, v1::Notification notification) {
+bool PendingWrite::MayHaveSeen(const std::string& recipient, uint64_t cursor) const {
+  return cursor <= ValueOr0(counters_.delivered, recipient) || cursor <= ValueOr0(counters_.acknowledged, recipient);
+}
+
+uint64_t PendingWrite::AppendOutbox(const std::string& recipient, v1::Notification notification) {
   uint64_t cursor = ++counters_.outbox_head[recipient];
   notification.set_cursor(cursor);
   batch_.Put(store_->Handle(Family::kOutbox), keys::OutboxKey(recipient, cursor),
              notification.SerializeAsString());
   recipients_.insert(recipient);
+  return cursor;
+}
+
+void PendingWrite::DeleteOutbox(const std::string& recipient, uint64_t cursor) {
+  batch_.Delete(store_->Handle(Family::kOutbox), keys::OutboxKey(recipient, cursor));
 }
 
 void PendingWrite::SetAcknowledged(const std::string& recipient, uint64_t cursor) {
   counters_.acknowledged[recipient] = cursor;
+}
+
+void PendingWrite::SetDelivered(const std::string& recipient, uint64_t cursor) {
+  uint64_t& delivered = counters_.delivered[recipient];
+  delivered = std::max(delivered, cursor);
 }
 
 absl::StatusOr<std::set<std::string>> PendingWrite::Commit() {
@@ -91,6 +114,11 @@ absl::StatusOr<std::set<std::string>> PendingWrite::Commit() {
   for (const auto& [recipient, cursor] : counters_.acknowledged) {
     if (committed_->acknowledged[recipient] != cursor) {
       batch_.Put(meta, keys::AcknowledgedKey(recipient), keys::U64(cursor));
+    }
+  }
+  for (const auto& [recipient, cursor] : counters_.delivered) {
+    if (committed_->delivered[recipient] != cursor) {
+      batch_.Put(meta, absl::StrCat(kDeliveredPrefix, recipient), keys::U64(cursor));
     }
   }
   if (absl::Status indexed = index_writes_.AddToBatch(*store_, batch_); !indexed.ok()) return indexed;

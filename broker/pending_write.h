@@ -28,6 +28,7 @@ struct LedgerCounters {
   uint64_t next_audit_number = 0;
   std::map<std::string, uint64_t> outbox_head;   // last cursor per recipient
   std::map<std::string, uint64_t> acknowledged;  // last acknowledged cursor per recipient
+  std::map<std::string, uint64_t> delivered;     // last cursor released on a Subscribe stream
   AuditFrontier audit_frontier;                   // derived from the stored audit tree
 
   static absl::StatusOr<LedgerCounters> Load(const Store& store);
@@ -47,10 +48,18 @@ class PendingWrite {
   // Replaces the stored body of committed leaf `leaf` by a redaction stub
   // (docs/audit.md "Redaction"); its hash stays in the tree.
   void RedactAudit(uint64_t leaf);
-  // Appends a notification to the recipient's outbox, assigning its cursor.
-  void AppendOutbox(const std::string& recipient, v1::Notification notification);
+  // Appends a notification to the recipient's outbox, assigning its cursor;
+  // returns the cursor.
+  uint64_t AppendOutbox(const std::string& recipient, v1::Notification notification);
+  // Takes an entry out of the recipient's outbox (a withdrawal).
+  void DeleteOutbox(const std::string& recipient, uint64_t cursor);
   void SetAcknowledged(const std::string& recipient, uint64_t cursor);
+  // Records that entries up to `cursor` left the broker on a stream.
+  void SetDelivered(const std::string& recipient, uint64_t cursor);
   uint64_t OutboxHead(const std::string& recipient) const;
+  // Whether the recipient may have seen the entry at `cursor`: it was
+  // released on a stream or acknowledged.
+  bool MayHaveSeen(const std::string& recipient, uint64_t cursor) const;
   // False if `key` was already marked in this write: for decisions that
   // must happen once even when one batch meets them twice.
   bool MarkOnce(const std::string& key) { return marked_.insert(key).second; }

@@ -82,7 +82,7 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
       // Its events' bodies go with it (docs/audit.md "Redaction"): each
       // becomes a stub, its hash stays in the tree, and the expiry event
       // lists them so a verifier can tell a redaction from a removal.
-      absl::StatusOr<std::vector<uint64_t>> leaves = AuditLeavesOfSignal(*store_, number, counters_.next_audit_number);
+      absl::StatusOr<std::vector<uint64_t>> leaves = AuditLeavesOfSignal(*store_, stored->signal().signal_id(), counters_.next_audit_number);
       if (!leaves.ok()) return leaves.status();
       for (uint64_t leaf : *leaves) {
         write.RedactAudit(leaf);
@@ -102,7 +102,10 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
       event.set_reason(absl::StrCat("visible period ended; ", leaves->size(), " event(s) redacted"));
       for (uint64_t leaf : *leaves) event.add_redacted_leaves(leaf);
       write.AppendAudit(std::move(event));  // not indexed by its signal (audit_index.h)
-      batch.DeleteRange(store_->Handle(Family::kAuditIndex), AuditSignalPrefix(number), AuditSignalPrefix(number + 1));
+      batch.DeleteRange(store_->Handle(Family::kAuditIndex), AuditSignalPrefix(stored->signal().signal_id()),
+                        AuditSignalPrefixEnd(stored->signal().signal_id()));
+      // What was to be withdrawn with it goes with it.
+      batch.DeleteRange(store_->Handle(Family::kNotices), keys::U64(number), keys::U64(number + 1));
       result.redacted += leaves->size();
       ++result.expired;
     }
@@ -111,7 +114,7 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
   }
   if (result.expired > 0) {
     for (Family family : {Family::kSignals, Family::kSubjectIndex, Family::kRelatedIndex, Family::kOrgSignals,
-                          Family::kIdempotency, Family::kPairDecisions, Family::kAuditIndex}) {
+                          Family::kIdempotency, Family::kPairDecisions, Family::kAuditIndex, Family::kNotices}) {
       rocksdb::CompactRangeOptions options;
       rocksdb::Status compacted = store_->db()->CompactRange(options, store_->Handle(family), nullptr, nullptr);
       if (!compacted.ok()) return absl::InternalError(absl::StrCat("compaction: ", compacted.ToString()));

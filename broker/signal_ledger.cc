@@ -14,7 +14,9 @@
 #include "absl/strings/str_join.h"
 #include "broker/keys.h"
 #include "broker/match_finder.h"
-#include "broker/notification_ids.h"
+#include "broker/disclosure.h"
+#include "broker/notices.h"
+#include "broker/retention_sweeper.h"
 #include "broker/signal_validation.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -25,61 +27,26 @@ namespace {
 using google::protobuf::Timestamp;
 using google::protobuf::util::TimeUtil;
 
-v1::DisclosureLevel ToProto(policy::DisclosureLevel level) {
-  switch (level) {
-    case policy::DisclosureLevel::kNone: return v1::DISCLOSURE_LEVEL_NONE;
-    case policy::DisclosureLevel::kExistenceAndContact: return v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT;
-    case policy::DisclosureLevel::kCategory: return v1::DISCLOSURE_LEVEL_CATEGORY;
-    case policy::DisclosureLevel::kDetails: return v1::DISCLOSURE_LEVEL_DETAILS;
-  }
-  return v1::DISCLOSURE_LEVEL_NONE;
-}
-
-v1::MatchKind ToProto(policy::MatchKind kind) {
-  switch (kind) {
-    case policy::MatchKind::kSubject: return v1::MATCH_KIND_SUBJECT;
-    case policy::MatchKind::kHouseholdRelated: return v1::MATCH_KIND_HOUSEHOLD_RELATED;
-    case policy::MatchKind::kHouseholdSharedRelated: return v1::MATCH_KIND_HOUSEHOLD_SHARED_RELATED;
-  }
-  return v1::MATCH_KIND_UNSPECIFIED;
-}
-
-policy::SignalFacts FactsOf(const storage::StoredSignal& stored) {
-  policy::SignalFacts facts;
-  facts.organisation_id = stored.signal().source_organisation();
-  facts.organisation_kind = stored.organisation_kind();
-  facts.category = stored.signal().category();
-  // The API's enums and the policy's share their numbering (common.proto).
-  facts.age_band = static_cast<policy::AgeBand>(stored.signal().age_band());
-  facts.nature = static_cast<policy::Nature>(stored.signal().nature());
-  facts.severity = static_cast<policy::Severity>(stored.signal().severity());
-  facts.closed = stored.signal().status() == v1::SIGNAL_STATUS_CLOSED;
-  facts.is_protected = stored.signal().protected_();
-  return facts;
-}
-
-// What the recipient may see of the other signal at the decided level.
-v1::DisclosedSignal Disclose(const storage::StoredSignal& other, policy::DisclosureLevel level) {
-  v1::DisclosedSignal out;
-  out.set_organisation_id(other.signal().source_organisation());
-  out.set_organisation_kind(other.organisation_kind());
-  *out.mutable_contact() = other.signal().contact();
-  if (level >= policy::DisclosureLevel::kCategory) out.set_category(other.signal().category());
-  if (level >= policy::DisclosureLevel::kDetails) {
-    *out.mutable_opened_at() = other.signal().opened_at();
-    out.set_status(other.signal().status());
-    out.set_severity(other.signal().severity());
-  }
-  return out;
-}
-
-
 // Signals use the taxonomy of the policy in force.
 absl::Status CheckCategoryKnown(const policy::DisclosurePolicy& policy, const std::string& category,
                                 const std::string& path) {
   if (policy.KnowsCategory(category)) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat(path, ": is not a category of the policy in force (", policy.Version(), ")"));
+}
+
+// A signal whose visible period has already ended (an old opened_at) would
+// be deleted by the next sweep: it is refused rather than matched now.
+absl::Status CheckStillVisible(const policy::DisclosurePolicy& policy, const v1::Signal& signal, absl::Time now,
+                               const std::string& path) {
+  v1::Signal as_stored = signal;
+  as_stored.set_status(v1::SIGNAL_STATUS_OPEN);
+  if (!as_stored.has_opened_at()) *as_stored.mutable_opened_at() = ToProto(now);
+  const absl::Time until = VisibleUntil(as_stored, policy.RetentionFor(signal.category()));
+  if (now < until) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      path, ": the visible period of category ", signal.category(), " for a signal opened then ended on ",
+      absl::FormatTime("%Y-%m-%d", until, absl::UTCTimeZone()), "; it cannot be matched or disclosed"));
 }
 
 v1::SubmitSignalResult ItemError(const std::string& key, const absl::Status& status) {
@@ -121,7 +88,7 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
   // One set of index iterators for the whole batch (match_finder.h).
   PersonIndexReaders readers(*store_);
   v1::SubmitSignalsResponse response;
-  std::map<std::string, uint64_t> keys_in_batch;
+  std::map<std::string, std::string> ids_in_batch;  // idempotency key -> signal id
 
   for (int i = 0; i < request.items_size(); ++i) {
     const v1::SubmitSignalItem& item = request.items(i);
@@ -129,6 +96,7 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
     absl::Status valid = ValidateIdempotencyKey(item.idempotency_key(), path + ".idempotency_key");
     if (valid.ok()) valid = ValidateNewSignal(item.signal(), path + ".signal", now);
     if (valid.ok()) valid = CheckCategoryKnown(*policy_, item.signal().category(), path + ".signal.category");
+    if (valid.ok()) valid = CheckStillVisible(*policy_, item.signal(), now, path + ".signal.opened_at");
     if (!valid.ok()) {
       v1::AuditEvent refused = BaseEvent(v1::AUDIT_EVENT_TYPE_REQUEST_REFUSED, caller, now);
       refused.set_reason(absl::StrCat("SubmitSignals: ", valid.message()));
@@ -138,22 +106,24 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
     }
 
     // A retried key returns the first signal and changes nothing.
-    uint64_t existing = 0;
-    if (auto it = keys_in_batch.find(item.idempotency_key()); it != keys_in_batch.end()) {
+    std::string existing;
+    if (auto it = ids_in_batch.find(item.idempotency_key()); it != ids_in_batch.end()) {
       existing = it->second;
     } else {
       absl::StatusOr<std::string> found = store_->Get(
           Family::kIdempotency, keys::IdempotencyKey(caller.organisation_id, item.idempotency_key()));
       if (found.ok()) {
-        existing = keys::ParseU64(*found);
+        absl::StatusOr<storage::StoredSignal> first = LoadSignal(keys::ParseU64(*found));
+        if (!first.ok()) return first.status();
+        existing = first->signal().signal_id();
       } else if (!absl::IsNotFound(found.status())) {
         return found.status();
       }
     }
-    if (existing != 0) {
+    if (!existing.empty()) {
       v1::SubmitSignalResult* result = response.add_results();
       result->set_idempotency_key(item.idempotency_key());
-      result->set_signal_id(keys::SignalId(existing));
+      result->set_signal_id(existing);
       result->set_duplicate(true);
       continue;
     }
@@ -162,7 +132,7 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
     storage::StoredSignal stored;
     v1::Signal& signal = *stored.mutable_signal();
     signal = item.signal();
-    signal.set_signal_id(keys::SignalId(number));
+    signal.set_signal_id(keyer_->Ids().SignalId(number));
     signal.set_source_organisation(caller.organisation_id);
     signal.set_status(v1::SIGNAL_STATUS_OPEN);
     if (!signal.has_opened_at()) *signal.mutable_opened_at() = ToProto(now);
@@ -195,7 +165,7 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
     batch.Put(store_->Handle(Family::kOrgSignals), keys::OrgSignalKey(caller.organisation_id, number), "");
     batch.Put(store_->Handle(Family::kIdempotency),
               keys::IdempotencyKey(caller.organisation_id, item.idempotency_key()), keys::U64(number));
-    keys_in_batch[item.idempotency_key()] = number;
+    ids_in_batch[item.idempotency_key()] = signal.signal_id();
 
     v1::AuditEvent submitted = BaseEvent(v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED, caller, now);
     submitted.add_subject_keys(Hex(stored.subject_key()));
@@ -203,13 +173,17 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
     submitted.set_category(signal.category());
     write.AppendAudit(std::move(submitted));
 
-    absl::StatusOr<uint32_t> notified = MatchAndNotify(write, number, stored, /*renotify=*/false, &readers);
-    if (!notified.ok()) return notified.status();
+    // Only what the caller itself was told counts: notifications to others
+    // (or a coordinator) would tell it that others are involved.
+    const uint64_t told_before = write.OutboxHead(caller.organisation_id);
+    absl::Status matched = MatchAndNotify(write, number, stored, /*renotify=*/false, &readers);
+    if (!matched.ok()) return matched;
 
     v1::SubmitSignalResult* result = response.add_results();
     result->set_idempotency_key(item.idempotency_key());
     result->set_signal_id(signal.signal_id());
-    result->set_notifications_created(*notified);
+    result->set_notifications_created(
+        static_cast<uint32_t>(write.OutboxHead(caller.organisation_id) - told_before));
   }
 
   absl::StatusOr<std::set<std::string>> recipients = write.Commit();
@@ -218,13 +192,15 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
   return response;
 }
 
-absl::StatusOr<uint32_t> SignalLedger::MatchAndNotify(PendingWrite& write, uint64_t number,
-                                                      const storage::StoredSignal& signal,
-                                                      bool renotify, PersonIndexReaders* readers) {
+absl::Status SignalLedger::MatchAndNotify(PendingWrite& write, uint64_t number, const storage::StoredSignal& signal,
+                                          bool renotify, PersonIndexReaders* readers) {
+  const absl::Time now = options_.clock();
+  // A signal past its visible period is out of matching, also before the
+  // sweeper has deleted it (retention is decided at decision time).
+  if (!IsLive(signal, *policy_, now)) return absl::OkStatus();
   absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches =
-      FindMatches(*store_, number, signal, *policy_, options_.clock(), readers);
+      FindMatches(*store_, number, signal, *policy_, now, readers);
   if (!matches.ok()) return matches.status();
-  uint32_t notifications = 0;
   for (const auto& [other_number, match] : *matches) {
     // Each direction is decided on its own: the other organisation may learn
     // of this signal, and this organisation of the other one.
@@ -234,99 +210,8 @@ absl::StatusOr<uint32_t> SignalLedger::MatchAndNotify(PendingWrite& write, uint6
     absl::StatusOr<bool> to_self =
         DecideDirection(write, number, signal, other_number, match.signal, match.kind, match.relation, renotify);
     if (!to_self.ok()) return to_self.status();
-    if (*to_other) ++notifications;
-    if (*to_self) ++notifications;
   }
-  absl::StatusOr<uint32_t> coordinated = Coordinate(write, number, signal, *matches);
-  if (!coordinated.ok()) return coordinated.status();
-  return notifications + *coordinated;
-}
-
-absl::StatusOr<uint32_t> SignalLedger::Coordinate(PendingWrite& write, uint64_t number,
-                                                  const storage::StoredSignal& signal,
-                                                  const std::map<uint64_t, MatchedSignal>& matches) {
-  const std::vector<policy::CoordinationRule>& rules = policy_->CoordinationRules();
-  if (rules.empty()) return 0;
-  const absl::Time now = options_.clock();
-  // The person's live signals: this one and other organisations' on the same subject.
-  std::vector<std::pair<uint64_t, const storage::StoredSignal*>> group = {{number, &signal}};
-  for (const auto& [other_number, match] : matches) {
-    if (match.kind == policy::MatchKind::kSubject) group.emplace_back(other_number, &match.signal);
-  }
-  std::set<std::string> organisations;
-  for (const auto& [n, s] : group) organisations.insert(s->signal().source_organisation());
-
-  uint32_t sent = 0;
-  for (const policy::CoordinationRule& rule : rules) {
-    bool fires = false;
-    if (rule.min_organisations > 0) {
-      std::set<std::string> recent;
-      for (const auto& [n, s] : group) {
-        absl::Time opened = absl::FromUnixSeconds(s->signal().opened_at().seconds());
-        if (now - opened <= rule.window) recent.insert(s->signal().source_organisation());
-      }
-      fires = static_cast<int>(recent.size()) >= rule.min_organisations;
-    }
-    if (!rule.closed_category.empty() && signal.signal().status() == v1::SIGNAL_STATUS_OPEN) {
-      for (const auto& [n, s] : group) {
-        if (n != number && s->signal().status() == v1::SIGNAL_STATUS_CLOSED &&
-            s->signal().category() == rule.closed_category) {
-          fires = true;
-        }
-      }
-    }
-    if (!fires) continue;
-
-    for (const auto& [n, s] : group) {
-      // Never a protected signal, never an organisation about itself.
-      if (s->signal().protected_() || s->signal().source_organisation() == rule.coordinator) continue;
-      // Once per (coordinator, signal), whichever rule fired first.
-      const std::string once_key = absl::StrCat("coordination/", rule.coordinator, "/", keys::U64(n));
-      if (!write.MarkOnce(once_key)) continue;
-      absl::StatusOr<std::string> seen = store_->Get(Family::kPairDecisions, once_key);
-      if (seen.ok()) continue;
-      if (!absl::IsNotFound(seen.status())) return seen.status();
-
-      v1::DecisionBasis basis;
-      basis.add_rule_ids(rule.id);
-      basis.add_legal_bases(rule.legal_basis);
-      basis.set_policy_version(policy_->Version());
-      const std::string notification_id = CoordinationNotificationId(rule.coordinator, n);
-      v1::Notification notification;
-      notification.set_notification_id(notification_id);
-      *notification.mutable_created_at() = ToProto(now);
-      notification.set_kind(v1::NOTIFICATION_KIND_COORDINATION);
-      *notification.mutable_other() = Disclose(*s, policy::DisclosureLevel::kExistenceAndContact);
-      notification.set_disclosure_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
-      notification.set_match_kind(v1::MATCH_KIND_COORDINATION);
-      *notification.mutable_basis() = basis;
-      notification.set_coordination_rule_id(rule.id);
-      notification.set_coordination_count(static_cast<uint32_t>(organisations.size()));
-      write.AppendOutbox(rule.coordinator, std::move(notification));
-
-      storage::PairDecision decision;
-      decision.set_allowed(true);
-      decision.set_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
-      decision.set_policy_version(policy_->Version());
-      decision.set_notification_id(notification_id);
-      write.batch().Put(store_->Handle(Family::kPairDecisions), once_key, decision.SerializeAsString());
-
-      CallerIdentity broker_actor{"broker", Role::kOperator, ""};
-      v1::AuditEvent audit = BaseEvent(v1::AUDIT_EVENT_TYPE_COORDINATION_FIRED, broker_actor, now);
-      audit.add_subject_keys(Hex(s->subject_key()));
-      audit.add_signal_ids(s->signal().signal_id());
-      audit.set_category(s->signal().category());
-      audit.set_recipient_organisation(rule.coordinator);
-      audit.set_outcome(v1::DECISION_OUTCOME_ALLOW);
-      audit.set_disclosure_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
-      audit.set_match_kind(v1::MATCH_KIND_COORDINATION);
-      *audit.mutable_basis() = basis;
-      audit.set_notification_id(notification_id);
-      write.AppendAudit(std::move(audit));
-      ++sent;
-    }
-  }
-  return sent;
+  return Coordinate(write, number, signal, *matches).status();
 }
 
 absl::StatusOr<policy::MatchCandidate> SignalLedger::BuildCandidate(const storage::StoredSignal& recipient,
@@ -404,12 +289,8 @@ absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t
       // Notify again only on a reopen or a wider disclosure.
       bool wider = before.level() < ToProto(decision.level) || !before.allowed();
       notify = renotify || wider;
-      uint64_t last = 0;
-      absl::string_view id = before.notification_id();
-      if (size_t dash = id.rfind('-'); dash != absl::string_view::npos) {
-        (void)absl::SimpleAtoi(id.substr(dash + 1), &last);
-      }
-      generation = last + 1;
+      std::optional<NotificationRef> last = keyer_->Ids().ParseNotificationId(before.notification_id());
+      generation = (last.has_value() ? last->generation : 0) + 1;
       if (!notify) pair.set_notification_id(before.notification_id());
     } else {
       notify = true;
@@ -420,7 +301,12 @@ absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t
     if (notify) {
       // Stable id: the same (recipient signal, other signal, generation)
       // always has the same id, so a redelivered notification deduplicates.
-      std::string notification_id = MatchNotificationId(recipient_number, other_number, generation);
+      NotificationRef ref;
+      ref.kind = NotificationRef::Kind::kMatch;
+      ref.signal = recipient_number;
+      ref.other = other_number;
+      ref.generation = generation;
+      std::string notification_id = keyer_->Ids().NotificationId(ref);
       pair.set_notification_id(notification_id);
       v1::Notification notification;
       notification.set_notification_id(notification_id);
@@ -428,20 +314,38 @@ absl::StatusOr<bool> SignalLedger::DecideDirection(PendingWrite& write, uint64_t
       notification.set_kind(v1::NOTIFICATION_KIND_MATCH);
       notification.set_your_signal_id(recipient.signal().signal_id());
       notification.set_your_local_reference(recipient.signal().local_reference());
-      *notification.mutable_other() = Disclose(other, decision.level);
+      *notification.mutable_other() = Disclose(other, decision.level, *policy_);
       notification.set_disclosure_level(ToProto(decision.level));
       notification.set_match_kind(ToProto(kind));
       notification.set_relation(relation);
       *notification.mutable_basis() = basis;
-      write.AppendOutbox(recipient_org, std::move(notification));
+      const uint64_t cursor = write.AppendOutbox(recipient_org, std::move(notification));
       audit.set_notification_id(notification_id);
+      // Withdrawn if either signal is revoked (notices.h).
+      storage::NoticeRecord notice;
+      notice.set_notification_id(notification_id);
+      notice.set_your_signal_id(recipient.signal().signal_id());
+      notice.set_your_local_reference(recipient.signal().local_reference());
+      notice.set_link(storage::NoticeRecord::LINK_ABOUT);
+      RecordNotice(write, other_number, recipient_org, cursor, notice);
+      notice.set_link(storage::NoticeRecord::LINK_THROUGH);
+      RecordNotice(write, recipient_number, recipient_org, cursor, notice);
     }
   } else {
     pair.set_allowed(false);
     pair.set_level(v1::DISCLOSURE_LEVEL_NONE);
     pair.set_policy_version(decision.policy_version);
-    // What was told stays told; keep its id so a later re-allow is a new generation.
-    if (previous.has_value()) pair.set_notification_id(previous->notification_id());
+    // What was told stays told; keep its id so a later re-allow is a new
+    // generation. What was not yet delivered is withdrawn: the recipient may
+    // no longer learn of it (a protection, an objection, a new policy).
+    if (previous.has_value()) {
+      pair.set_notification_id(previous->notification_id());
+      if (previous->allowed() && !previous->notification_id().empty()) {
+        absl::StatusOr<bool> withdrawn = WithdrawIfUnseen(write, other_number, other, recipient_org,
+                                                          previous->notification_id(), "no longer disclosed", now);
+        if (!withdrawn.ok()) return withdrawn.status();
+      }
+    }
   }
   write.batch().Put(store_->Handle(Family::kPairDecisions), pair_key, pair.SerializeAsString());
   write.AppendAudit(std::move(audit));
@@ -459,13 +363,15 @@ absl::StatusOr<storage::StoredSignal> SignalLedger::LoadSignal(uint64_t number) 
 absl::StatusOr<storage::StoredSignal> SignalLedger::LoadOwn(const CallerIdentity& caller,
                                                             absl::string_view signal_id,
                                                             uint64_t* number) const {
-  if (!keys::ParseSignalId(signal_id, number)) {
-    return absl::InvalidArgumentError("signal_id: must look like sig-<number>");
+  if (!keyer_->Ids().ParseSignalId(signal_id, number)) {
+    return absl::InvalidArgumentError("signal_id: not a signal id this broker issued (sig_...)");
   }
   absl::StatusOr<storage::StoredSignal> stored = LoadSignal(*number);
-  // Another organisation's signal looks exactly like a missing one.
+  // Another organisation's signal looks exactly like a missing one; so does
+  // an old-style id of a signal that was issued an opaque one.
   if ((!stored.ok() && absl::IsNotFound(stored.status())) ||
-      (stored.ok() && stored->signal().source_organisation() != caller.organisation_id)) {
+      (stored.ok() && (stored->signal().source_organisation() != caller.organisation_id ||
+                       stored->signal().signal_id() != signal_id))) {
     return absl::NotFoundError("signal_id: no such signal of your organisation");
   }
   return stored;
@@ -473,7 +379,8 @@ absl::StatusOr<storage::StoredSignal> SignalLedger::LoadOwn(const CallerIdentity
 
 absl::StatusOr<v1::Signal> SignalLedger::Transition(
     const CallerIdentity& caller, absl::string_view signal_id, v1::AuditEventType event_type,
-    absl::string_view reason, const std::function<absl::Status(storage::StoredSignal&)>& change) {
+    absl::string_view reason, const std::function<absl::Status(storage::StoredSignal&)>& change,
+    v1::RevocationReason reason_class) {
   const absl::Time now = options_.clock();
   std::lock_guard<std::mutex> lock(write_mutex_);
   uint64_t number = 0;
@@ -493,6 +400,13 @@ absl::StatusOr<v1::Signal> SignalLedger::Transition(
     for (const storage::StoredRelated& related : stored->related()) {
       write.batch().Delete(store_->Handle(Family::kRelatedIndex), keys::IndexKey(related.key(), number));
     }
+    // ...and from every outbox: undelivered notifications never go out,
+    // delivered ones are retracted (notices.h).
+    const Withdrawer by{caller.organisation_id, policy_->OrganisationName(caller.organisation_id),
+                        caller.organisation_kind};
+    absl::StatusOr<Withdrawal> withdrawn =
+        WithdrawNoticesOf(write, keyer_->Ids(), number, *stored, by, reason_class, now);
+    if (!withdrawn.ok()) return withdrawn.status();
   }
   v1::AuditEvent event = BaseEvent(event_type, caller, now);
   event.add_subject_keys(Hex(stored->subject_key()));
@@ -501,8 +415,7 @@ absl::StatusOr<v1::Signal> SignalLedger::Transition(
   event.set_reason(std::string(reason));
   write.AppendAudit(std::move(event));
   if (before == v1::SIGNAL_STATUS_CLOSED && signal.status() == v1::SIGNAL_STATUS_OPEN) {
-    absl::StatusOr<uint32_t> notified = MatchAndNotify(write, number, *stored, /*renotify=*/true);
-    if (!notified.ok()) return notified.status();
+    if (absl::Status s = MatchAndNotify(write, number, *stored, /*renotify=*/true); !s.ok()) return s;
   }
   absl::StatusOr<std::set<std::string>> recipients = write.Commit();
   if (!recipients.ok()) return recipients.status();
@@ -595,8 +508,7 @@ absl::StatusOr<v1::Signal> SignalLedger::Update(const CallerIdentity& caller,
   event.set_category(merged.category());
   event.set_reason(absl::StrCat("updated: ", absl::StrJoin(paths, ", ")));
   write.AppendAudit(std::move(event));
-  absl::StatusOr<uint32_t> notified = MatchAndNotify(write, number, *stored, /*renotify=*/false);
-  if (!notified.ok()) return notified.status();
+  if (absl::Status s = MatchAndNotify(write, number, *stored, /*renotify=*/false); !s.ok()) return s;
   absl::StatusOr<std::set<std::string>> recipients = write.Commit();
   if (!recipients.ok()) return recipients.status();
   PublishCommitted(*recipients);
@@ -644,14 +556,19 @@ absl::StatusOr<v1::Signal> SignalLedger::Revoke(const CallerIdentity& caller,
   if (request.reason().size() > 500) {
     return absl::InvalidArgumentError("reason: too long (at most 500 characters)");
   }
-  return Transition(caller, request.signal_id(), v1::AUDIT_EVENT_TYPE_SIGNAL_REVOKED, request.reason(),
-                    [](storage::StoredSignal& stored) -> absl::Status {
-                      if (stored.signal().status() == v1::SIGNAL_STATUS_REVOKED) {
-                        return absl::FailedPreconditionError("signal_id: already revoked");
-                      }
-                      stored.mutable_signal()->set_status(v1::SIGNAL_STATUS_REVOKED);
-                      return absl::OkStatus();
-                    });
+  if (!v1::RevocationReason_IsValid(request.reason_class())) {
+    return absl::InvalidArgumentError("reason_class: unknown value");
+  }
+  return Transition(
+      caller, request.signal_id(), v1::AUDIT_EVENT_TYPE_SIGNAL_REVOKED, request.reason(),
+      [](storage::StoredSignal& stored) -> absl::Status {
+        if (stored.signal().status() == v1::SIGNAL_STATUS_REVOKED) {
+          return absl::FailedPreconditionError("signal_id: already revoked");
+        }
+        stored.mutable_signal()->set_status(v1::SIGNAL_STATUS_REVOKED);
+        return absl::OkStatus();
+      },
+      request.reason_class());
 }
 
 absl::StatusOr<v1::Signal> SignalLedger::Get(const CallerIdentity& caller,
@@ -666,9 +583,11 @@ absl::StatusOr<v1::ListOwnSignalsResponse> SignalLedger::ListOwn(
     const CallerIdentity& caller, const v1::ListOwnSignalsRequest& request) const {
   uint32_t page_size = request.page().page_size() == 0 ? 100 : request.page().page_size();
   if (page_size > 1000) return absl::InvalidArgumentError("page.page_size: at most 1000");
+  // The token is the id of the last signal of the previous page (opaque;
+  // plain numbers from earlier brokers are still accepted).
   uint64_t after = 0;
-  if (!request.page().page_token().empty() &&
-      !absl::SimpleAtoi(request.page().page_token(), &after)) {
+  if (!request.page().page_token().empty() && !absl::SimpleAtoi(request.page().page_token(), &after) &&
+      !keyer_->Ids().ParseSignalId(request.page().page_token(), &after)) {
     return absl::InvalidArgumentError("page.page_token: not a token from a previous response");
   }
   std::set<int> wanted;
@@ -679,6 +598,7 @@ absl::StatusOr<v1::ListOwnSignalsResponse> SignalLedger::ListOwn(
   v1::ListOwnSignalsResponse response;
   const std::string prefix = keys::OrgPrefix(caller.organisation_id);
   std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kOrgSignals);
+  uint64_t last_listed = after;
   for (it->Seek(keys::OrgSignalKey(caller.organisation_id, after + 1));
        it->Valid() && it->key().starts_with(prefix); it->Next()) {
     uint64_t number = keys::ParseU64(AsView(it->key()).substr(prefix.size()));
@@ -688,9 +608,10 @@ absl::StatusOr<v1::ListOwnSignalsResponse> SignalLedger::ListOwn(
     bool include = wanted.empty() ? status != v1::SIGNAL_STATUS_REVOKED : wanted.count(status) > 0;
     if (!include) continue;
     if (static_cast<uint32_t>(response.signals_size()) == page_size) {
-      response.set_next_page_token(absl::StrCat(number - 1));
+      response.set_next_page_token(keyer_->Ids().SignalId(last_listed));
       break;
     }
+    last_listed = number;
     *response.add_signals() = ToClientView(*stored);
   }
   return response;

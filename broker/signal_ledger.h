@@ -50,8 +50,6 @@ struct OutboxSweepResult {
   uint64_t deleted = 0;
 };
 
-// The signal numbers a notification is about, read from its stable id.
-std::vector<uint64_t> SignalsOfNotification(absl::string_view notification_id);
 
 class SignalLedger {
  public:
@@ -79,6 +77,15 @@ class SignalLedger {
   // Notifications of `recipient` with cursor > after_cursor, at most `limit`.
   absl::StatusOr<std::vector<v1::Notification>> ReadOutbox(const std::string& recipient,
                                                            uint64_t after_cursor, size_t limit) const;
+  // What a Subscribe stream may send next (outbox_release.cc): the entries
+  // after `after_cursor`, at most `limit`, each still about live signals
+  // (an entry about a revoked or expired signal is withdrawn instead), with
+  // their NOTIFICATION_DELIVERED events written in one synced write before
+  // they are returned. `*next_cursor` is where the next call continues.
+  absl::StatusOr<std::vector<v1::Notification>> ReleaseOutbox(const std::string& recipient, uint64_t after_cursor,
+                                                              size_t limit, uint64_t* next_cursor);
+  // The last cursor of `recipient`'s outbox.
+  uint64_t OutboxHead(const std::string& recipient) const;
   absl::StatusOr<uint64_t> Acknowledge(const CallerIdentity& caller, uint64_t cursor);
   uint64_t AcknowledgedCursor(const std::string& recipient) const;
   // Number of committed audit events: the audit tree's size.
@@ -144,10 +151,9 @@ class SignalLedger {
   absl::StatusOr<storage::StoredSignal> LoadSignal(uint64_t number) const;
   // Matches `signal` against every live signal it matches (subject or
   // household, see match_finder.h) and queues the decisions, notifications
-  // and audit events. Returns the number of notifications queued.
-  absl::StatusOr<uint32_t> MatchAndNotify(PendingWrite& write, uint64_t number,
-                                          const storage::StoredSignal& signal, bool renotify,
-                                          PersonIndexReaders* readers = nullptr);
+  // and audit events. Nothing for a signal that is no longer live.
+  absl::Status MatchAndNotify(PendingWrite& write, uint64_t number, const storage::StoredSignal& signal,
+                              bool renotify, PersonIndexReaders* readers = nullptr);
   // Applies the policy's coordination rules to the person of `signal`:
   // tells each rule's coordinator of the person's signals, once per signal.
   absl::StatusOr<uint32_t> Coordinate(PendingWrite& write, uint64_t number, const storage::StoredSignal& signal,
@@ -180,9 +186,12 @@ class SignalLedger {
   absl::Status ReevaluateSubject(PendingWrite& write, const std::string& subject_key, ReevaluationResult& result);
   // Live signal numbers, from `after` on, at most `limit` (for batching).
   absl::StatusOr<std::vector<uint64_t>> LiveSignalNumbers(uint64_t after, size_t limit) const;
+  // Changes an own signal's status; a revocation also withdraws its
+  // notifications (notices.h), citing `reason_class`.
   absl::StatusOr<v1::Signal> Transition(const CallerIdentity& caller, absl::string_view signal_id,
                                         v1::AuditEventType event_type, absl::string_view reason,
-                                        const std::function<absl::Status(storage::StoredSignal&)>& change);
+                                        const std::function<absl::Status(storage::StoredSignal&)>& change,
+                                        v1::RevocationReason reason_class = v1::REVOCATION_REASON_UNSPECIFIED);
   void PublishCommitted(const std::set<std::string>& recipients);
   v1::Signal ToClientView(const storage::StoredSignal& stored) const;
 

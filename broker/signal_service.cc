@@ -1,6 +1,6 @@
 #include "broker/signal_service.h"
 
-#include "broker/delivery_events.h"
+#include "absl/strings/str_cat.h"
 #include "broker/service_edge.h"
 #include "broker/signal_validation.h"
 
@@ -72,6 +72,13 @@ grpc::Status NotificationServiceImpl::Subscribe(grpc::ServerContext* context,
   const std::string& recipient = caller->organisation_id;
   uint64_t cursor = request->resume_from_acknowledged() ? ledger_->AcknowledgedCursor(recipient)
                                                         : request->after_cursor();
+  // A cursor past the head was never issued (or the broker was restored
+  // from an older backup): refusing says so, where starting at the head
+  // would silently skip what is written next.
+  if (const uint64_t head = ledger_->OutboxHead(recipient); cursor > head) {
+    return grpc::Status(grpc::StatusCode::OUT_OF_RANGE,
+                        absl::StrCat("after_cursor: beyond the last notification of your outbox (", head, ")"));
+  }
   // A page is one burst: its deliveries are audited in one synced write, so
   // a large page keeps a backlog cheap (one sync per 1024), at the price of
   // more deliveries logged as released when a stream breaks mid-page.
@@ -80,19 +87,17 @@ grpc::Status NotificationServiceImpl::Subscribe(grpc::ServerContext* context,
     // Read the version before the outbox: a commit between the two makes
     // the wait below return at once instead of being missed.
     const uint64_t version = hub_->Version(recipient);
-    absl::StatusOr<std::vector<v1::Notification>> page = ledger_->ReadOutbox(recipient, cursor, kPage);
+    uint64_t next = cursor;
+    // On the record before it leaves the broker, and checked once more
+    // against revocation and retention (outbox_release.cc).
+    absl::StatusOr<std::vector<v1::Notification>> page = ledger_->ReleaseOutbox(recipient, cursor, kPage, &next);
     if (!page.ok()) return ToGrpcStatus(page.status());
-    if (!page->empty()) {
-      // On the record before it leaves the broker: one synced write per
-      // burst, however many notifications it holds (delivery_events.h).
-      absl::StatusOr<uint64_t> logged = ledger_->RecordEvents(DeliveryEvents(recipient, *page, ledger_->Now()));
-      if (!logged.ok()) return ToGrpcStatus(logged.status());
-    }
     for (const v1::Notification& notification : *page) {
       if (!writer->Write(notification)) return grpc::Status::OK;  // client went away
-      cursor = notification.cursor();
     }
-    if (page->size() == kPage) continue;
+    const bool full_page = next - cursor >= kPage || (next != cursor && page->size() == kPage);
+    cursor = next;
+    if (full_page) continue;
     if (request->stop_when_drained()) return grpc::Status::OK;
     while (!hub_->WaitForChange(recipient, version, absl::Seconds(1))) {
       if (context->IsCancelled()) return grpc::Status::OK;

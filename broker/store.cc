@@ -16,7 +16,7 @@ namespace {
 constexpr std::array<const char*, static_cast<size_t>(Family::kCount)> kFamilyNames = {
     "signals", "subject_index", "related_index", "org_signals", "idempotency",
     "pair_decisions", "outbox", "audit", "meta", "audit_nodes", "consents", "consent_subjects",
-    "tree_heads", "audit_index"};
+    "tree_heads", "audit_index", "notices"};
 
 absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
   if (status.ok()) return absl::OkStatus();

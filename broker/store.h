@@ -41,6 +41,7 @@ enum class Family {
   kConsentSubjects,    // subject key || consent number -> ""
   kTreeHeads,          // timestamp ms || tree size -> SignedTreeHead the broker issued
   kAuditIndex,         // secondary indexes of the audit leaves (broker/audit_index.h)
+  kNotices,            // signal number || recipient || 0 || cursor -> NoticeRecord (broker/notices.h)
   kCount
 };
 

@@ -1,9 +1,17 @@
 #include "broker/store_schema.h"
 
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "broker/audit_index.h"
 #include "broker/keys.h"
+#include "broker/opaque_ids.h"
 #include "broker/store.h"
+#include "broker_storage.pb.h"
+#include "samenloop/v1/notifications.pb.h"
 #include "spdlog/spdlog.h"
 
 namespace samenloop::broker {
@@ -40,10 +48,63 @@ absl::Status MigrateFrom1(Store& store) {
   return Stamp(store, 2);
 }
 
+// 2 -> 3: the notices family (broker/notices.h) is created empty on open;
+// record every outbox entry under the signals its id names, so that
+// revoking a signal finds what was queued before the upgrade. Whether an
+// entry was delivered was not recorded before: every entry counts as
+// possibly seen (a revocation retracts it rather than silently withdrawing
+// it). Coordination notices carry no record of what caused them. Idempotent:
+// a crash before the stamp writes the same records again.
+absl::Status MigrateFrom2(Store& store) {
+  rocksdb::WriteBatch batch;
+  std::map<std::string, uint64_t> heads;
+  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kOutbox);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const absl::string_view key = AsView(it->key());
+    const size_t separator = key.find('\0');
+    if (separator == absl::string_view::npos || key.size() != separator + 9) {
+      return absl::DataLossError("outbox key has an unexpected layout");
+    }
+    const std::string recipient(key.substr(0, separator));
+    const uint64_t cursor = keys::ParseU64(key.substr(separator + 1));
+    heads[recipient] = std::max(heads[recipient], cursor);
+    v1::Notification notification;
+    if (!notification.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("outbox entry does not parse");
+    }
+    std::optional<NotificationRef> ref = ParseFirstFormatNotificationId(notification.notification_id());
+    if (!ref.has_value()) continue;
+    storage::NoticeRecord record;
+    record.set_notification_id(notification.notification_id());
+    record.set_your_signal_id(notification.your_signal_id());
+    record.set_your_local_reference(notification.your_local_reference());
+    const auto put = [&](uint64_t signal, storage::NoticeRecord::Link link) {
+      record.set_link(link);
+      batch.Put(store.Handle(Family::kNotices), absl::StrCat(keys::U64(signal), keys::OrgPrefix(recipient),
+                                                            keys::U64(cursor)),
+                record.SerializeAsString());
+    };
+    if (ref->kind == NotificationRef::Kind::kMatch) {
+      put(ref->other, storage::NoticeRecord::LINK_ABOUT);
+      put(ref->signal, storage::NoticeRecord::LINK_THROUGH);
+    } else if (ref->kind == NotificationRef::Kind::kCoordination) {
+      record.set_decision_key(absl::StrCat("coordination/", recipient, "/", keys::U64(ref->signal)));
+      put(ref->signal, storage::NoticeRecord::LINK_ABOUT);
+    }
+  }
+  if (!it->status().ok()) return absl::InternalError(absl::StrCat("outbox scan: ", it->status().ToString()));
+  for (const auto& [recipient, head] : heads) {
+    batch.Put(store.Handle(Family::kMeta), absl::StrCat("delivered/", recipient), keys::U64(head));
+  }
+  if (absl::Status committed = store.Commit(&batch); !committed.ok()) return committed;
+  return Stamp(store, 3);
+}
+
 absl::Status MigrateOneStep(Store& store, uint64_t from) {
   switch (from) {
     case 0: return MigrateFrom0(store);
     case 1: return MigrateFrom1(store);
+    case 2: return MigrateFrom2(store);
     default: return absl::InternalError(absl::StrCat("no migration step from schema version ", from));
   }
 }

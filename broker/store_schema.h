@@ -22,7 +22,9 @@ class Store;
 // Version 2: the audit log's secondary indexes (column family audit_index,
 // broker/audit_index.h), built from the stored leaves when a version 1
 // store is opened.
-inline constexpr uint64_t kStoreSchemaVersion = 2;
+// Version 3: the notices family (broker/notices.h), filled from the outbox
+// when a version 2 store is opened, and the delivered cursors.
+inline constexpr uint64_t kStoreSchemaVersion = 3;
 
 absl::Status CheckAndMigrateSchema(Store& store);
 

@@ -42,7 +42,8 @@ absl::StatusOr<std::unique_ptr<SubjectKeyer>> SubjectKeyer::FromSecretFile(const
   return std::make_unique<SubjectKeyer>(*std::move(secret));
 }
 
-SubjectKeyer::SubjectKeyer(crypto::IndexSecret secret) : secret_(std::move(secret)) {}
+SubjectKeyer::SubjectKeyer(crypto::IndexSecret secret)
+    : secret_(std::move(secret)), ids_(crypto::IdCipher::FromIndexSecret(secret_)) {}
 
 std::string SubjectKeyer::KeyFor(const v1::Pseudonym& pseudonym) const {
   const std::string& value = pseudonym.value();

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "broker/opaque_ids.h"
 #include "crypto/keyed_index.h"
 #include "samenloop/v1/common.pb.h"
 
@@ -27,8 +28,12 @@ class SubjectKeyer {
   // 32-byte index key of a (validated, 64-byte) pseudonym.
   std::string KeyFor(const v1::Pseudonym& pseudonym) const;
 
+  // The ids organisations see, keyed from the same secret (opaque_ids.h).
+  const OpaqueIds& Ids() const { return ids_; }
+
  private:
   crypto::IndexSecret secret_;
+  OpaqueIds ids_;
 };
 
 }  // namespace samenloop::broker

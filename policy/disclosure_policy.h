@@ -154,6 +154,9 @@ class DisclosurePolicy {
   // (a consent's scope may only name those).
   virtual bool KnowsOrganisation(const std::string& organisation) const = 0;
   virtual bool KnowsOrganisationKind(const std::string& kind) const = 0;
+  // The name the policy gives an organisation, shown to recipients; empty
+  // when the policy does not name it.
+  virtual std::string OrganisationName(const std::string& /*organisation_id*/) const { return ""; }
 };
 
 // The development default used until a policy file is applied: a subject or

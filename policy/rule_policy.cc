@@ -142,6 +142,12 @@ std::string RulePolicy::KindOf(const std::string& organisation) const {
   return "";
 }
 
+std::string RulePolicy::OrganisationName(const std::string& organisation_id) const {
+  auto it = organisation_index_.find(organisation_id);
+  if (it == organisation_index_.end()) return "";
+  return doc_.organisations[static_cast<size_t>(it->second)].name;
+}
+
 Retention RulePolicy::RetentionFor(const std::string& category) const {
   auto it = category_index_.find(category);
   if (it == category_index_.end()) return Retention{};

@@ -58,6 +58,7 @@ class RulePolicy final : public DisclosurePolicy {
   bool KnowsCategory(const std::string& category) const override;
   bool KnowsOrganisation(const std::string& organisation) const override;
   bool KnowsOrganisationKind(const std::string& kind) const override;
+  std::string OrganisationName(const std::string& organisation_id) const override;
 
   const PolicyDocument& document() const { return doc_; }
   // The kind an organisation is declared with, or "" when undeclared.

@@ -125,6 +125,15 @@ TEST_F(HostileTextTest, SignalServiceRepeatedFieldsAndTokensAreBounded) {
                      return FromStatus(signals_->ListOwnSignals(Deadline().get(), request, &response));
                    },
                    INVALID, "page.page_token", 0});
+  cases.push_back({"an unknown revocation reason class",
+                   [this] {
+                     v1::RevokeSignalRequest request;
+                     request.set_signal_id(own_signal_);
+                     request.set_reason_class(static_cast<v1::RevocationReason>(111222333));
+                     v1::Signal response;
+                     return FromStatus(signals_->RevokeSignal(Deadline().get(), request, &response));
+                   },
+                   INVALID, "reason_class", 0});
   for (const char* id : {"\x1b[2Jsig-1", "sig-1\n111222333"}) {
     cases.push_back({absl::StrCat("a signal id with a control character to reopen"),
                      [this, id] {
@@ -186,13 +195,14 @@ TEST_F(HostileTextTest, AuditQueriesAreBoundedAndRefusalsAudited) {
   ForEachText(cases, "subject_key", 1, [this](const std::string& text) {
     return Query([&](v1::QueryEventsRequest& r) { r.set_subject_key(text); });
   });
-  cases.push_back({"18 types", [this] {
+  constexpr int kTypes = v1::AuditEventType_ARRAYSIZE - 1;
+  cases.push_back({"one type more than there are", [this] {
                      return Query([](v1::QueryEventsRequest& r) {
-                       for (int i = 1; i <= 17; ++i) r.add_types(static_cast<v1::AuditEventType>(i));
+                       for (int i = 1; i <= kTypes; ++i) r.add_types(static_cast<v1::AuditEventType>(i));
                        r.add_types(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY);
                      });
                    },
-                   INVALID, "types: at most 17", 1});
+                   INVALID, absl::StrCat("types: at most ", kTypes), 1});
   cases.push_back({"a repeated type", [this] {
                      return Query([](v1::QueryEventsRequest& r) {
                        r.add_types(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY);

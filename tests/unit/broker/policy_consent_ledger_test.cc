@@ -88,8 +88,12 @@ class PolicyConsentLedgerTest : public ::testing::Test {
     return response->results(0);
   }
 
+  // What the recipient has been told: its outbox as a Subscribe stream
+  // releases it (a released notification stays told; one not yet released
+  // is withdrawn when its disclosure is no longer allowed).
   std::vector<v1::Notification> Outbox(const CallerIdentity& caller) {
-    return *ledger_->ReadOutbox(caller.organisation_id, 0, 1000);
+    uint64_t next = 0;
+    return *ledger_->ReleaseOutbox(caller.organisation_id, 0, 1000, &next);
   }
 
   std::vector<v1::AuditEvent> AuditOfType(v1::AuditEventType type) {
@@ -164,7 +168,13 @@ TEST_F(PolicyConsentLedgerTest, ANarrowerPolicyUntellsNothingButAuditsTheChange)
   // A new signal is decided under the new policy at once.
   Submit(kGgz, ValidSignal(m), "g-1");
   EXPECT_EQ(Outbox(kPolice).size(), 2u);
-  EXPECT_EQ(Outbox(kWijkteam).size(), 1u);
+  // The local team had not been told yet (nothing released on a stream):
+  // under the new policy it may not learn of the police signal, so that
+  // notification was withdrawn, and audited, instead of delivered late.
+  EXPECT_EQ(Outbox(kWijkteam).size(), 0u);
+  std::vector<v1::AuditEvent> withdrawn = AuditOfType(v1::AUDIT_EVENT_TYPE_NOTIFICATION_WITHDRAWN);
+  ASSERT_EQ(withdrawn.size(), 1u);
+  EXPECT_EQ(withdrawn[0].recipient_organisation(), "wijkteam-west");
 }
 
 TEST_F(PolicyConsentLedgerTest, AnOutdatedExpectedVersionChangesNothing) {

@@ -76,7 +76,7 @@ TEST_F(StoreMaintenanceTest, ABackupRestoresToTheSameSignalsAndAuditLog) {
   NotificationHub hub;
   std::unique_ptr<SignalLedger> ledger =
       *SignalLedger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
-  EXPECT_TRUE(ledger->Get(CallerIdentity{"ggz-inforsa", Role::kOrg, "ggz"}, "sig-2").ok());
+  EXPECT_TRUE(ledger->Get(CallerIdentity{"ggz-inforsa", Role::kOrg, "ggz"}, keyer.Ids().SignalId(2)).ok());
   EXPECT_EQ(ledger->AuditSize(), original->audit_size);
   EXPECT_EQ(ledger->ReadOutbox("politie-amsterdam", 0, 100)->size(), 2u);
 }
@@ -157,7 +157,7 @@ TEST_F(StoreMaintenanceTest, AVersion1StoreGetsTheAuditIndexBuiltFromItsLeaves) 
     // Opening creates the family empty, and the migration fills it with
     // exactly what the ledger would have written.
     std::unique_ptr<Store> store = *Store::Open(dir_.Sub("db"));
-    EXPECT_EQ(keys::ParseU64(*store->Get(Family::kMeta, "schema_version")), 2u);
+    EXPECT_EQ(keys::ParseU64(*store->Get(Family::kMeta, "schema_version")), kStoreSchemaVersion);
     EXPECT_EQ(AuditIndexEntries(*store), written);
     EXPECT_TRUE(VerifyStore(*store).ok());
   }

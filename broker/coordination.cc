@@ -1,0 +1,143 @@
+// SignalLedger: coordination (pattern) rules (ARCHITECTURE.md §4,
+// docs/policy-guide.md "Coordination").
+//
+// Non-interference: the coordinator may never learn of a protected signal,
+// so a protected signal is no part of a pattern at all. It does not count
+// towards a rule's threshold or the count the coordinator is shown, it does
+// not make a "closed category" rule fire, and its own arrival does not
+// evaluate the rules (a pattern of visible signals fires when its last
+// visible signal arrives). What a coordinator receives is therefore the same
+// with or without the signals it may not learn of.
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "broker/disclosure.h"
+#include "broker/keys.h"
+#include "broker/ledger_events.h"
+#include "broker/notices.h"
+#include "broker/signal_ledger.h"
+
+namespace samenloop::broker {
+namespace {
+
+using Group = std::vector<std::pair<uint64_t, const storage::StoredSignal*>>;
+
+// The person's signals a coordinator may learn of: `signal` and other
+// organisations' live signals on the same subject, protected ones left out.
+Group VisibleGroup(uint64_t number, const storage::StoredSignal& signal,
+                   const std::map<uint64_t, MatchedSignal>& matches) {
+  Group group = {{number, &signal}};
+  for (const auto& [other_number, match] : matches) {
+    if (match.kind == policy::MatchKind::kSubject && !match.signal.signal().protected_()) {
+      group.emplace_back(other_number, &match.signal);
+    }
+  }
+  return group;
+}
+
+bool Fires(const policy::CoordinationRule& rule, uint64_t number, const storage::StoredSignal& signal,
+           const Group& group, absl::Time now) {
+  if (rule.min_organisations > 0) {
+    std::set<std::string> recent;
+    for (const auto& [n, s] : group) {
+      absl::Time opened = absl::FromUnixSeconds(s->signal().opened_at().seconds());
+      if (now - opened <= rule.window) recent.insert(s->signal().source_organisation());
+    }
+    if (static_cast<int>(recent.size()) >= rule.min_organisations) return true;
+  }
+  if (!rule.closed_category.empty() && signal.signal().status() == v1::SIGNAL_STATUS_OPEN) {
+    for (const auto& [n, s] : group) {
+      if (n != number && s->signal().status() == v1::SIGNAL_STATUS_CLOSED &&
+          s->signal().category() == rule.closed_category) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<uint32_t> SignalLedger::Coordinate(PendingWrite& write, uint64_t number,
+                                                  const storage::StoredSignal& signal,
+                                                  const std::map<uint64_t, MatchedSignal>& matches) {
+  const std::vector<policy::CoordinationRule>& rules = policy_->CoordinationRules();
+  if (rules.empty() || signal.signal().protected_()) return 0;
+  const absl::Time now = options_.clock();
+  const Group group = VisibleGroup(number, signal, matches);
+  std::set<std::string> organisations;
+  for (const auto& [n, s] : group) organisations.insert(s->signal().source_organisation());
+
+  uint32_t sent = 0;
+  for (const policy::CoordinationRule& rule : rules) {
+    if (!Fires(rule, number, signal, group, now)) continue;
+    for (const auto& [n, s] : group) {
+      // Never an organisation about itself.
+      if (s->signal().source_organisation() == rule.coordinator) continue;
+      // Once per (coordinator, signal), whichever rule fired first.
+      const std::string once_key = absl::StrCat("coordination/", rule.coordinator, "/", keys::U64(n));
+      if (!write.MarkOnce(once_key)) continue;
+      absl::StatusOr<std::string> seen = store_->Get(Family::kPairDecisions, once_key);
+      if (seen.ok()) continue;
+      if (!absl::IsNotFound(seen.status())) return seen.status();
+
+      v1::DecisionBasis basis;
+      basis.add_rule_ids(rule.id);
+      basis.add_legal_bases(rule.legal_basis);
+      basis.set_policy_version(policy_->Version());
+      NotificationRef ref;
+      ref.kind = NotificationRef::Kind::kCoordination;
+      ref.signal = n;
+      ref.other = OpaqueIds::CoordinatorTag(rule.coordinator);
+      const std::string notification_id = keyer_->Ids().NotificationId(ref);
+      v1::Notification notification;
+      notification.set_notification_id(notification_id);
+      *notification.mutable_created_at() = ToProto(now);
+      notification.set_kind(v1::NOTIFICATION_KIND_COORDINATION);
+      *notification.mutable_other() = Disclose(*s, policy::DisclosureLevel::kExistenceAndContact, *policy_);
+      notification.set_disclosure_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
+      notification.set_match_kind(v1::MATCH_KIND_COORDINATION);
+      *notification.mutable_basis() = basis;
+      notification.set_coordination_rule_id(rule.id);
+      notification.set_coordination_count(static_cast<uint32_t>(organisations.size()));
+      const uint64_t cursor = write.AppendOutbox(rule.coordinator, std::move(notification));
+
+      // Withdrawn with the signal it is about, and with the signal whose
+      // arrival made the rule fire.
+      storage::NoticeRecord notice;
+      notice.set_notification_id(notification_id);
+      notice.set_decision_key(once_key);
+      notice.set_link(storage::NoticeRecord::LINK_ABOUT);
+      RecordNotice(write, n, rule.coordinator, cursor, notice);
+      if (n != number) {
+        notice.set_link(storage::NoticeRecord::LINK_CAUSED);
+        RecordNotice(write, number, rule.coordinator, cursor, notice);
+      }
+
+      storage::PairDecision decision;
+      decision.set_allowed(true);
+      decision.set_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
+      decision.set_policy_version(policy_->Version());
+      decision.set_notification_id(notification_id);
+      write.batch().Put(store_->Handle(Family::kPairDecisions), once_key, decision.SerializeAsString());
+
+      CallerIdentity broker_actor{"broker", Role::kOperator, ""};
+      v1::AuditEvent audit = BaseEvent(v1::AUDIT_EVENT_TYPE_COORDINATION_FIRED, broker_actor, now);
+      audit.add_subject_keys(Hex(s->subject_key()));
+      audit.add_signal_ids(s->signal().signal_id());
+      audit.set_category(s->signal().category());
+      audit.set_recipient_organisation(rule.coordinator);
+      audit.set_outcome(v1::DECISION_OUTCOME_ALLOW);
+      audit.set_disclosure_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
+      audit.set_match_kind(v1::MATCH_KIND_COORDINATION);
+      *audit.mutable_basis() = basis;
+      audit.set_notification_id(notification_id);
+      write.AppendAudit(std::move(audit));
+      ++sent;
+    }
+  }
+  return sent;
+}
+
+}  // namespace samenloop::broker
