@@ -101,7 +101,8 @@ TEST_F(DocsAgreeTest, EveryConsentErrorNamesItsFieldAndScopesNameKnownRecipients
       {"an over-long recipient organisation",
        consent([](R& r) { r.mutable_scope()->set_recipient_organisation(std::string(65, 'a')); }), INVALID,
        "record.scope.recipient_organisation:", 0},
-      {"a recipient kind the policy does not know", consent([](R& r) { r.mutable_scope()->set_recipient_kind("lawyer"); }),
+      {"a recipient kind the policy does not know",
+       consent([](R& r) { r.mutable_scope()->set_recipient_kind("lawyer"); }),
        INVALID, "record.scope.recipient_kind: is not an organisation kind of the policy in force", 0},
       {"a recipient organisation the policy does not know",
        consent([](R& r) { r.mutable_scope()->set_recipient_organisation("politie-utrecht"); }), INVALID,
@@ -116,7 +117,8 @@ TEST_F(DocsAgreeTest, EveryConsentErrorNamesItsFieldAndScopesNameKnownRecipients
   RunBattery(cases);
   // Known recipients are accepted.
   EXPECT_EQ(Consent([](R& r) { r.mutable_scope()->set_recipient_kind("school"); }).code, StatusCode::OK);
-  EXPECT_EQ(Consent([](R& r) { r.mutable_scope()->set_recipient_organisation(kHostileOtherOrg); }).code, StatusCode::OK);
+  EXPECT_EQ(Consent([](R& r) { r.mutable_scope()->set_recipient_organisation(kHostileOtherOrg); }).code,
+            StatusCode::OK);
 }
 
 TEST_F(DocsAgreeTest, ConsentListLabelsActiveAndWithdrawnRecords) {

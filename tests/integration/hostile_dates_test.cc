@@ -23,7 +23,8 @@ TEST_F(HostileDatesTest, SignalDatesArePlausibleOnSubmitUpdateAndClose) {
   std::vector<HostileCase> cases = {
       {"opened in 1901", [this] { return SubmitSpoiled([](S& s) { *s.mutable_opened_at() = Seconds(k1901); }); },
        INVALID, "items[0].signal.opened_at: more than 50 years ago", 1},
-      {"opened next week", [this] { return SubmitSpoiled([](S& s) { *s.mutable_opened_at() = FromNow(absl::Hours(24 * 7)); }); },
+      {"opened next week",
+       [this] { return SubmitSpoiled([](S& s) { *s.mutable_opened_at() = FromNow(absl::Hours(24 * 7)); }); },
        INVALID, "items[0].signal.opened_at: in the future", 1},
       {"confirmed before it was opened",
        [this] {
@@ -133,7 +134,9 @@ TEST_F(HostileDatesTest, AuditRangesEndAfterTheyStart) {
        INVALID, "time_range.from: not a valid timestamp", 0},
       {"events ending before they start",
        [this, range] {
-         return Query([&](v1::QueryEventsRequest& r) { *r.mutable_time_range() = range(absl::Hours(1), -absl::Hours(1)); });
+         return Query([&](v1::QueryEventsRequest& r) {
+           *r.mutable_time_range() = range(absl::Hours(1), -absl::Hours(1));
+         });
        },
        INVALID, "time_range: from must be before until", 1},
   };

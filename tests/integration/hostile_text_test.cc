@@ -211,15 +211,18 @@ TEST_F(HostileTextTest, AuditQueriesAreBoundedAndRefusalsAudited) {
                    },
                    INVALID, "types[1]: repeats", 1});
   cases.push_back({"an unknown type, not echoed", [this] {
-                     return Query([](v1::QueryEventsRequest& r) { r.add_types(static_cast<v1::AuditEventType>(111222333)); });
+                     return Query(
+                         [](v1::QueryEventsRequest& r) { r.add_types(static_cast<v1::AuditEventType>(111222333)); });
                    },
                    INVALID, "types[0]: not an audit event type", 1});
   cases.push_back({"an unknown outcome, not echoed", [this] {
-                     return Query([](v1::QueryEventsRequest& r) { r.set_outcome(static_cast<v1::DecisionOutcome>(111222333)); });
+                     return Query(
+                         [](v1::QueryEventsRequest& r) { r.set_outcome(static_cast<v1::DecisionOutcome>(111222333)); });
                    },
                    INVALID, "outcome", 1});
   cases.push_back({"an over-long query page token", [this] {
-                     return Query([](v1::QueryEventsRequest& r) { r.mutable_page()->set_page_token(LongText(100000)); });
+                     return Query(
+                         [](v1::QueryEventsRequest& r) { r.mutable_page()->set_page_token(LongText(100000)); });
                    },
                    INVALID, "page.page_token", 1});
   cases.push_back({"a query page of 1001", [this] {
@@ -284,7 +287,9 @@ TEST_F(HostileTextTest, PolicyAdminFieldsAreCleanAndNeverEchoedInFull) {
     return apply([&](v1::ApplyPolicyRequest& r) { r.set_expected_active_version(text); });
   });
   cases.push_back({"a megabyte of expected_active_version",
-                   [apply] { return apply([](v1::ApplyPolicyRequest& r) { r.set_expected_active_version(LongText(1 << 20)); }); },
+                   [apply] {
+                     return apply([](v1::ApplyPolicyRequest& r) { r.set_expected_active_version(LongText(1 << 20)); });
+                   },
                    INVALID, "expected_active_version", 1});
   cases.push_back({"a well-formed but outdated expected_active_version, echoed as a prefix",
                    [apply] {
@@ -294,7 +299,9 @@ TEST_F(HostileTextTest, PolicyAdminFieldsAreCleanAndNeverEchoedInFull) {
                    },
                    StatusCode::FAILED_PRECONDITION, "expected_active_version: the active policy is", 1});
   cases.push_back({"a policy of 4 MiB and a byte",
-                   [apply] { return apply([](v1::ApplyPolicyRequest& r) { r.set_policy_yaml(std::string((4 << 20) + 1, '#')); }); },
+                   [apply] {
+                     return apply([](v1::ApplyPolicyRequest& r) { r.set_policy_yaml(std::string((4 << 20) + 1, '#')); });
+                   },
                    INVALID, "policy_yaml: at most", 1});
   cases.push_back({"a rule id with an ESC sequence",
                    [apply] {

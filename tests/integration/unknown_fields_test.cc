@@ -123,7 +123,9 @@ TEST_F(UnknownFieldsTest, EveryRpcOfBothServersRefusesThemAtEveryDepth) {
                            rpc.method.find("SubjectReport") != std::string::npos ||
                            rpc.method.find("ApplyPolicy") != std::string::npos;
       cases.push_back({absl::StrCat(rpc.method, " at ", places[i].first),
-                       [this, rpc, bytes] { return FromStatus(CallRaw(rpc.method, bytes, rpc.identity, rpc.pseudonymiser)); },
+                       [this, rpc, bytes] {
+                         return FromStatus(CallRaw(rpc.method, bytes, rpc.identity, rpc.pseudonymiser));
+                       },
                        grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat(places[i].first, ": unknown field 99"),
                        audited ? 1u : 0u});
     }
