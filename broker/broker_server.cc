@@ -213,7 +213,7 @@ absl::StatusOr<SweepResult> SweepSignalsThenOutboxes(SignalLedger& ledger) {
   if (!swept.ok()) return swept.status();
   absl::StatusOr<OutboxSweepResult> outboxes = ledger.SweepOutbox();
   if (!outboxes.ok()) return outboxes.status();
-  swept->notifications_deleted = outboxes->deleted;
+  swept->notifications_deleted += outboxes->deleted;
   return swept;
 }
 

@@ -1,13 +1,9 @@
 // SignalLedger: coordination (pattern) rules (ARCHITECTURE.md §4,
 // docs/policy-guide.md "Coordination").
 //
-// Non-interference: the coordinator may never learn of a protected signal,
-// so a protected signal is no part of a pattern at all. It does not count
-// towards a rule's threshold or the count the coordinator is shown, it does
-// not make a "closed category" rule fire, and its own arrival does not
-// evaluate the rules (a pattern of visible signals fires when its last
-// visible signal arrives). What a coordinator receives is therefore the same
-// with or without the signals it may not learn of.
+// Non-interference: a protected signal is no part of a pattern at all
+// (policy/coordination.h), so what a coordinator receives is the same with
+// or without the signals it may not learn of.
 
 #include <set>
 
@@ -17,44 +13,17 @@
 #include "broker/ledger_events.h"
 #include "broker/notices.h"
 #include "broker/signal_ledger.h"
+#include "policy/coordination.h"
 
 namespace samenloop::broker {
 namespace {
 
 using Group = std::vector<std::pair<uint64_t, const storage::StoredSignal*>>;
 
-// The person's signals a coordinator may learn of: `signal` and other
-// organisations' live signals on the same subject, protected ones left out.
-Group VisibleGroup(uint64_t number, const storage::StoredSignal& signal,
-                   const std::map<uint64_t, MatchedSignal>& matches) {
-  Group group = {{number, &signal}};
-  for (const auto& [other_number, match] : matches) {
-    if (match.kind == policy::MatchKind::kSubject && !match.signal.signal().protected_()) {
-      group.emplace_back(other_number, &match.signal);
-    }
-  }
-  return group;
-}
-
-bool Fires(const policy::CoordinationRule& rule, uint64_t number, const storage::StoredSignal& signal,
-           const Group& group, absl::Time now) {
-  if (rule.min_organisations > 0) {
-    std::set<std::string> recent;
-    for (const auto& [n, s] : group) {
-      absl::Time opened = absl::FromUnixSeconds(s->signal().opened_at().seconds());
-      if (now - opened <= rule.window) recent.insert(s->signal().source_organisation());
-    }
-    if (static_cast<int>(recent.size()) >= rule.min_organisations) return true;
-  }
-  if (!rule.closed_category.empty() && signal.signal().status() == v1::SIGNAL_STATUS_OPEN) {
-    for (const auto& [n, s] : group) {
-      if (n != number && s->signal().status() == v1::SIGNAL_STATUS_CLOSED &&
-          s->signal().category() == rule.closed_category) {
-        return true;
-      }
-    }
-  }
-  return false;
+policy::PatternMember MemberOf(const storage::StoredSignal& s) {
+  return policy::PatternMember{s.signal().source_organisation(), s.signal().category(),
+                               absl::FromUnixSeconds(s.signal().opened_at().seconds()),
+                               s.signal().status() == v1::SIGNAL_STATUS_CLOSED, s.signal().protected_()};
 }
 
 }  // namespace
@@ -65,16 +34,23 @@ absl::StatusOr<uint32_t> SignalLedger::Coordinate(PendingWrite& write, uint64_t 
   const std::vector<policy::CoordinationRule>& rules = policy_->CoordinationRules();
   if (rules.empty() || signal.signal().protected_()) return 0;
   const absl::Time now = options_.clock();
-  const Group group = VisibleGroup(number, signal, matches);
-  std::set<std::string> organisations;
-  for (const auto& [n, s] : group) organisations.insert(s->signal().source_organisation());
+  // The person's live signals: this one and other organisations' on the
+  // same subject. Protected ones count for nothing (policy/coordination.h)
+  // and are never told.
+  Group group = {{number, &signal}};
+  for (const auto& [other_number, match] : matches) {
+    if (match.kind == policy::MatchKind::kSubject) group.emplace_back(other_number, &match.signal);
+  }
+  std::vector<policy::PatternMember> members;
+  for (const auto& [n, s] : group) members.push_back(MemberOf(*s));
+  const uint32_t count = static_cast<uint32_t>(policy::VisibleOrganisations(members));
 
   uint32_t sent = 0;
   for (const policy::CoordinationRule& rule : rules) {
-    if (!Fires(rule, number, signal, group, now)) continue;
+    if (!policy::CoordinationFires(rule, members, 0, now)) continue;
     for (const auto& [n, s] : group) {
-      // Never an organisation about itself.
-      if (s->signal().source_organisation() == rule.coordinator) continue;
+      // Never a protected signal, never an organisation about itself.
+      if (s->signal().protected_() || s->signal().source_organisation() == rule.coordinator) continue;
       // Once per (coordinator, signal), whichever rule fired first.
       const std::string once_key = absl::StrCat("coordination/", rule.coordinator, "/", keys::U64(n));
       if (!write.MarkOnce(once_key)) continue;
@@ -100,7 +76,7 @@ absl::StatusOr<uint32_t> SignalLedger::Coordinate(PendingWrite& write, uint64_t 
       notification.set_match_kind(v1::MATCH_KIND_COORDINATION);
       *notification.mutable_basis() = basis;
       notification.set_coordination_rule_id(rule.id);
-      notification.set_coordination_count(static_cast<uint32_t>(organisations.size()));
+      notification.set_coordination_count(count);
       const uint64_t cursor = write.AppendOutbox(rule.coordinator, std::move(notification));
 
       // Withdrawn with the signal it is about, and with the signal whose

@@ -8,9 +8,9 @@
 // is recorded as released although the recipient did not get it (it gets it
 // again, and that is recorded again). Receipt is NOTIFICATION_ACKNOWLEDGED.
 //
-// The same write is the last check before disclosure: an entry about a
-// signal that has since been revoked or has passed its visible period
-// (between two sweeps) is withdrawn instead of released. Because it happens
+// The same write is the last check before disclosure: an entry not yet
+// released about a signal that has since been revoked or has passed its
+// visible period (between two sweeps) is withdrawn instead of released. Because it happens
 // under the write lock, a revocation either comes first (the entry is gone or
 // withdrawn here) or sees the entry as released and retracts it.
 
@@ -82,7 +82,10 @@ absl::StatusOr<std::vector<v1::Notification>> SignalLedger::ReleaseOutbox(const 
       signal_ids.push_back(signal->signal().signal_id());
       if (!IsLive(*signal, *policy_, now)) live = false;
     }
-    if (!live) {
+    // A redelivery (the recipient may have it already) goes out as before,
+    // followed by its retraction if there is one; a first delivery of an
+    // entry about a signal that is no longer live never happens.
+    if (!live && !write.MayHaveSeen(recipient, notification.cursor())) {
       write.DeleteOutbox(recipient, notification.cursor());
       write.AppendAudit(WithdrawnAtReleaseEvent(recipient, notification, signal_ids, now));
       continue;

@@ -2,10 +2,12 @@
 // (its contact, category, status), so it must not outlive that signal, nor
 // stay on the broker long after the recipient has taken it.
 //
+// The retention sweeper deletes the notifications about a signal in the
+// same write as the signal (through its notices, broker/notices.h).
 // SignalLedger::SweepOutbox deletes, from every recipient's outbox,
-// - each notification about a signal that no longer exists (expired by the
-//   retention sweeper), acknowledged or not: what it described is gone, and
-//   delivering it late would disclose a deleted signal;
+// - each notification of the first id format about a signal that no longer
+//   exists, acknowledged or not: what it described is gone, and delivering
+//   it late would disclose a deleted signal;
 // - each acknowledged notification older than
 //   LedgerOptions::outbox_keep_acknowledged: the recipient has it.
 // Cursors and notification ids are unaffected: a subscriber resuming from an
@@ -51,7 +53,10 @@ absl::StatusOr<OutboxSweepResult> SignalLedger::SweepOutbox() {
         return absl::DataLossError("outbox entry does not parse");
       }
       bool about_deleted_signal = false;
-      std::optional<NotificationRef> ref = keyer_->Ids().ParseNotificationId(notification.notification_id());
+      // Entries with opaque ids left with their signal at expiry
+      // (retention_sweeper.cc, through the notices); this finds those of the
+      // first id format, which needs no key to read.
+      std::optional<NotificationRef> ref = ParseFirstFormatNotificationId(notification.notification_id());
       for (uint64_t number : ref.has_value() ? SignalsNamedBy(*ref) : std::vector<uint64_t>{}) {
         absl::StatusOr<std::string> signal = store_->Get(Family::kSignals, keys::SignalKey(number));
         if (absl::IsNotFound(signal.status())) {

@@ -1,12 +1,15 @@
 #include "broker/retention_sweeper.h"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "broker/audit_index.h"
 #include "broker/keys.h"
+#include "broker/notices.h"
 #include "broker/signal_ledger.h"
 #include "broker_storage.pb.h"
 
@@ -63,6 +66,7 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
     std::lock_guard<std::mutex> lock(write_mutex_);
     PendingWrite write(store_, &counters_);
     rocksdb::WriteBatch& batch = write.batch();
+    std::set<std::pair<std::string, uint64_t>> entries_deleted;  // two expiring signals share a match entry
     for (size_t i = begin; i < std::min(due.size(), begin + kExpiriesPerWrite); ++i) {
       const uint64_t number = due[i];
       absl::StatusOr<storage::StoredSignal> stored = LoadSignal(number);
@@ -104,7 +108,20 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
       write.AppendAudit(std::move(event));  // not indexed by its signal (audit_index.h)
       batch.DeleteRange(store_->Handle(Family::kAuditIndex), AuditSignalPrefix(stored->signal().signal_id()),
                         AuditSignalPrefixEnd(stored->signal().signal_id()));
-      // What was to be withdrawn with it goes with it.
+      // Notifications about it, or told to its organisation through it, go
+      // with it (a coordination notice it caused is about another signal and
+      // stays); so do its notice records.
+      absl::StatusOr<std::vector<Notice>> notices = NoticesOf(*store_, number);
+      if (!notices.ok()) return notices.status();
+      for (const Notice& notice : *notices) {
+        if (notice.record.link() == storage::NoticeRecord::LINK_CAUSED) continue;
+        absl::StatusOr<std::string> entry = store_->Get(Family::kOutbox, keys::OutboxKey(notice.recipient, notice.cursor));
+        if (absl::IsNotFound(entry.status())) continue;
+        if (!entry.ok()) return entry.status();
+        if (!entries_deleted.emplace(notice.recipient, notice.cursor).second) continue;
+        write.DeleteOutbox(notice.recipient, notice.cursor);
+        ++result.notifications_deleted;
+      }
       batch.DeleteRange(store_->Handle(Family::kNotices), keys::U64(number), keys::U64(number + 1));
       result.redacted += leaves->size();
       ++result.expired;

@@ -1,5 +1,7 @@
 #include "policy/policy_simulator.h"
 
+#include "policy/coordination.h"
+
 #include <algorithm>
 #include <set>
 
@@ -106,27 +108,17 @@ class World {
 
   void Coordinate(size_t index, const std::vector<std::pair<size_t, Match>>& matches,
                   std::vector<SimulatedDecision>& out) {
-    const SimulatedSignal& signal = case_.signals[index];
     std::vector<size_t> group = {index};
     for (const auto& [other, match] : matches) {
       if (match.kind == MatchKind::kSubject) group.push_back(other);
     }
-    std::set<std::string> organisations;
-    for (size_t n : group) organisations.insert(case_.signals[n].organisation);
+    std::vector<PatternMember> members;
+    for (size_t n : group) {
+      const SimulatedSignal& m = case_.signals[n];
+      members.push_back(PatternMember{m.organisation, m.category, m.opened, m.closed, m.is_protected});
+    }
     for (const CoordinationRule& rule : policy_.CoordinationRules()) {
-      bool fires = false;
-      if (rule.min_organisations > 0) {
-        std::set<std::string> recent;
-        for (size_t n : group) {
-          if (case_.date - case_.signals[n].opened <= rule.window) recent.insert(case_.signals[n].organisation);
-        }
-        fires = static_cast<int>(recent.size()) >= rule.min_organisations;
-      }
-      if (!rule.closed_category.empty() && !signal.closed) {
-        for (size_t n : group) {
-          if (n != index && case_.signals[n].closed && case_.signals[n].category == rule.closed_category) fires = true;
-        }
-      }
+      const bool fires = CoordinationFires(rule, members, 0, case_.date);
       if (!fires) continue;
       for (size_t n : group) {
         const SimulatedSignal& s = case_.signals[n];

@@ -60,7 +60,7 @@ void RegisterSignalCommands(CLI::App& app, GlobalOptions& options) {
   auto reason = std::make_shared<std::string>();
 
   CLI::App* close = app.add_subcommand("close", "Close one of your signals (it stays visible as history)");
-  close->add_option("--signal-id", *signal_id, "e.g. sig-12")->required();
+  close->add_option("--signal-id", *signal_id, "as the broker returned it, e.g. sig_6hq…")->required();
   close->callback([&options, signal_id] {
     v1::CloseSignalRequest request;
     request.set_signal_id(*signal_id);
@@ -71,7 +71,7 @@ void RegisterSignalCommands(CLI::App& app, GlobalOptions& options) {
   });
 
   CLI::App* reopen = app.add_subcommand("reopen", "Reopen one of your closed signals (matches again)");
-  reopen->add_option("--signal-id", *signal_id, "e.g. sig-12")->required();
+  reopen->add_option("--signal-id", *signal_id, "as the broker returned it, e.g. sig_6hq…")->required();
   reopen->callback([&options, signal_id] {
     v1::ReopenSignalRequest request;
     request.set_signal_id(*signal_id);
@@ -82,12 +82,19 @@ void RegisterSignalCommands(CLI::App& app, GlobalOptions& options) {
   });
 
   CLI::App* revoke = app.add_subcommand("revoke", "Withdraw a signal submitted in error");
-  revoke->add_option("--signal-id", *signal_id, "e.g. sig-12")->required();
-  revoke->add_option("--reason", *reason, "why (audited; no case content)");
-  revoke->callback([&options, signal_id, reason] {
+  revoke->add_option("--signal-id", *signal_id, "as the broker returned it, e.g. sig_6hq…")->required();
+  revoke->add_option("--reason", *reason, "why (audited, stays with the broker; no case content)");
+  // What recipients already told of the signal see in their retraction.
+  auto reason_class = std::make_shared<std::string>();
+  revoke->add_option("--reason-class", *reason_class, "what recipients are told: wrong-person, submitted-in-error, unfounded")
+      ->check(CLI::IsMember({"wrong-person", "submitted-in-error", "unfounded"}));
+  revoke->callback([&options, signal_id, reason, reason_class] {
     v1::RevokeSignalRequest request;
     request.set_signal_id(*signal_id);
     request.set_reason(*reason);
+    if (*reason_class == "wrong-person") request.set_reason_class(v1::REVOCATION_REASON_WRONG_PERSON);
+    if (*reason_class == "submitted-in-error") request.set_reason_class(v1::REVOCATION_REASON_SUBMITTED_IN_ERROR);
+    if (*reason_class == "unfounded") request.set_reason_class(v1::REVOCATION_REASON_UNFOUNDED);
     int code = RunChange(options, request, "RevokeSignal", [](auto& stub, auto* context, const auto& req, auto* out) {
       return stub.RevokeSignal(context, req, out);
     });

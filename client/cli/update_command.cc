@@ -70,7 +70,7 @@ int Run(const GlobalOptions& options, UpdateArgs& args) {
 void RegisterUpdateCommand(CLI::App& app, GlobalOptions& options) {
   auto args = std::make_shared<UpdateArgs>();
   CLI::App* cmd = app.add_subcommand("update", "Change fields of one of your signals");
-  cmd->add_option("--signal-id", args->signal_id, "e.g. sig-12")->required();
+  cmd->add_option("--signal-id", args->signal_id, "as the broker returned it, e.g. sig_6hq…")->required();
   struct Field {
     const char* option;
     std::string* value;

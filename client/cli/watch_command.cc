@@ -34,25 +34,44 @@ grpc::Status Acknowledge(v1::NotificationService::Stub& stub, uint64_t cursor) {
   return stub.Acknowledge(&context, request, &response);
 }
 
+// A column of at least `width` characters, always followed by a space, so a
+// long value never runs into the next column.
+std::string Column(const std::string& text, size_t width) {
+  return text.size() < width ? text + std::string(width - text.size(), ' ') : text + " ";
+}
+
 void PrintHeader() {
-  std::cout << std::left << std::setw(7) << "CURSOR" << std::setw(11) << "YOUR SIG" << std::setw(26)
-            << "OTHER ORGANISATION" << std::setw(28) << "MATCH" << std::setw(20) << "CATEGORY"
-            << std::setw(44) << "CONTACT" << "RULE\n";
+  std::cout << Column("CURSOR", 7) << Column("YOUR CASE", 14) << Column("OTHER ORGANISATION", 26)
+            << Column("MATCH", 28) << Column("CATEGORY", 28) << Column("CONTACT", 44) << "RULE\n";
 }
 
 void PrintRow(const v1::Notification& n) {
+  // Professionals recognise their own case reference, not a broker id.
+  std::string own = !n.your_local_reference().empty() ? n.your_local_reference()
+                    : n.your_signal_id().empty()      ? "-"
+                                                      : n.your_signal_id();
   std::string category = n.other().category().empty() ? "-" : n.other().category();
+  if (n.other().nature() != v1::NATURE_UNSPECIFIED) {
+    absl::StrAppend(&category, " (", ShortEnumName(v1::Nature_descriptor(), n.other().nature(), "NATURE_"), ")");
+  }
   std::string rule = n.basis().rule_ids().empty() ? "-" : n.basis().rule_ids(0);
-  std::string own = n.your_signal_id().empty() ? "-" : n.your_signal_id();
   // The match kind, and for household matches how the other person is
   // related to yours ("household_related (parent)").
   std::string match = ShortEnumName(v1::MatchKind_descriptor(), n.match_kind(), "MATCH_KIND_");
   if (n.relation() != v1::RELATION_UNSPECIFIED) {
     absl::StrAppend(&match, " (", ShortEnumName(v1::Relation_descriptor(), n.relation(), "RELATION_"), ")");
   }
-  std::cout << std::left << std::setw(7) << n.cursor() << std::setw(11) << own << std::setw(26)
-            << n.other().organisation_id() << std::setw(28) << match << std::setw(20)
-            << category << std::setw(44) << ContactText(n.other().contact()) << rule << "\n";
+  std::string contact = ContactText(n.other().contact());
+  if (n.kind() == v1::NOTIFICATION_KIND_RETRACTION) {
+    // Stop acting on the earlier notification: the signal was withdrawn.
+    match = absl::StrCat("RETRACTED (",
+                         ShortEnumName(v1::RevocationReason_descriptor(), n.retraction_reason(), "REVOCATION_REASON_"),
+                         ")");
+    contact = absl::StrCat("withdraws ", n.retracts_notification_id());
+  }
+  std::string organisation = n.other().organisation_id();
+  std::cout << Column(absl::StrCat(n.cursor()), 7) << Column(own, 14) << Column(organisation, 26) << Column(match, 28)
+            << Column(category, 28) << Column(contact, 44) << rule << "\n";
 }
 
 // Prints `notification` and, when following with --ack, acknowledges it.

@@ -24,7 +24,7 @@ FAMILY=(--related "$FATHER:parent:victim" --related "$MOTHER:parent:victim"
         --related "$BROTHER1:sibling:victim" --related "$BROTHER2:sibling:victim")
 
 as() { local who=$1; shift; "$SAMENLOOP" --identity "$PKI/$who" "$@"; }
-signal_id() { sed -n 's/^.*\(sig-[0-9]*\).*$/\1/p'; }
+signal_id() { sed -n 's/^.*\(sig_[a-z2-7]*\).*$/\1/p'; }
 
 echo "== Years ago: Veilig Thuis and a care agency, domestic violence in the family"
 vt=$(as veilig-thuis-amsterdam submit --bsn "$M" --age-band 23_plus --category domestic_violence \

@@ -16,6 +16,7 @@
 #include "common/tls_files.h"
 #include "crypto/bsn.h"
 #include "gtest/gtest.h"
+#include "samenloop/v1/signals.grpc.pb.h"
 #include "tests/integration/dev_stack.h"
 #include "tests/support/dev_pki.h"
 #include "tests/support/mini_json.h"
@@ -223,9 +224,17 @@ TEST(ImportCommand, ImportsGoodRowsRefusesBadOnesByLineAndNeverDuplicates) {
   EXPECT_EQ(*ReadFileToString(stack.Sub("out")), "imported 0, already present 2, refused 2\n");
 
   // samenloop update changes only what it is given, and matches again.
-  const std::string update = stack.CliAs("schuldhulp-amsterdam") + "update --signal-id sig-1 ";
+  std::unique_ptr<v1::SignalService::Stub> own = v1::SignalService::NewStub(stack.BrokerChannelAs("schuldhulp-amsterdam"));
+  grpc::ClientContext context;
+  v1::ListOwnSignalsRequest list;
+  v1::ListOwnSignalsResponse listed;
+  ASSERT_TRUE(own->ListOwnSignals(&context, list, &listed).ok());
+  ASSERT_GE(listed.signals_size(), 1);
+  const std::string first = listed.signals(0).signal_id();
+  EXPECT_EQ(first.rfind("sig_", 0), 0u) << "opaque ids: " << first;
+  const std::string update = stack.CliAs("schuldhulp-amsterdam") + "update --signal-id " + first + " ";
   ASSERT_TRUE(RunCommand(update + "--severity acute --confirm > " + stack.Sub("out")).ok());
-  EXPECT_EQ(*ReadFileToString(stack.Sub("out")), "updated sig-1 (revision 2)\n");
+  EXPECT_EQ(*ReadFileToString(stack.Sub("out")), "updated " + first + " (revision 2)\n");
   EXPECT_FALSE(RunCommand(update + "--severity extreme 2> " + stack.Sub("err")).ok());
   EXPECT_NE(ReadFileToString(stack.Sub("err"))->find("unknown value 'extreme'"), std::string::npos);
   // A new related person of sig-1 who is the subject of a police signal: a household match.

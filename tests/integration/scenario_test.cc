@@ -74,8 +74,9 @@ class ScenarioRunner {
       } else if (verb == "submit") {
         Submit(words);
       } else if (verb == "close" || verb == "reopen" || verb == "revoke") {
-        ASSERT_EQ(words.size(), 3u) << verb << " ORG KEY";
-        Change(verb, words[1], words[2]);
+        ASSERT_TRUE(words.size() == 3u || (verb == "revoke" && words.size() == 4u))
+            << verb << " ORG KEY (revoke: [reason=CLASS])";
+        Change(verb, words[1], words[2], words.size() == 4u ? words[3] : "");
       } else if (verb == "policy") {
         ASSERT_EQ(words.size(), 2u) << "policy FILE (relative to the repository)";
         ApplyPolicy(words[1]);
@@ -84,6 +85,11 @@ class ScenarioRunner {
       } else if (verb == "withdraw") {
         ASSERT_EQ(words.size(), 3u) << "withdraw ORG LABEL";
         Withdraw(words[1], words[2]);
+      } else if (verb == "deliver") {
+        // ORG's system takes what its stream holds now, as a subscribed
+        // system would: from here on it has been told.
+        ASSERT_EQ(words.size(), 2u) << "deliver ORG";
+        (void)stack_->DrainNotifications(words[1]);
       } else {
         FAIL() << "unknown step '" << verb << "'";
       }
@@ -98,6 +104,12 @@ class ScenarioRunner {
     for (const std::string& org : organisations) {
       for (const v1::Notification& n : stack_->DrainNotifications(org)) {
         std::string own = n.your_signal_id().empty() ? "-" : KeyOf(n.your_signal_id());
+        if (n.kind() == v1::NOTIFICATION_KIND_RETRACTION) {
+          lines.push_back(absl::StrCat(org, " ", own, " <- ", n.other().organisation_id(), " - retraction ",
+                                       ShortName(v1::RevocationReason_descriptor(), n.retraction_reason(),
+                                                 "REVOCATION_REASON_")));
+          continue;
+        }
         std::string line = absl::StrCat(org, " ", own, " <- ", n.other().organisation_id(), " ",
                                         n.other().contact().name(), " ",
                                         ShortName(v1::MatchKind_descriptor(), n.match_kind(), "MATCH_KIND_"));
@@ -263,7 +275,8 @@ class ScenarioRunner {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  void Change(const std::string& verb, const std::string& org, const std::string& key) {
+  void Change(const std::string& verb, const std::string& org, const std::string& key,
+              const std::string& option) {
     auto stub = v1::SignalService::NewStub(stack_->BrokerChannelAs(org));
     const std::string id = keys_[org + "/" + key];
     ASSERT_FALSE(id.empty()) << "no signal " << key << " of " << org;
@@ -282,6 +295,13 @@ class ScenarioRunner {
       v1::RevokeSignalRequest request;
       request.set_signal_id(id);
       request.set_reason("scenario");
+      if (!option.empty()) {
+        ASSERT_EQ(option.rfind("reason=", 0), 0u) << "revoke ORG KEY reason=CLASS";
+        v1::RevocationReason reason = v1::REVOCATION_REASON_UNSPECIFIED;
+        ASSERT_TRUE(v1::RevocationReason_Parse("REVOCATION_REASON_" + absl::AsciiStrToUpper(option.substr(7)), &reason))
+            << option;
+        request.set_reason_class(reason);
+      }
       status = stub->RevokeSignal(&context, request, &out);
     }
     ASSERT_TRUE(status.ok()) << verb << ": " << status.error_message();
