@@ -528,7 +528,7 @@ absl::StatusOr<v1::Signal> SignalLedger::Close(const CallerIdentity& caller,
                       }
                       // A close before the opening would date the signal out of retention at once.
                       if (request.has_closed_at() && stored.signal().has_opened_at() &&
-                          FromProto(request.closed_at()) < FromProto(stored.signal().opened_at())) {
+                          FromProto(request.closed_at()) < FromProto(stored.signal().opened_at()) - kMaxAhead) {
                         return absl::InvalidArgumentError("closed_at: is before the signal's opened_at");
                       }
                       stored.mutable_signal()->set_status(v1::SIGNAL_STATUS_CLOSED);

@@ -193,7 +193,7 @@ absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view pa
         !s.ok()) {
       return s;
     }
-    if (signal.has_opened_at() && TimeOf(signal.last_confirmed_at()) < TimeOf(signal.opened_at())) {
+    if (signal.has_opened_at() && TimeOf(signal.last_confirmed_at()) < TimeOf(signal.opened_at()) - kMaxAhead) {
       return Invalid(path, "last_confirmed_at", "is before opened_at");
     }
   }

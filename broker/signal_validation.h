@@ -27,7 +27,9 @@ inline constexpr size_t kMaxPageToken = 256;
 // How far from now a date a client sets may lie: an organisation is
 // involved since at most 50 years (a date before is a typo, and would make
 // the next sweep delete a live signal), and nothing happened later than a
-// day from now (a day of slack for clocks and date-only clients).
+// day from now (a day of slack for clocks and date-only clients). The same
+// day of slack applies when a confirmation or a close is compared with the
+// opening: a client that sends dates (or whole seconds) only confirms "today".
 inline constexpr absl::Duration kMaxPast = absl::Hours(24 * 365 * 50);
 inline constexpr absl::Duration kMaxAhead = absl::Hours(24);
 

@@ -30,7 +30,7 @@ TEST_F(HostileDatesTest, SignalDatesArePlausibleOnSubmitUpdateAndClose) {
        [this] {
          return SubmitSpoiled([](S& s) {
            *s.mutable_opened_at() = FromNow(-absl::Hours(24));
-           *s.mutable_last_confirmed_at() = FromNow(-absl::Hours(48));
+           *s.mutable_last_confirmed_at() = FromNow(-absl::Hours(72));
          });
        },
        INVALID, "items[0].signal.last_confirmed_at: is before opened_at", 1},
