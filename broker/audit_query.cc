@@ -96,15 +96,23 @@ absl::StatusOr<AuditQueryPlan> PlanAuditQuery(const v1::QueryEventsRequest& requ
         "organisation: not an organisation id (1-64 lowercase letters, digits and '-', starting with a letter)");
   }
   filter.organisation = request.organisation();
+  // Each type once at most: the query is recorded in the log with its
+  // filters, so their size is bounded.
+  constexpr int kMaxTypes = v1::AuditEventType_ARRAYSIZE - 1;
+  if (request.types_size() > kMaxTypes) {
+    return absl::InvalidArgumentError(absl::StrCat("types: at most ", kMaxTypes, " entries (each event type once)"));
+  }
   for (int i = 0; i < request.types_size(); ++i) {
     const int type = request.types(i);
     if (type == v1::AUDIT_EVENT_TYPE_UNSPECIFIED || !v1::AuditEventType_IsValid(type)) {
-      return absl::InvalidArgumentError(absl::StrCat("types[", i, "]: not an audit event type (", type, ")"));
+      return absl::InvalidArgumentError(absl::StrCat("types[", i, "]: not an audit event type"));
     }
-    filter.types.insert(type);
+    if (!filter.types.insert(type).second) {
+      return absl::InvalidArgumentError(absl::StrCat("types[", i, "]: repeats an earlier entry"));
+    }
   }
   if (!v1::DecisionOutcome_IsValid(request.outcome())) {
-    return absl::InvalidArgumentError(absl::StrCat("outcome: not a decision outcome (", request.outcome(), ")"));
+    return absl::InvalidArgumentError("outcome: not a decision outcome");
   }
   filter.outcome = request.outcome();
   if (!request.subject_key().empty()) {
@@ -122,6 +130,9 @@ absl::StatusOr<AuditQueryPlan> PlanAuditQuery(const v1::QueryEventsRequest& requ
   plan.fingerprint = Fingerprint(request);
   if (!request.page().page_token().empty()) {
     std::string token;
+    if (request.page().page_token().size() > 256) {
+      return absl::InvalidArgumentError("page.page_token: not a token from a previous QueryEvents response");
+    }
     if (!absl::WebSafeBase64Unescape(request.page().page_token(), &token) || token.size() != kTokenBytes) {
       return absl::InvalidArgumentError("page.page_token: not a token from a previous QueryEvents response");
     }

@@ -8,6 +8,7 @@
 #include "broker/signal_validation.h"
 #include "common/caller_identity.h"
 #include "common/grpc_status.h"
+#include "common/request_checks.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace samenloop::broker {
@@ -28,12 +29,40 @@ std::string Bytes(const crypto::MerkleHash& hash) {
   return std::string(reinterpret_cast<const char*>(hash.data()), hash.size());
 }
 
+// A refused query is on the record too, with the rule that was broken only.
+absl::Status RecordRefusal(SignalLedger& ledger, const CallerIdentity& caller, absl::Time now, absl::string_view call,
+                           const absl::Status& refusal) {
+  v1::AuditEvent refused = BaseEvent(v1::AUDIT_EVENT_TYPE_REQUEST_REFUSED, caller, now);
+  refused.set_reason(absl::StrCat(call, ": ", refusal.message()));
+  if (absl::StatusOr<uint64_t> logged = ledger.RecordEvent(std::move(refused)); !logged.ok()) {
+    return logged.status();
+  }
+  return refusal;
+}
+
+// A time range with valid bounds, from before until.
+absl::Status ValidateTimeRange(const v1::TimeRange& range) {
+  if (range.has_from() && !IsValidTimestamp(range.from())) {
+    return absl::InvalidArgumentError("time_range.from: not a valid timestamp");
+  }
+  if (range.has_until() && !IsValidTimestamp(range.until())) {
+    return absl::InvalidArgumentError("time_range.until: not a valid timestamp");
+  }
+  if (range.has_from() && range.has_until() && FromProto(range.until()) <= FromProto(range.from())) {
+    return absl::InvalidArgumentError("time_range: from must be before until (the range is [from, until))");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 grpc::Status AuditServiceImpl::QueryEvents(grpc::ServerContext* context, const v1::QueryEventsRequest* request,
                                            v1::QueryEventsResponse* response) {
   absl::StatusOr<CallerIdentity> caller = RequireAuditor(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status known = RefuseUnknownFields(*request); !known.ok()) {
+    return ToGrpcStatus(RecordRefusal(*ledger_, *caller, clock_(), "QueryEvents", known));
+  }
   return ToGrpcStatus(Query(*caller, "QueryEvents", *request, *response));
 }
 
@@ -41,6 +70,9 @@ grpc::Status AuditServiceImpl::SubjectReport(grpc::ServerContext* context, const
                                              v1::SubjectReportResponse* response) {
   absl::StatusOr<CallerIdentity> caller = RequireAuditor(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status known = RefuseUnknownFields(*request); !known.ok()) {
+    return ToGrpcStatus(RecordRefusal(*ledger_, *caller, clock_(), "SubjectReport", known));
+  }
   if (absl::Status valid = ValidatePseudonym(request->subject(), "subject"); !valid.ok()) {
     return ToGrpcStatus(valid);
   }
@@ -60,15 +92,7 @@ grpc::Status AuditServiceImpl::SubjectReport(grpc::ServerContext* context, const
 absl::Status AuditServiceImpl::Query(const CallerIdentity& caller, absl::string_view call,
                                      const v1::QueryEventsRequest& request, v1::QueryEventsResponse& response) {
   absl::StatusOr<AuditQueryPlan> plan = PlanAuditQuery(request);
-  if (!plan.ok()) {
-    // Refused queries are audited too, with the rule that was broken only.
-    v1::AuditEvent refused = BaseEvent(v1::AUDIT_EVENT_TYPE_REQUEST_REFUSED, caller, clock_());
-    refused.set_reason(absl::StrCat(call, ": ", plan.status().message()));
-    if (absl::StatusOr<uint64_t> logged = ledger_->RecordEvent(std::move(refused)); !logged.ok()) {
-      return logged.status();
-    }
-    return plan.status();
-  }
+  if (!plan.ok()) return RecordRefusal(*ledger_, caller, clock_(), call, plan.status());
   // The query is on the record before anything is read: an auditor's answer
   // (from its first page on) includes the event that logged the question.
   v1::AuditEvent asked = BaseEvent(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY, caller, clock_());
@@ -112,6 +136,9 @@ grpc::Status AuditServiceImpl::GetStatistics(grpc::ServerContext* context, const
   if (caller->role != Role::kAuditor && caller->role != Role::kPrivacyOfficer) {
     return ToGrpcStatus(absl::PermissionDeniedError("statistics are for auditors and privacy officers"));
   }
+  if (absl::Status known = RefuseUnknownFields(*request); !known.ok()) return ToGrpcStatus(known);
+  // Checked before the question is recorded with its range.
+  if (absl::Status valid = ValidateTimeRange(request->time_range()); !valid.ok()) return ToGrpcStatus(valid);
   v1::AuditEvent asked = BaseEvent(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY, *caller, clock_());
   std::string range;
   if (request->time_range().has_from()) range += " from=" + TimeUtil::ToString(request->time_range().from());
@@ -126,11 +153,12 @@ grpc::Status AuditServiceImpl::GetStatistics(grpc::ServerContext* context, const
   return grpc::Status::OK;
 }
 
-grpc::Status AuditServiceImpl::GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest*,
+grpc::Status AuditServiceImpl::GetTreeHead(grpc::ServerContext* context, const v1::GetTreeHeadRequest* request,
                                            v1::SignedTreeHead* response) {
   if (absl::StatusOr<CallerIdentity> caller = RequireAuditor(*context); !caller.ok()) {
     return ToGrpcStatus(caller.status());
   }
+  if (absl::Status known = RefuseUnknownFields(*request); !known.ok()) return ToGrpcStatus(known);
   absl::StatusOr<v1::SignedTreeHead> head = tree_heads_->Issue(ledger_->AuditSize());
   if (!head.ok()) return ToGrpcStatus(head.status());
   *response = *std::move(head);
@@ -142,6 +170,7 @@ grpc::Status AuditServiceImpl::ListTreeHeads(grpc::ServerContext* context, const
   if (absl::StatusOr<CallerIdentity> caller = RequireAuditor(*context); !caller.ok()) {
     return ToGrpcStatus(caller.status());
   }
+  if (absl::Status known = RefuseUnknownFields(*request); !known.ok()) return ToGrpcStatus(known);
   absl::StatusOr<v1::ListTreeHeadsResponse> heads = tree_heads_->List(*request);
   if (!heads.ok()) return ToGrpcStatus(heads.status());
   *response = *std::move(heads);
@@ -154,6 +183,7 @@ grpc::Status AuditServiceImpl::GetConsistencyProof(grpc::ServerContext* context,
   if (absl::StatusOr<CallerIdentity> caller = RequireAuditor(*context); !caller.ok()) {
     return ToGrpcStatus(caller.status());
   }
+  if (absl::Status known = RefuseUnknownFields(*request); !known.ok()) return ToGrpcStatus(known);
   const uint64_t size = ledger_->AuditSize();
   if (request->first() == 0 || request->first() > request->second() || request->second() > size) {
     return ToGrpcStatus(absl::InvalidArgumentError(

@@ -1,5 +1,6 @@
 #include "broker/consent_service.h"
 
+#include "broker/consent_validation.h"
 #include "broker/service_edge.h"
 
 namespace samenloop::broker {
@@ -9,7 +10,7 @@ constexpr char kNeedsOrg[] = "consent records are registered by organisations (r
 grpc::Status ConsentServiceImpl::RegisterConsent(grpc::ServerContext* context,
                                                  const v1::RegisterConsentRequest* request,
                                                  v1::ConsentRecord* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context, kNeedsOrg);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request, kNeedsOrg);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Finish(ledger_->RegisterConsent(*caller, request->record()), response);
 }
@@ -17,15 +18,16 @@ grpc::Status ConsentServiceImpl::RegisterConsent(grpc::ServerContext* context,
 grpc::Status ConsentServiceImpl::WithdrawConsent(grpc::ServerContext* context,
                                                  const v1::WithdrawConsentRequest* request,
                                                  v1::ConsentRecord* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context, kNeedsOrg);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request, kNeedsOrg);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Finish(ledger_->WithdrawConsent(*caller, request->consent_id()), response);
 }
 
 grpc::Status ConsentServiceImpl::ListConsents(grpc::ServerContext* context, const v1::ListConsentsRequest* request,
                                               v1::ListConsentsResponse* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context, kNeedsOrg);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request, kNeedsOrg);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status valid = ValidateListConsentsRequest(*request); !valid.ok()) return ToGrpcStatus(valid);
   return Finish(ledger_->ListConsents(*caller, *request), response);
 }
 

@@ -6,6 +6,7 @@
 //   samenloop-broker backup --data-dir var/broker/db --out /backup/2026-11-23
 //   samenloop-broker restore --backup /backup/2026-11-23 --data-dir var/broker/db-restored
 
+#include <algorithm>
 #include <signal.h>
 
 #include <fstream>
@@ -249,6 +250,10 @@ int main(int argc, char** argv) {
   options.coordinator = config.coordinator;
   options.max_submit_batch = config.max_submit_batch;
   options.min_free_disk_bytes = uint64_t{config.min_free_disk_mb} << 20;
+  // Room for the largest valid request: a full SubmitSignals batch (a signal
+  // at every limit is under 10 KiB) or a 4 MiB policy; at least 16 MiB.
+  options.server.max_receive_message_bytes =
+      std::max(16 << 20, (64 << 10) + config.max_submit_batch * (10 << 10));
   options.suppression_threshold = config.suppression_threshold;
   options.auth_failures_per_minute = config.auth_failures_per_minute;
   options.sweep_interval = absl::Seconds(config.sweep_interval_seconds);

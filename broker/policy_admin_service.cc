@@ -6,6 +6,7 @@
 #include "broker/ledger_events.h"
 #include "common/caller_identity.h"
 #include "common/grpc_status.h"
+#include "common/request_checks.h"
 #include "google/protobuf/util/time_util.h"
 #include "policy/rule_policy.h"
 #include "spdlog/spdlog.h"
@@ -49,6 +50,35 @@ grpc::Status Refuse(SignalLedger& ledger, const CallerIdentity& caller, const ab
   return ToGrpcStatus(status);
 }
 
+// A policy version as GetActivePolicy names it: a hex SHA-256, or the
+// built-in default's name.
+bool IsVersionName(absl::string_view version) {
+  if (version.size() > 128) return false;
+  for (char c : version) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The checks of the request's own fields, before the policy is parsed.
+absl::Status ValidateApplyRequest(const v1::ApplyPolicyRequest& request) {
+  if (absl::Status known = RefuseUnknownFields(request); !known.ok()) return known;
+  if (request.policy_yaml().empty()) return absl::InvalidArgumentError("policy_yaml: empty");
+  if (request.policy_yaml().size() > kMaxPolicyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("policy_yaml: at most ", kMaxPolicyBytes, " bytes"));
+  }
+  if (request.file_name().size() > 255) return absl::InvalidArgumentError("file_name: at most 255 characters");
+  if (absl::Status clean = CheckText(request.file_name(), "file_name", 255); !clean.ok()) return clean;
+  if (!IsVersionName(request.expected_active_version())) {
+    return absl::InvalidArgumentError(
+        "expected_active_version: not a policy version (GetActivePolicy's version_hash: at most 128 lowercase "
+        "letters, digits, '.', '_', ':' and '-'; empty skips the check)");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, const v1::ApplyPolicyRequest* request,
@@ -59,16 +89,7 @@ grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, c
     // Audited as AUTHENTICATION_FAILED, as every role refusal is (auth_failure_audit.h).
     return ToGrpcStatus(absl::PermissionDeniedError("applying a policy needs a privacy officer certificate"));
   }
-  if (request->policy_yaml().empty()) {
-    return Refuse(*ledger_, *caller, absl::InvalidArgumentError("policy_yaml: empty"));
-  }
-  if (request->policy_yaml().size() > kMaxPolicyBytes) {
-    return Refuse(*ledger_, *caller,
-                  absl::InvalidArgumentError(absl::StrCat("policy_yaml: at most ", kMaxPolicyBytes, " bytes")));
-  }
-  if (request->file_name().size() > 255) {
-    return Refuse(*ledger_, *caller, absl::InvalidArgumentError("file_name: at most 255 characters"));
-  }
+  if (absl::Status valid = ValidateApplyRequest(*request); !valid.ok()) return Refuse(*ledger_, *caller, valid);
   const std::string file = request->file_name().empty() ? "policy.yaml" : request->file_name();
   policy::LoadedPolicy loaded = policy::LoadPolicy(request->policy_yaml(), file);
   if (loaded.policy == nullptr) {
@@ -79,7 +100,10 @@ grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, c
         lines.push_back("(more errors: run `samenloop policy check`)");
         break;
       }
-      lines.push_back(d.ToString());
+      // The diagnostics quote the file (an unknown key, a bad value): never
+      // raw, so no control character reaches the caller's terminal. (The
+      // parser escapes what it quotes; this catches what it does not.)
+      lines.push_back(EscapedPrefix(d.ToString(), 300, /*escape_backslash=*/false));
     }
     return Refuse(*ledger_, *caller,
                   absl::InvalidArgumentError(absl::StrCat("policy_yaml: the policy is invalid and was not applied:\n",
@@ -108,9 +132,11 @@ grpc::Status PolicyAdminServiceImpl::ApplyPolicy(grpc::ServerContext* context, c
 }
 
 grpc::Status PolicyAdminServiceImpl::GetActivePolicy(grpc::ServerContext* context,
-                                                     const v1::GetActivePolicyRequest*, v1::ActivePolicy* response) {
+                                                     const v1::GetActivePolicyRequest* request,
+                                                     v1::ActivePolicy* response) {
   absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status known = RefuseUnknownFields(*request); !known.ok()) return ToGrpcStatus(known);
   absl::StatusOr<storage::PolicyRecord> active = ledger_->ActivePolicyRecord();
   if (absl::IsNotFound(active.status())) {
     // The built-in development policy: a version, but no file.
@@ -125,12 +151,13 @@ grpc::Status PolicyAdminServiceImpl::GetActivePolicy(grpc::ServerContext* contex
 }
 
 grpc::Status PolicyAdminServiceImpl::ListPolicyVersions(grpc::ServerContext* context,
-                                                        const v1::ListPolicyVersionsRequest*,
+                                                        const v1::ListPolicyVersionsRequest* request,
                                                         v1::ListPolicyVersionsResponse* response) {
   absl::StatusOr<CallerIdentity> caller =
       Caller(*context, {Role::kPrivacyOfficer, Role::kAuditor, Role::kOperator},
              "the policy history is for privacy officers, auditors and operators");
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status known = RefuseUnknownFields(*request); !known.ok()) return ToGrpcStatus(known);
   absl::StatusOr<std::vector<storage::PolicyRecord>> history = ledger_->PolicyHistory();
   if (!history.ok()) return ToGrpcStatus(history.status());
   for (const storage::PolicyRecord& record : *history) *response->add_versions() = ToVersion(record);

@@ -51,7 +51,8 @@ absl::Status CheckStillVisible(const policy::DisclosurePolicy& policy, const v1:
 
 v1::SubmitSignalResult ItemError(const std::string& key, const absl::Status& status) {
   v1::SubmitSignalResult result;
-  result.set_idempotency_key(key);
+  // A refused key is not echoed: results are in request order anyway.
+  if (ValidateIdempotencyKey(key, "").ok()) result.set_idempotency_key(key);
   result.set_code(static_cast<int32_t>(status.code()));
   result.set_message(std::string(status.message()));
   return result;
@@ -93,7 +94,7 @@ absl::StatusOr<v1::SubmitSignalsResponse> SignalLedger::Submit(
     const v1::SubmitSignalItem& item = request.items(i);
     const std::string path = absl::StrCat("items[", i, "]");
     absl::Status valid = ValidateIdempotencyKey(item.idempotency_key(), path + ".idempotency_key");
-    if (valid.ok()) valid = ValidateNewSignal(item.signal(), path + ".signal");
+    if (valid.ok()) valid = ValidateNewSignal(item.signal(), path + ".signal", now);
     if (valid.ok()) valid = CheckCategoryKnown(*policy_, item.signal().category(), path + ".signal.category");
     if (valid.ok()) valid = CheckStillVisible(*policy_, item.signal(), now, path + ".signal.opened_at");
     if (!valid.ok()) {
@@ -461,7 +462,7 @@ absl::StatusOr<v1::Signal> SignalLedger::Update(const CallerIdentity& caller,
   if (!check.protected_() && paths.count("protected_against") == 0 && merged.protected_against_size() > 0) {
     return absl::InvalidArgumentError("signal.protected: clear protected_against too to unprotect the signal");
   }
-  if (absl::Status valid = ValidateSignalFields(check, "signal"); !valid.ok()) return valid;
+  if (absl::Status valid = ValidateSignalFields(check, "signal", now); !valid.ok()) return valid;
   if (paths.count("category") > 0) {
     if (absl::Status known = CheckCategoryKnown(*policy_, merged.category(), "signal.category"); !known.ok()) {
       return known;
@@ -524,6 +525,11 @@ absl::StatusOr<v1::Signal> SignalLedger::Close(const CallerIdentity& caller,
                     [&](storage::StoredSignal& stored) -> absl::Status {
                       if (stored.signal().status() != v1::SIGNAL_STATUS_OPEN) {
                         return absl::FailedPreconditionError("signal_id: only an open signal can be closed");
+                      }
+                      // A close before the opening would date the signal out of retention at once.
+                      if (request.has_closed_at() && stored.signal().has_opened_at() &&
+                          FromProto(request.closed_at()) < FromProto(stored.signal().opened_at()) - kMaxAhead) {
+                        return absl::InvalidArgumentError("closed_at: is before the signal's opened_at");
                       }
                       stored.mutable_signal()->set_status(v1::SIGNAL_STATUS_CLOSED);
                       *stored.mutable_signal()->mutable_closed_at() =

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "broker/consent_validation.h"
 #include "broker/keys.h"
 #include "broker/ledger_events.h"
 #include "broker/signal_ledger.h"
@@ -15,8 +16,6 @@ namespace samenloop::broker {
 namespace {
 
 constexpr char kConsentIdPrefix[] = "con-";
-constexpr size_t kMaxCategories = 50;
-constexpr size_t kMaxPurpose = 200;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
@@ -24,60 +23,6 @@ std::string ConsentId(uint64_t number) { return absl::StrCat(kConsentIdPrefix, n
 
 bool ParseConsentId(absl::string_view id, uint64_t* number) {
   return absl::ConsumePrefix(&id, kConsentIdPrefix) && absl::SimpleAtoi(id, number) && *number > 0;
-}
-
-absl::Status ValidateRecord(const v1::ConsentRecord& r, const policy::DisclosurePolicy& policy) {
-  if (!r.consent_id().empty()) return absl::InvalidArgumentError("record.consent_id: output only; leave it empty");
-  if (!r.registered_by().empty() || r.has_registered_at() || r.has_withdrawn_at()) {
-    return absl::InvalidArgumentError("record: registered_by, registered_at and withdrawn_at are output only");
-  }
-  if (absl::Status s = ValidatePseudonym(r.subject(), "record.subject"); !s.ok()) return s;
-  if (r.kind() != v1::CONSENT_KIND_CONSENT && r.kind() != v1::CONSENT_KIND_OBJECTION) {
-    return absl::InvalidArgumentError("record.kind: must be CONSENT or OBJECTION");
-  }
-  switch (r.given_by()) {
-    case v1::CONSENT_GIVER_SUBJECT:
-      if (r.has_giver()) return absl::InvalidArgumentError("record.giver: leave empty when the subject gives it");
-      break;
-    case v1::CONSENT_GIVER_PARENT_WITH_AUTHORITY:
-    case v1::CONSENT_GIVER_GUARDIAN:
-      if (absl::Status s = ValidatePseudonym(r.giver(), "record.giver"); !s.ok()) return s;
-      if (r.giver().value() == r.subject().value()) {
-        return absl::InvalidArgumentError("record.giver: a parent or guardian is another person than the subject");
-      }
-      break;
-    default: return absl::InvalidArgumentError("record.given_by: must be SUBJECT, PARENT_WITH_AUTHORITY or GUARDIAN");
-  }
-  const v1::ConsentScope& scope = r.scope();
-  if (!scope.recipient_organisation().empty() && !scope.recipient_kind().empty()) {
-    return absl::InvalidArgumentError(
-        "record.scope: name a recipient organisation or a recipient kind, not both (two records for both)");
-  }
-  if (scope.recipient_organisation().size() > 64 || scope.recipient_kind().size() > 64) {
-    return absl::InvalidArgumentError("record.scope: recipient names are at most 64 characters");
-  }
-  if (static_cast<size_t>(scope.categories_size()) > kMaxCategories) {
-    return absl::InvalidArgumentError(absl::StrCat("record.scope.categories: at most ", kMaxCategories));
-  }
-  for (int i = 0; i < scope.categories_size(); ++i) {
-    if (!policy.KnowsCategory(scope.categories(i))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("record.scope.categories[", i, "]: is not a category of the policy in force"));
-    }
-  }
-  if (scope.purpose().size() > kMaxPurpose) {
-    return absl::InvalidArgumentError(absl::StrCat("record.scope.purpose: at most ", kMaxPurpose, " characters"));
-  }
-  if (r.has_valid_from()) {
-    if (absl::Status s = ValidateTimestamp(r.valid_from(), "record.valid_from"); !s.ok()) return s;
-  }
-  if (r.has_valid_until()) {
-    if (absl::Status s = ValidateTimestamp(r.valid_until(), "record.valid_until"); !s.ok()) return s;
-  }
-  if (r.has_valid_until() && r.has_valid_from() && FromProto(r.valid_until()) <= FromProto(r.valid_from())) {
-    return absl::InvalidArgumentError("record.valid_until: must be after valid_from");
-  }
-  return absl::OkStatus();
 }
 
 policy::ConsentFacts FactsOf(const storage::StoredConsent& stored) {
@@ -135,7 +80,7 @@ absl::StatusOr<v1::ConsentRecord> SignalLedger::RegisterConsent(const CallerIden
                                                                 const v1::ConsentRecord& record) {
   const absl::Time now = options_.clock();
   std::lock_guard<std::mutex> lock(write_mutex_);
-  if (absl::Status valid = ValidateRecord(record, *policy_); !valid.ok()) return valid;
+  if (absl::Status valid = ValidateConsentRecord(record, *policy_, now); !valid.ok()) return valid;
 
   // The next number follows the last stored record; the write below is
   // atomic, so a crash leaves no gap that matters and no duplicate.

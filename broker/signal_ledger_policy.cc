@@ -5,6 +5,7 @@
 #include "broker/keys.h"
 #include "broker/ledger_events.h"
 #include "broker/signal_ledger.h"
+#include "common/free_text.h"
 #include "policy/rule_policy.h"
 
 namespace samenloop::broker {
@@ -76,7 +77,7 @@ absl::StatusOr<ReevaluationResult> SignalLedger::ApplyPolicy(const CallerIdentit
   if (!expected_active_version.empty() && expected_active_version != policy_->Version()) {
     return absl::FailedPreconditionError(
         absl::StrCat("expected_active_version: the active policy is ", policy_->Version(), ", not ",
-                     expected_active_version, "; another policy was applied in the meantime"));
+                     EscapedPrefix(expected_active_version), "; another policy was applied in the meantime"));
   }
   absl::StatusOr<std::vector<storage::PolicyRecord>> history = PolicyHistory();
   if (!history.ok()) return history.status();

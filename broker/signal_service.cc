@@ -2,36 +2,39 @@
 
 #include "absl/strings/str_cat.h"
 #include "broker/service_edge.h"
+#include "broker/signal_validation.h"
 
 namespace samenloop::broker {
 
 grpc::Status SignalServiceImpl::SubmitSignals(grpc::ServerContext* context,
                                               const v1::SubmitSignalsRequest* request,
                                               v1::SubmitSignalsResponse* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Finish(ledger_->Submit(*caller, *request), response);
 }
 
 grpc::Status SignalServiceImpl::UpdateSignal(grpc::ServerContext* context,
                                              const v1::UpdateSignalRequest* request, v1::Signal* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status valid = ValidateUpdateRequest(*request); !valid.ok()) return ToGrpcStatus(valid);
   return Finish(ledger_->Update(*caller, *request), response);
 }
 
 grpc::Status SignalServiceImpl::CloseSignal(grpc::ServerContext* context,
                                             const v1::CloseSignalRequest* request,
                                             v1::Signal* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status valid = ValidateCloseRequest(*request, ledger_->Now()); !valid.ok()) return ToGrpcStatus(valid);
   return Finish(ledger_->Close(*caller, *request), response);
 }
 
 grpc::Status SignalServiceImpl::ReopenSignal(grpc::ServerContext* context,
                                              const v1::ReopenSignalRequest* request,
                                              v1::Signal* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Finish(ledger_->Reopen(*caller, *request), response);
 }
@@ -39,14 +42,15 @@ grpc::Status SignalServiceImpl::ReopenSignal(grpc::ServerContext* context,
 grpc::Status SignalServiceImpl::RevokeSignal(grpc::ServerContext* context,
                                              const v1::RevokeSignalRequest* request,
                                              v1::Signal* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status valid = ValidateRevokeRequest(*request); !valid.ok()) return ToGrpcStatus(valid);
   return Finish(ledger_->Revoke(*caller, *request), response);
 }
 
 grpc::Status SignalServiceImpl::GetSignal(grpc::ServerContext* context,
                                           const v1::GetSignalRequest* request, v1::Signal* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Finish(ledger_->Get(*caller, request->signal_id()), response);
 }
@@ -54,15 +58,16 @@ grpc::Status SignalServiceImpl::GetSignal(grpc::ServerContext* context,
 grpc::Status SignalServiceImpl::ListOwnSignals(grpc::ServerContext* context,
                                                const v1::ListOwnSignalsRequest* request,
                                                v1::ListOwnSignalsResponse* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status valid = ValidateListOwnRequest(*request); !valid.ok()) return ToGrpcStatus(valid);
   return Finish(ledger_->ListOwn(*caller, *request), response);
 }
 
 grpc::Status NotificationServiceImpl::Subscribe(grpc::ServerContext* context,
                                                 const v1::SubscribeRequest* request,
                                                 grpc::ServerWriter<v1::Notification>* writer) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const std::string& recipient = caller->organisation_id;
   uint64_t cursor = request->resume_from_acknowledged() ? ledger_->AcknowledgedCursor(recipient)
@@ -105,7 +110,7 @@ grpc::Status NotificationServiceImpl::Subscribe(grpc::ServerContext* context,
 grpc::Status NotificationServiceImpl::Acknowledge(grpc::ServerContext* context,
                                                   const v1::AcknowledgeRequest* request,
                                                   v1::AcknowledgeResponse* response) {
-  absl::StatusOr<CallerIdentity> caller = RequireOrg(*context);
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<uint64_t> cursor = ledger_->Acknowledge(*caller, request->cursor());
   if (!cursor.ok()) return ToGrpcStatus(cursor.status());

@@ -1,9 +1,14 @@
 #include "broker/signal_validation.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/request_checks.h"
+#include "google/protobuf/descriptor.h"
 
 namespace samenloop::broker {
 namespace {
@@ -27,12 +32,13 @@ bool IsPrintableAscii(absl::string_view text) {
   return true;
 }
 
-absl::Status CheckLength(absl::string_view path, absl::string_view field, absl::string_view value,
-                         size_t max) {
-  if (value.size() > max) {
-    return Invalid(path, field, absl::StrCat("too long (", value.size(), " bytes; at most ", max, ")"));
-  }
-  return absl::OkStatus();
+absl::Status CheckTextField(absl::string_view path, absl::string_view field, absl::string_view value,
+                            size_t max) {
+  return CheckText(value, absl::StrCat(path, ".", field), max);
+}
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
 }
 
 // Output-only fields: the broker sets them; a client that sends them is
@@ -74,6 +80,19 @@ absl::Status ValidateTimestamp(const google::protobuf::Timestamp& time, absl::st
   return absl::OkStatus();
 }
 
+absl::Status ValidateEventTime(const google::protobuf::Timestamp& time, absl::string_view path, absl::Time now) {
+  if (absl::Status s = ValidateTimestamp(time, path); !s.ok()) return s;
+  const absl::Time t = TimeOf(time);
+  if (t < now - kMaxPast) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": more than 50 years ago; check the date"));
+  }
+  if (t > now + kMaxAhead) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": in the future; a date of something that happened is "
+                                                         "at most a day from now"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateIdempotencyKey(absl::string_view key, absl::string_view path) {
   if (key.empty() || key.size() > 128 || !IsPrintableAscii(key)) {
     return absl::InvalidArgumentError(
@@ -82,17 +101,17 @@ absl::Status ValidateIdempotencyKey(absl::string_view key, absl::string_view pat
   return absl::OkStatus();
 }
 
-absl::Status ValidateNewSignal(const v1::Signal& signal, absl::string_view path) {
+absl::Status ValidateNewSignal(const v1::Signal& signal, absl::string_view path, absl::Time now) {
   if (absl::Status s = CheckOutputOnly(signal, path); !s.ok()) return s;
 
   if (!signal.has_subject()) return Invalid(path, "subject", "is required");
   if (absl::Status s = ValidatePseudonym(signal.subject(), absl::StrCat(path, ".subject")); !s.ok()) {
     return s;
   }
-  return ValidateSignalFields(signal, path);
+  return ValidateSignalFields(signal, path, now);
 }
 
-absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view path) {
+absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view path, absl::Time now) {
   if (!v1::AgeBand_IsValid(signal.age_band()) || signal.age_band() == v1::AGE_BAND_UNSPECIFIED) {
     return Invalid(path, "age_band", "must be one of 0_11, 12_15, 16_17, 18_22, 23_plus");
   }
@@ -140,10 +159,14 @@ absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view pa
   if (!signal.has_contact() || signal.contact().name().empty()) {
     return Invalid(path, "contact.name", "is required: whom should other organisations call?");
   }
-  if (absl::Status s = CheckLength(path, "contact.name", signal.contact().name(), 200); !s.ok()) return s;
-  if (absl::Status s = CheckLength(path, "contact.phone", signal.contact().phone(), 40); !s.ok()) return s;
-  if (absl::Status s = CheckLength(path, "contact.email", signal.contact().email(), 200); !s.ok()) return s;
-  if (absl::Status s = CheckLength(path, "local_reference", signal.local_reference(), 128); !s.ok()) return s;
+  const v1::Contact& contact = signal.contact();
+  if (absl::Status s = CheckTextField(path, "contact.name", contact.name(), kMaxContactName); !s.ok()) return s;
+  if (absl::Status s = CheckTextField(path, "contact.phone", contact.phone(), kMaxContactPhone); !s.ok()) return s;
+  if (absl::Status s = CheckTextField(path, "contact.email", contact.email(), kMaxContactEmail); !s.ok()) return s;
+  if (absl::Status s = CheckTextField(path, "local_reference", signal.local_reference(), kMaxLocalReference);
+      !s.ok()) {
+    return s;
+  }
 
   if (signal.protected_against_size() > kMaxRelated) {
     return Invalid(path, "protected_against", absl::StrCat("at most ", kMaxRelated, " persons"));
@@ -160,17 +183,24 @@ absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view pa
   }
 
   if (signal.has_opened_at()) {
-    if (absl::Status s = ValidateTimestamp(signal.opened_at(), absl::StrCat(path, ".opened_at")); !s.ok()) return s;
+    if (absl::Status s = ValidateEventTime(signal.opened_at(), absl::StrCat(path, ".opened_at"), now); !s.ok()) {
+      return s;
+    }
   }
   if (signal.has_last_confirmed_at()) {
-    if (absl::Status s = ValidateTimestamp(signal.last_confirmed_at(), absl::StrCat(path, ".last_confirmed_at"));
+    if (absl::Status s =
+            ValidateEventTime(signal.last_confirmed_at(), absl::StrCat(path, ".last_confirmed_at"), now);
         !s.ok()) {
       return s;
+    }
+    if (signal.has_opened_at() && TimeOf(signal.last_confirmed_at()) < TimeOf(signal.opened_at()) - kMaxAhead) {
+      return Invalid(path, "last_confirmed_at", "is before opened_at");
     }
   }
   const v1::DutyToInform& duty = signal.duty_to_inform();
   if (duty.has_informed_at()) {
-    if (absl::Status s = ValidateTimestamp(duty.informed_at(), absl::StrCat(path, ".duty_to_inform.informed_at"));
+    if (absl::Status s =
+            ValidateEventTime(duty.informed_at(), absl::StrCat(path, ".duty_to_inform.informed_at"), now);
         !s.ok()) {
       return s;
     }
@@ -181,10 +211,68 @@ absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view pa
   if (duty.status() == v1::DUTY_TO_INFORM_STATUS_POSTPONED && duty.postponement_reason().empty()) {
     return Invalid(path, "duty_to_inform.postponement_reason", "is required when informing is postponed");
   }
-  if (absl::Status s = CheckLength(path, "duty_to_inform.postponement_reason",
-                                   duty.postponement_reason(), 500);
+  if (absl::Status s =
+          CheckTextField(path, "duty_to_inform.postponement_reason", duty.postponement_reason(), kMaxReason);
       !s.ok()) {
     return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateUpdateRequest(const v1::UpdateSignalRequest& request) {
+  const google::protobuf::FieldMask& mask = request.update_mask();
+  constexpr int kMaxPaths = static_cast<int>(std::size(kUpdatableFields));
+  if (mask.paths_size() > kMaxPaths) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("update_mask.paths: at most ", kMaxPaths, " paths, each updatable field once"));
+  }
+  std::set<absl::string_view> named;
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    const std::string& path = mask.paths(i);
+    if (std::find(std::begin(kUpdatableFields), std::end(kUpdatableFields), path) == std::end(kUpdatableFields)) {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask.paths[", i, "]: cannot be updated; updatable: ",
+                                                     absl::StrJoin(kUpdatableFields, ", ")));
+    }
+    if (!named.insert(path).second) {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask.paths[", i, "]: names a field twice"));
+    }
+  }
+  // Every field the body sets must be one the mask names: an identity, an
+  // id or a subject in it would otherwise be silently ignored.
+  const v1::Signal& signal = request.signal();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  signal.GetReflection()->ListFields(signal, &fields);
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    if (named.count(field->name()) > 0) continue;
+    if (field->name() == "source_organisation") {
+      return Invalid("signal", "source_organisation",
+                     "is set by the broker from your client certificate; leave it empty");
+    }
+    if (field->name() == "signal_id") {
+      return Invalid("signal", "signal_id", "leave it empty; the signal to change is the request's signal_id");
+    }
+    return Invalid("signal", field->name(),
+                   "is set but not named in update_mask; only masked fields are changed, so leave it empty or "
+                   "name it (updatable: " + absl::StrJoin(kUpdatableFields, ", ") + ")");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCloseRequest(const v1::CloseSignalRequest& request, absl::Time now) {
+  if (!request.has_closed_at()) return absl::OkStatus();
+  return ValidateEventTime(request.closed_at(), "closed_at", now);
+}
+
+absl::Status ValidateRevokeRequest(const v1::RevokeSignalRequest& request) {
+  return CheckText(request.reason(), "reason", kMaxReason);
+}
+
+absl::Status ValidateListOwnRequest(const v1::ListOwnSignalsRequest& request) {
+  if (request.statuses_size() > kMaxStatusFilters) {
+    return absl::InvalidArgumentError(absl::StrCat("statuses: at most ", kMaxStatusFilters, " entries"));
+  }
+  if (request.page().page_token().size() > kMaxPageToken) {
+    return absl::InvalidArgumentError("page.page_token: not a token from a previous response");
   }
   return absl::OkStatus();
 }

@@ -75,6 +75,13 @@ absl::StatusOr<v1::ListTreeHeadsResponse> TreeHeadIssuer::List(const v1::ListTre
           absl::StrCat("time_range.", bound == &range.from() ? "from" : "until", ": not a valid timestamp"));
     }
   }
+  if (range.has_from() && range.has_until() &&
+      TimeUtil::TimestampToMilliseconds(range.until()) <= TimeUtil::TimestampToMilliseconds(range.from())) {
+    return absl::InvalidArgumentError("time_range: from must be before until (the range is [from, until))");
+  }
+  if (request.page().page_token().size() > 64) {
+    return absl::InvalidArgumentError("page.page_token: not a token from a previous ListTreeHeads response");
+  }
   std::string start = range.has_from() ? keys::U64(static_cast<uint64_t>(
                                              std::max<int64_t>(0, TimeUtil::TimestampToMilliseconds(range.from()))))
                                        : std::string();

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/unparsable_request.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
@@ -30,8 +31,14 @@ absl::StatusOr<RunningServer> StartServer(
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, options.max_connection_age_grace_seconds * 1000);
   }
   for (grpc::Service* service : services) builder.RegisterService(service);
-  if (options.rpc_metrics != nullptr) interceptors.push_back(options.rpc_metrics->InterceptorFactory());
-  if (!interceptors.empty()) builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  // First, so that every later interceptor (metrics, audit) sees the
+  // INVALID_ARGUMENT an unparsable request is answered with.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> chain;
+  chain.reserve(interceptors.size() + 2);
+  chain.push_back(MakeUnparsableRequestInterceptor());
+  for (auto& interceptor : interceptors) chain.push_back(std::move(interceptor));
+  if (options.rpc_metrics != nullptr) chain.push_back(options.rpc_metrics->InterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(chain));
   running.server = builder.BuildAndStart();
   if (running.server == nullptr || running.port == 0) {
     return absl::UnavailableError(

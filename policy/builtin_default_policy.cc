@@ -55,6 +55,9 @@ class BuiltinDefaultPolicy final : public DisclosurePolicy {
   Retention RetentionFor(const std::string&) const override { return Retention{}; }
   // The development default has no taxonomy: any well-formed category.
   bool KnowsCategory(const std::string&) const override { return true; }
+  // The development default declares no organisations: any is known.
+  bool KnowsOrganisation(const std::string&) const override { return true; }
+  bool KnowsOrganisationKind(const std::string&) const override { return true; }
 
  private:
   std::vector<CoordinationRule> coordination_;

@@ -150,6 +150,10 @@ class DisclosurePolicy {
   virtual Retention RetentionFor(const std::string& category) const = 0;
   // Whether the category is in the policy's taxonomy (signals must use one).
   virtual bool KnowsCategory(const std::string& category) const = 0;
+  // Whether the policy declares the organisation, and the organisation kind
+  // (a consent's scope may only name those).
+  virtual bool KnowsOrganisation(const std::string& organisation) const = 0;
+  virtual bool KnowsOrganisationKind(const std::string& kind) const = 0;
   // The name the policy gives an organisation, shown to recipients; empty
   // when the policy does not name it.
   virtual std::string OrganisationName(const std::string& /*organisation_id*/) const { return ""; }

@@ -156,6 +156,14 @@ Retention RulePolicy::RetentionFor(const std::string& category) const {
 
 bool RulePolicy::KnowsCategory(const std::string& category) const { return category_index_.contains(category); }
 
+bool RulePolicy::KnowsOrganisation(const std::string& organisation) const {
+  return organisation_index_.contains(organisation);
+}
+
+bool RulePolicy::KnowsOrganisationKind(const std::string& kind) const {
+  return kind_index_.contains(kind);
+}
+
 RulePolicy::Indexed RulePolicy::Index(const MatchCandidate& candidate) const {
   Indexed ix;
   ix.recipient_org = Lookup(organisation_index_, candidate.recipient.organisation_id);

@@ -56,6 +56,8 @@ class RulePolicy final : public DisclosurePolicy {
   const std::vector<CoordinationRule>& CoordinationRules() const override { return coordination_; }
   Retention RetentionFor(const std::string& category) const override;
   bool KnowsCategory(const std::string& category) const override;
+  bool KnowsOrganisation(const std::string& organisation) const override;
+  bool KnowsOrganisationKind(const std::string& kind) const override;
   std::string OrganisationName(const std::string& organisation_id) const override;
 
   const PolicyDocument& document() const { return doc_; }

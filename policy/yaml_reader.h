@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "common/free_text.h"
 #include "policy/diagnostic.h"
 #include "policy/duration.h"
 #include "policy/policy_model.h"
@@ -54,8 +55,10 @@ class YamlReader {
       bool known = false;
       for (const char* candidate : allowed) known = known || key == candidate;
       if (!known) {
+        // The key is shown escaped: a diagnostic reaches terminals and the
+        // broker's error messages.
         Error(At(entry.first.Mark()),
-              absl::StrCat("unknown key \"", key, "\" in ", what, "; the keys allowed here are: ",
+              absl::StrCat("unknown key \"", EscapedPrefix(key, 40), "\" in ", what, "; the keys allowed here are: ",
                            absl::StrJoin(allowed, ", ")));
       }
     }
@@ -72,18 +75,33 @@ class YamlReader {
       Error(At(node.Mark()), absl::StrCat("\"", key, "\" in ", what, " must be a single non-empty value"));
       return "";
     }
+    // Ids, names and citations reach notifications, the audit log and
+    // terminals: no control characters (descriptions may span lines).
+    if (!IsCleanText(node.Scalar(), absl::string_view(key) == "description")) {
+      Error(At(node.Mark()), absl::StrCat("\"", key, "\" in ", what,
+                                          " contains a control character or is not valid UTF-8"));
+      return "";
+    }
     return node.Scalar();
+  }
+
+  static bool IsCleanText(absl::string_view text, bool allow_newline = false) {
+    return CheckFreeText(text, text.size(), allow_newline).problem == TextProblem::kNone;
   }
 
   // A scalar or a list of scalars.
   std::vector<std::pair<std::string, SourceLocation>> List(const YAML::Node& node, const char* key) {
     std::vector<std::pair<std::string, SourceLocation>> out;
     if (!node) return out;
-    if (node.IsScalar()) {
+    if (node.IsScalar() && !IsCleanText(node.Scalar())) {
+      Error(At(node.Mark()), absl::StrCat("\"", key, "\" contains a control character"));
+    } else if (node.IsScalar()) {
       out.emplace_back(node.Scalar(), At(node.Mark()));
     } else if (node.IsSequence()) {
       for (const YAML::Node& item : node) {
-        if (item.IsScalar()) {
+        if (item.IsScalar() && !IsCleanText(item.Scalar())) {
+          Error(At(item.Mark()), absl::StrCat("an entry of \"", key, "\" contains a control character"));
+        } else if (item.IsScalar()) {
           out.emplace_back(item.Scalar(), At(item.Mark()));
         } else {
           Error(At(item.Mark()), absl::StrCat("each entry of \"", key, "\" must be a single value"));

@@ -216,6 +216,10 @@ int main(int argc, char** argv) {
   server.rpc_metrics = &rpc_metrics;
   server.readiness = &readiness;
   server.health_service_names = {samenloop::v1::Pseudonymiser::service_full_name()};
+  // The largest valid Evaluate is max_batch 32-byte elements (34 bytes each
+  // on the wire): allow that with room for a wrongly sized element to be
+  // refused by name, and nothing near the 16 MiB default.
+  server.max_receive_message_bytes = (64 << 10) + config.max_batch * 64;
   absl::StatusOr<samenloop::RunningServer> running = samenloop::StartServer(server, {&impl});
   if (!running.ok()) {
     spdlog::error("pseudonymiser failed to start: {}", running.status().ToString());

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/caller_identity.h"
 #include "common/grpc_status.h"
+#include "common/request_checks.h"
 #include "spdlog/spdlog.h"
 
 namespace samenloop::pseudonymiser {
@@ -63,6 +64,7 @@ grpc::Status PseudonymiserServiceImpl::Evaluate(grpc::ServerContext* context,
 grpc::Status PseudonymiserServiceImpl::EvaluateFor(const CallerIdentity& caller, grpc::ServerContext* context,
                                                    const v1::EvaluateRequest& request,
                                                    v1::EvaluateResponse* response) {
+  if (absl::Status known = RefuseUnknownFields(request); !known.ok()) return ToGrpcStatus(known);
   if (!v1::OprfMode_IsValid(request.mode())) return Invalid("mode: unknown value");
   if (RequestedMode(request.mode()) != key_->mode) {
     return Invalid(absl::StrCat("mode: this pseudonymiser runs in ",
@@ -127,10 +129,13 @@ grpc::Status PseudonymiserServiceImpl::EvaluateFor(const CallerIdentity& caller,
 }
 
 grpc::Status PseudonymiserServiceImpl::GetPublicKey(grpc::ServerContext* context,
-                                                    const v1::GetPublicKeyRequest*,
+                                                    const v1::GetPublicKeyRequest* request,
                                                     v1::GetPublicKeyResponse* response) {
+  // Any certificate with a Samenloop identity: the key is public, and
+  // auditors and operators check it as well as organisations (docs/api.md).
   absl::StatusOr<CallerIdentity> caller = IdentityFromServerContext(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status known = RefuseUnknownFields(*request); !known.ok()) return ToGrpcStatus(known);
   response->set_public_key(reinterpret_cast<const char*>(key_->public_key.data()), key_->public_key.size());
   response->set_key_epoch(key_->epoch);
   response->set_suite("ristretto255-SHA512");

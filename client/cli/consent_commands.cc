@@ -25,6 +25,16 @@ std::string Day(const google::protobuf::Timestamp& t) {
   return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(t.seconds()), absl::UTCTimeZone());
 }
 
+// What the record does today: "active", "withdrawn YYYY-MM-DD", "expired"
+// (past valid_until) or "not yet valid" (before valid_from).
+std::string StateOf(const v1::ConsentRecord& r, absl::Time now) {
+  const auto at = [](const google::protobuf::Timestamp& t) { return absl::FromUnixSeconds(t.seconds()); };
+  if (r.has_withdrawn_at()) return "withdrawn " + Day(r.withdrawn_at());
+  if (r.has_valid_until() && at(r.valid_until()) <= now) return "expired";
+  if (r.has_valid_from() && at(r.valid_from()) > now) return "not yet valid";
+  return "active";
+}
+
 void PrintRecord(const GlobalOptions& options, const v1::ConsentRecord& r) {
   if (options.json) {
     std::string json;
@@ -39,8 +49,8 @@ void PrintRecord(const GlobalOptions& options, const v1::ConsentRecord& r) {
   std::cout << std::left << std::setw(10) << r.consent_id() << std::setw(10)
             << ShortEnumName(v1::ConsentKind_descriptor(), r.kind(), "CONSENT_KIND_") << std::setw(22)
             << ShortEnumName(v1::ConsentGiver_descriptor(), r.given_by(), "CONSENT_GIVER_") << std::setw(40) << scope
-            << Day(r.valid_from()) << " .. " << (r.has_valid_until() ? Day(r.valid_until()) : "withdrawn")
-            << (r.has_withdrawn_at() ? "  (withdrawn " + Day(r.withdrawn_at()) + ")" : "") << "\n";
+            << Day(r.valid_from()) << " .. " << (r.has_valid_until() ? Day(r.valid_until()) : "until withdrawn")
+            << "  " << StateOf(r, absl::Now()) << "\n";
 }
 
 absl::StatusOr<google::protobuf::Timestamp> DateArg(const char* flag, const std::string& text) {

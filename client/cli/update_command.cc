@@ -6,6 +6,7 @@
 #include "client/cli/cli_context.h"
 #include "client/cli/signal_fields.h"
 #include "client/pseudonymiser_client.h"
+#include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "samenloop/v1/signals.grpc.pb.h"
 
@@ -50,6 +51,8 @@ int Run(const GlobalOptions& options, UpdateArgs& args) {
   request.set_signal_id(args.signal_id);
   *request.mutable_signal() = signal;
   for (const std::string& path : args.changed) request.mutable_update_mask()->add_paths(path);
+  // The broker refuses a body that sets fields the mask does not name.
+  google::protobuf::util::FieldMaskUtil::TrimMessage(request.update_mask(), request.mutable_signal());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> broker = BrokerChannel(options);
   if (!broker.ok()) return Fail(broker.status());
   grpc::ClientContext context;

@@ -31,12 +31,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
   (void)silenced;
   using samenloop::broker::kMaxRelated;
+  // A fixed "now", so a finding reproduces.
+  const absl::Time kNow = absl::FromUnixSeconds(1800000000);
   samenloop::v1::SubmitSignalsRequest submit;
   if (submit.ParseFromArray(data, static_cast<int>(size))) {
     for (const samenloop::v1::SubmitSignalItem& item : submit.items()) {
       Check(samenloop::broker::ValidateIdempotencyKey(item.idempotency_key(), "items[0].idempotency_key"),
             "items[0].idempotency_key");
-      absl::Status valid = samenloop::broker::ValidateNewSignal(item.signal(), "items[0].signal");
+      absl::Status valid = samenloop::broker::ValidateNewSignal(item.signal(), "items[0].signal", kNow);
       Check(valid, "items[0].signal");
       if (valid.ok() && (item.signal().related_size() > kMaxRelated || item.signal().subject().value().size() != 64 ||
                          item.signal().contact().name().empty() || !item.signal().source_organisation().empty())) {
@@ -46,7 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   samenloop::v1::UpdateSignalRequest update;
   if (update.ParseFromArray(data, static_cast<int>(size))) {
-    Check(samenloop::broker::ValidateSignalFields(update.signal(), "signal"), "signal");
+    Check(samenloop::broker::ValidateSignalFields(update.signal(), "signal", kNow), "signal");
+    const absl::Status mask = samenloop::broker::ValidateUpdateRequest(update);
+    if (!mask.ok() && mask.message().rfind("update_mask", 0) != 0 && mask.message().rfind("signal.", 0) != 0) {
+      std::abort();
+    }
     Check(samenloop::broker::ValidateTimestamp(update.signal().opened_at(), "opened_at"), "opened_at");
   }
   return 0;

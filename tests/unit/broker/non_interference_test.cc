@@ -140,7 +140,7 @@ Scenario Generate(uint64_t seed) {
       const int other = pick(persons);
       if (other == subject) continue;
       bool dup = false;
-      for (const v1::RelatedPerson& rp : spec.signal.related()) dup |= rp.person().value() == people[other].value();
+      for (const v1::RelatedPerson& rp : spec.signal.related()) dup |= rp.person().value() == people[static_cast<size_t>(other)].value();
       if (dup) continue;
       v1::RelatedPerson* related = spec.signal.add_related();
       *related->mutable_person() = people[static_cast<size_t>(other)];
@@ -153,8 +153,8 @@ Scenario Generate(uint64_t seed) {
   for (int i = 0; i < count; ++i) {
     s.steps.push_back({Scenario::Step::kSubmit, i, "", {}});
     submitted.push_back(i);
-    if (chance(25)) s.steps.push_back({Scenario::Step::kClose, submitted[pick(static_cast<int>(submitted.size()))], "", {}});
-    if (chance(8)) s.steps.push_back({Scenario::Step::kRevoke, submitted[pick(static_cast<int>(submitted.size()))], "", {}});
+    if (chance(25)) s.steps.push_back({Scenario::Step::kClose, submitted[static_cast<size_t>(pick(static_cast<int>(submitted.size())))], "", {}});
+    if (chance(8)) s.steps.push_back({Scenario::Step::kRevoke, submitted[static_cast<size_t>(pick(static_cast<int>(submitted.size())))], "", {}});
     if (chance(20)) {
       Scenario::Step consent{Scenario::Step::kConsent, -1, OrgId(pick(kOrganisations)), {}};
       *consent.consent.mutable_subject() = people[static_cast<size_t>(pick(persons))];

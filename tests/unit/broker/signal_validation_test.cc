@@ -10,13 +10,13 @@ using testing::RandomPseudonym;
 using testing::ValidSignal;
 
 std::string ErrorOf(const v1::Signal& signal) {
-  absl::Status status = ValidateNewSignal(signal, "items[0].signal");
+  absl::Status status = ValidateNewSignal(signal, "items[0].signal", absl::Now());
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   return std::string(status.message());
 }
 
 TEST(SignalValidation, ValidSignalPasses) {
-  EXPECT_TRUE(ValidateNewSignal(ValidSignal(RandomPseudonym()), "s").ok());
+  EXPECT_TRUE(ValidateNewSignal(ValidSignal(RandomPseudonym()), "s", absl::Now()).ok());
 }
 
 TEST(SignalValidation, EachBrokenRuleNamesItsField) {
@@ -62,7 +62,7 @@ TEST(SignalValidation, RelatedPersonsAreChecked) {
   v1::RelatedPerson* father = s.add_related();
   *father->mutable_person() = RandomPseudonym();
   father->set_relation(v1::RELATION_PARENT);
-  EXPECT_TRUE(ValidateNewSignal(s, "s").ok());
+  EXPECT_TRUE(ValidateNewSignal(s, "s", absl::Now()).ok());
 
   v1::Signal no_relation = s;
   no_relation.mutable_related(0)->clear_relation();
