@@ -96,16 +96,7 @@ class PolicyConsentLedgerTest : public ::testing::Test {
     return *ledger_->ReleaseOutbox(caller.organisation_id, 0, 1000, &next);
   }
 
-  std::vector<v1::AuditEvent> AuditOfType(v1::AuditEventType type) {
-    std::vector<v1::AuditEvent> out;
-    std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kAudit);
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      v1::AuditEvent event;
-      event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()));
-      if (event.type() == type) out.push_back(event);
-    }
-    return out;
-  }
+  std::vector<v1::AuditEvent> AuditOfType(v1::AuditEventType type) { return testing::AuditEventsOfType(*store_, type); }
 
   v1::ConsentRecord Record(const v1::Pseudonym& subject, v1::ConsentKind kind) {
     v1::ConsentRecord r;

@@ -46,16 +46,7 @@ class RevocationLedgerTest : public ::testing::Test {
     ASSERT_TRUE(ledger_->Revoke(caller, request).ok());
   }
 
-  std::vector<v1::AuditEvent> AuditOfType(v1::AuditEventType type) {
-    std::vector<v1::AuditEvent> out;
-    std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kAudit);
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      v1::AuditEvent event;
-      event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()));
-      if (event.type() == type) out.push_back(event);
-    }
-    return out;
-  }
+  std::vector<v1::AuditEvent> AuditOfType(v1::AuditEventType type) { return testing::AuditEventsOfType(*store_, type); }
 
   samenloop::testing::TempDir dir_;
   std::unique_ptr<SubjectKeyer> keyer_;

@@ -9,10 +9,14 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "broker/store.h"
 #include "common/caller_identity.h"
 #include "crypto/keyed_index.h"
+#include "samenloop/v1/audit.pb.h"
 #include "samenloop/v1/signals.pb.h"
 
 namespace samenloop::broker::testing {
@@ -47,6 +51,19 @@ inline v1::Signal ValidSignal(const v1::Pseudonym& subject, const std::string& c
   signal.mutable_contact()->set_phone("020-5550000");
   signal.set_local_reference("case-1");
   return signal;
+}
+
+// Every stored audit event of one type, in log order.
+inline std::vector<v1::AuditEvent> AuditEventsOfType(const Store& store, v1::AuditEventType type) {
+  std::vector<v1::AuditEvent> out;
+  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAudit);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::AuditEvent event;
+    if (event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) && event.type() == type) {
+      out.push_back(std::move(event));
+    }
+  }
+  return out;
 }
 
 }  // namespace samenloop::broker::testing
