@@ -189,6 +189,8 @@ absl::StatusOr<std::vector<uint64_t>> SignalLedger::LiveSignalNumbers(uint64_t a
 
 absl::Status SignalLedger::Reevaluate(PendingWrite& write, uint64_t number, const storage::StoredSignal& signal,
                                       bool disclose_signal, bool disclose_matches, ReevaluationResult& result) {
+  // Past its visible period (not yet swept): decided as it was, never again.
+  if (!IsLive(signal, *policy_, options_.clock())) return absl::OkStatus();
   absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches =
       FindMatches(*store_, number, signal, *policy_, options_.clock());
   if (!matches.ok()) return matches.status();
