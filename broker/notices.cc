@@ -11,12 +11,6 @@ namespace {
 
 const CallerIdentity kBrokerActor{"broker", Role::kOperator, ""};
 
-std::string NoticePrefix(uint64_t signal) { return keys::U64(signal); }
-
-std::string NoticeKey(uint64_t signal, absl::string_view recipient, uint64_t cursor) {
-  return absl::StrCat(keys::U64(signal), keys::OrgPrefix(recipient), keys::U64(cursor));
-}
-
 bool ParseNoticeKey(absl::string_view key, Notice* notice) {
   // signal (8) || recipient || 0 || cursor (8)
   if (key.size() < 8 + 1 + 8 || key[key.size() - 9] != '\0') return false;
@@ -92,6 +86,12 @@ void Retract(PendingWrite& write, const OpaqueIds& ids, const Notice& notice, co
 }
 
 }  // namespace
+
+std::string NoticePrefix(uint64_t signal) { return keys::U64(signal); }
+
+std::string NoticeKey(uint64_t signal, absl::string_view recipient, uint64_t cursor) {
+  return absl::StrCat(keys::U64(signal), keys::OrgPrefix(recipient), keys::U64(cursor));
+}
 
 void RecordNotice(PendingWrite& write, uint64_t signal, const std::string& recipient, uint64_t cursor,
                   const storage::NoticeRecord& record) {

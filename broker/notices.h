@@ -36,6 +36,12 @@ struct Notice {
   storage::NoticeRecord record;
 };
 
+// Key of the notice of the entry at (recipient, cursor) under `signal`:
+// signal || recipient || 0 || cursor. Every notice of a signal starts with
+// NoticePrefix(signal).
+std::string NoticePrefix(uint64_t signal);
+std::string NoticeKey(uint64_t signal, absl::string_view recipient, uint64_t cursor);
+
 // Records the entry at (recipient, cursor) under `signal`.
 void RecordNotice(PendingWrite& write, uint64_t signal, const std::string& recipient, uint64_t cursor,
                   const storage::NoticeRecord& record);

@@ -25,25 +25,22 @@ namespace {
 
 const CallerIdentity kBrokerActor{"broker", Role::kOperator, ""};
 
-v1::AuditEvent DeliveredEvent(const std::string& recipient, const v1::Notification& notification,
-                              const std::vector<std::string>& signal_ids, absl::Time now) {
-  v1::AuditEvent event = BaseEvent(v1::AUDIT_EVENT_TYPE_NOTIFICATION_DELIVERED, kBrokerActor, now);
+// NOTIFICATION_DELIVERED or, for an entry withdrawn at release,
+// NOTIFICATION_WITHDRAWN: recipient, id, the signals it concerns.
+v1::AuditEvent ReleaseEvent(v1::AuditEventType type, const std::string& recipient,
+                            const v1::Notification& notification, const std::vector<std::string>& signal_ids,
+                            absl::Time now) {
+  v1::AuditEvent event = BaseEvent(type, kBrokerActor, now);
   event.set_recipient_organisation(recipient);
   event.set_notification_id(notification.notification_id());
   for (const std::string& id : signal_ids) event.add_signal_ids(id);
-  event.set_disclosure_level(notification.disclosure_level());
-  event.set_match_kind(notification.match_kind());
-  event.set_reason(absl::StrCat("released on the Subscribe stream at cursor ", notification.cursor()));
-  return event;
-}
-
-v1::AuditEvent WithdrawnAtReleaseEvent(const std::string& recipient, const v1::Notification& notification,
-                                       const std::vector<std::string>& signal_ids, absl::Time now) {
-  v1::AuditEvent event = BaseEvent(v1::AUDIT_EVENT_TYPE_NOTIFICATION_WITHDRAWN, kBrokerActor, now);
-  event.set_recipient_organisation(recipient);
-  event.set_notification_id(notification.notification_id());
-  for (const std::string& id : signal_ids) event.add_signal_ids(id);
-  event.set_reason("withdrawn before delivery: a signal it concerns is no longer live");
+  if (type == v1::AUDIT_EVENT_TYPE_NOTIFICATION_DELIVERED) {
+    event.set_disclosure_level(notification.disclosure_level());
+    event.set_match_kind(notification.match_kind());
+    event.set_reason(absl::StrCat("released on the Subscribe stream at cursor ", notification.cursor()));
+  } else {
+    event.set_reason("withdrawn before delivery: a signal it concerns is no longer live");
+  }
   return event;
 }
 
@@ -87,10 +84,12 @@ absl::StatusOr<std::vector<v1::Notification>> SignalLedger::ReleaseOutbox(const 
     // entry about a signal that is no longer live never happens.
     if (!live && !write.MayHaveSeen(recipient, notification.cursor())) {
       write.DeleteOutbox(recipient, notification.cursor());
-      write.AppendAudit(WithdrawnAtReleaseEvent(recipient, notification, signal_ids, now));
+      write.AppendAudit(
+          ReleaseEvent(v1::AUDIT_EVENT_TYPE_NOTIFICATION_WITHDRAWN, recipient, notification, signal_ids, now));
       continue;
     }
-    write.AppendAudit(DeliveredEvent(recipient, notification, signal_ids, now));
+    write.AppendAudit(
+        ReleaseEvent(v1::AUDIT_EVENT_TYPE_NOTIFICATION_DELIVERED, recipient, notification, signal_ids, now));
     released.push_back(std::move(notification));
   }
   write.SetDelivered(recipient, *next_cursor);

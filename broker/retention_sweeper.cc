@@ -122,7 +122,7 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
         write.DeleteOutbox(notice.recipient, notice.cursor);
         ++result.notifications_deleted;
       }
-      batch.DeleteRange(store_->Handle(Family::kNotices), keys::U64(number), keys::U64(number + 1));
+      batch.DeleteRange(store_->Handle(Family::kNotices), NoticePrefix(number), NoticePrefix(number + 1));
       result.redacted += leaves->size();
       ++result.expired;
     }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "broker/audit_index.h"
 #include "broker/keys.h"
+#include "broker/notices.h"
 #include "broker/opaque_ids.h"
 #include "broker/store.h"
 #include "broker_storage.pb.h"
@@ -80,9 +81,7 @@ absl::Status MigrateFrom2(Store& store) {
     record.set_your_local_reference(notification.your_local_reference());
     const auto put = [&](uint64_t signal, storage::NoticeRecord::Link link) {
       record.set_link(link);
-      batch.Put(store.Handle(Family::kNotices), absl::StrCat(keys::U64(signal), keys::OrgPrefix(recipient),
-                                                            keys::U64(cursor)),
-                record.SerializeAsString());
+      batch.Put(store.Handle(Family::kNotices), NoticeKey(signal, recipient, cursor), record.SerializeAsString());
     };
     if (ref->kind == NotificationRef::Kind::kMatch) {
       put(ref->other, storage::NoticeRecord::LINK_ABOUT);

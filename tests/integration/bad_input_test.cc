@@ -94,11 +94,8 @@ Answer Update(const Stubs& s, const std::string& id, const std::function<void(v1
 
 Answer Consent(const Stubs& s, const std::function<void(v1::ConsentRecord&)>& spoil) {
   v1::RegisterConsentRequest request;
-  v1::ConsentRecord& r = *request.mutable_record();
-  *r.mutable_subject() = TestPseudonym(20);
-  r.set_kind(v1::CONSENT_KIND_CONSENT);
-  r.set_given_by(v1::CONSENT_GIVER_SUBJECT);
-  spoil(r);
+  *request.mutable_record() = ValidConsent(20);
+  spoil(*request.mutable_record());
   v1::ConsentRecord response;
   return FromStatus(s.consents->RegisterConsent(Deadline().get(), request, &response));
 }

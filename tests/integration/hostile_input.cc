@@ -156,11 +156,8 @@ Answer HostileInputTest::Close(const google::protobuf::Timestamp& closed_at) con
 
 Answer HostileInputTest::Consent(const std::function<void(v1::ConsentRecord&)>& spoil) const {
   v1::RegisterConsentRequest request;
-  v1::ConsentRecord& r = *request.mutable_record();
-  *r.mutable_subject() = TestPseudonym(20);
-  r.set_kind(v1::CONSENT_KIND_CONSENT);
-  r.set_given_by(v1::CONSENT_GIVER_SUBJECT);
-  spoil(r);
+  *request.mutable_record() = ValidConsent(20);
+  spoil(*request.mutable_record());
   v1::ConsentRecord response;
   return FromStatus(consents_->RegisterConsent(Deadline().get(), request, &response));
 }

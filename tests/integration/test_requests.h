@@ -15,6 +15,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "samenloop/v1/consent.pb.h"
 #include "samenloop/v1/signals.pb.h"
 
 namespace samenloop::testing {
@@ -41,6 +42,15 @@ inline v1::Signal ValidSignal(uint32_t person) {
   s.mutable_contact()->set_name("Team Test");
   s.set_local_reference("REF-1");
   return s;
+}
+
+// A consent the subject gave, any recipient, on person `person`.
+inline v1::ConsentRecord ValidConsent(uint32_t person) {
+  v1::ConsentRecord r;
+  *r.mutable_subject() = TestPseudonym(person);
+  r.set_kind(v1::CONSENT_KIND_CONSENT);
+  r.set_given_by(v1::CONSENT_GIVER_SUBJECT);
+  return r;
 }
 
 inline v1::SubmitSignalsRequest OneItem(const std::string& idempotency_key, const v1::Signal& signal) {

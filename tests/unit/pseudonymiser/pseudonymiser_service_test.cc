@@ -48,6 +48,12 @@ class PseudonymiserServiceTest : public ::testing::Test {
     quotas_ = *std::move(quotas);
     ServiceOptions options;
     options.max_batch = 100;
+    Serve(options);
+  }
+  void TearDown() override { running_.server->Shutdown(); }
+
+  // Starts the service with `options` on a fresh port.
+  void Serve(const ServiceOptions& options) {
     service_ = std::make_unique<PseudonymiserServiceImpl>(key_.get(), quotas_.get(), options);
     ServerOptions server;
     server.tls = TlsFilesFromDirectory(dir_->Sub("pki/pseudonymiser"));
@@ -55,7 +61,6 @@ class PseudonymiserServiceTest : public ::testing::Test {
     ASSERT_TRUE(running.ok()) << running.status();
     running_ = *std::move(running);
   }
-  void TearDown() override { running_.server->Shutdown(); }
 
   std::shared_ptr<grpc::Channel> ChannelAs(const std::string& identity) {
     return *client::Connect(absl::StrCat("localhost:", running_.port),
@@ -281,12 +286,8 @@ TEST_F(PseudonymiserServiceTest, RefusedCallsAreRateLimitedPerOrganisation) {
   options.max_batch = 100;
   options.refusals = RefusalLimits{0.001, 3};  // three refusals, then next to no refill
   running_.server->Shutdown();
-  service_ = std::make_unique<PseudonymiserServiceImpl>(key_.get(), quotas_.get(), options);
-  ServerOptions server;
-  server.tls = TlsFilesFromDirectory(dir_->Sub("pki/pseudonymiser"));
-  absl::StatusOr<RunningServer> running = StartServer(server, {service_.get()});
-  ASSERT_TRUE(running.ok()) << running.status();
-  running_ = *std::move(running);
+  Serve(options);
+  ASSERT_FALSE(HasFatalFailure());
 
   v1::EvaluateRequest bad;
   bad.add_blinded_elements(std::string(32, '\x01'));
