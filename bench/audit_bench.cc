@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "broker/audit_tree.h"
-#include "broker/ledger_events.h"
+#include "audit/merkle_tree.h"
+#include "audit/events.h"
 #include "broker/pending_write.h"
-#include "broker/keys.h"
-#include "broker/store.h"
+#include "storage/keys.h"
+#include "storage/store.h"
 #include "crypto/merkle_rfc6962.h"
 
 namespace {

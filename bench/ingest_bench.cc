@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "broker/store_schema.h"
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "broker/signal_ledger.h"
@@ -60,7 +61,7 @@ void BM_LedgerIngestInProcess(benchmark::State& state) {
   std::shared_ptr<const policy::DisclosurePolicy> policy = policy::MakeBuiltinDefaultPolicy();
   broker::NotificationHub hub;
   {
-    std::unique_ptr<broker::Store> store = *broker::Store::Open(dir + "/db");
+    std::unique_ptr<broker::Store> store = *broker::OpenBrokerStore(dir + "/db");
     std::unique_ptr<broker::SignalLedger> ledger = *broker::SignalLedger::Create(store.get(), &keyer, policy, &hub);
     CallerIdentity caller{"politie-amsterdam", Role::kOrg, "police"};
     int64_t serial = 0;

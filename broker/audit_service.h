@@ -7,15 +7,15 @@
 // Every QueryEvents, SubjectReport and GetStatistics call is itself
 // appended to the log as an AUDIT_QUERY event before it is answered.
 // Statistics are also open to privacy officers, with small cells suppressed
-// (broker/audit_statistics.h).
+// (audit/statistics.h).
 
 #include <functional>
 
 #include "absl/time/time.h"
 #include "broker/signal_ledger.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "broker/subject_keyer.h"
-#include "broker/tree_head_issuer.h"
+#include "audit/tree_heads.h"
 #include "samenloop/v1/audit.grpc.pb.h"
 
 namespace samenloop::broker {

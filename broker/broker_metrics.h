@@ -8,7 +8,7 @@
 #include <string>
 
 #include "broker/signal_ledger.h"
-#include "broker/store.h"
+#include "storage/store.h"
 
 namespace samenloop::broker {
 

@@ -1,4 +1,5 @@
 #include "broker/broker_server.h"
+#include "broker/store_schema.h"
 
 #include <chrono>
 
@@ -73,7 +74,7 @@ absl::StatusOr<std::unique_ptr<BrokerServer>> BrokerServer::Start(const BrokerOp
   absl::StatusOr<crypto::LogSigningKey> log_key = LoadLogKeyFile(options.log_key_path);
   if (!log_key.ok()) return log_key.status();
   broker->log_key_ = std::make_unique<crypto::LogSigningKey>(*std::move(log_key));
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options.data_dir, options.min_free_disk_bytes);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenBrokerStore(options.data_dir, options.min_free_disk_bytes);
   if (!store.ok()) return store.status();
   broker->store_ = *std::move(store);
   broker->readiness_.Set(kStoreOpen, true);
@@ -224,7 +225,7 @@ absl::StatusOr<SweepResult> SweepSignalsThenOutboxes(SignalLedger& ledger) {
 absl::StatusOr<SweepResult> BrokerServer::SweepNow() { return SweepSignalsThenOutboxes(*ledger_); }
 
 absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir, absl::Duration outbox_keep_acknowledged) {
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(data_dir);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenBrokerStore(data_dir);
   if (!store.ok()) return store.status();
   // Retention comes from the policy in force.
   absl::StatusOr<std::shared_ptr<const policy::DisclosurePolicy>> policy =

@@ -1,7 +1,7 @@
 #include "broker/consent_validation.h"
 
 #include "absl/strings/str_cat.h"
-#include "broker/ledger_events.h"
+#include "audit/events.h"
 #include "broker/signal_validation.h"
 #include "common/caller_identity.h"
 #include "common/request_checks.h"

@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "broker/disclosure.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 #include "broker/notices.h"
 #include "broker/signal_ledger.h"
 #include "policy/coordination.h"

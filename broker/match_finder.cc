@@ -5,7 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "broker/keys.h"
+#include "storage/keys.h"
 #include "broker/retention_sweeper.h"
 
 namespace samenloop::broker {

@@ -15,7 +15,7 @@
 #include <map>
 
 #include "absl/status/statusor.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "broker_storage.pb.h"
 #include <memory>
 

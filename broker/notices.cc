@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 
 namespace samenloop::broker {
 namespace {

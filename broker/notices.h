@@ -23,7 +23,7 @@
 #include "absl/time/time.h"
 #include "broker/opaque_ids.h"
 #include "broker/pending_write.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "broker_storage.pb.h"
 #include "samenloop/v1/common.pb.h"
 

@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "broker/keys.h"
+#include "storage/keys.h"
 
 namespace samenloop::broker {
 namespace {

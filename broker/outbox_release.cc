@@ -15,8 +15,8 @@
 // withdrawn here) or sees the entry as released and retracts it.
 
 #include "absl/strings/str_cat.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 #include "broker/match_finder.h"
 #include "broker/signal_ledger.h"
 

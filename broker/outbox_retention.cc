@@ -15,8 +15,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 #include "broker/signal_ledger.h"
 
 namespace samenloop::broker {

@@ -5,7 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "broker/keys.h"
+#include "storage/keys.h"
 
 namespace samenloop::broker {
 namespace {

@@ -13,9 +13,9 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "broker/audit_index.h"
-#include "broker/audit_tree.h"
-#include "broker/store.h"
+#include "audit/index.h"
+#include "audit/merkle_tree.h"
+#include "storage/store.h"
 #include "rocksdb/write_batch.h"
 #include "samenloop/v1/audit.pb.h"
 #include "samenloop/v1/notifications.pb.h"

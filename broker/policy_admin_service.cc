@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "broker/ledger_events.h"
+#include "audit/events.h"
 #include "common/caller_identity.h"
 #include "common/grpc_status.h"
 #include "common/request_checks.h"

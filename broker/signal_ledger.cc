@@ -1,6 +1,6 @@
 #include "broker/signal_ledger.h"
 
-#include "broker/ledger_events.h"
+#include "audit/events.h"
 
 #include <algorithm>
 #include <optional>
@@ -12,7 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "broker/keys.h"
+#include "storage/keys.h"
 #include "broker/match_finder.h"
 #include "broker/disclosure.h"
 #include "broker/notices.h"

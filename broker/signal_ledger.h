@@ -21,7 +21,7 @@
 #include "broker/pending_write.h"
 #include "broker/retention_sweeper.h"
 #include "broker/match_finder.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "broker/subject_keyer.h"
 #include "common/caller_identity.h"
 #include "policy/disclosure_policy.h"

@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "broker/consent_validation.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 #include "broker/signal_ledger.h"
 #include "broker/signal_validation.h"
 

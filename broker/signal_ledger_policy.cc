@@ -2,8 +2,8 @@
 // or consent change (docs/policy-guide.md "Applying a policy").
 
 #include "absl/strings/str_cat.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 #include "broker/signal_ledger.h"
 #include "common/free_text.h"
 #include "policy/rule_policy.h"

@@ -1,12 +1,13 @@
 #include "broker/store_backup.h"
+#include "broker/store_schema.h"
 
 #include <filesystem>
 #include <system_error>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "broker/audit_tree.h"
-#include "broker/keys.h"
+#include "audit/merkle_tree.h"
+#include "storage/keys.h"
 #include "rocksdb/utilities/checkpoint.h"
 
 namespace samenloop::broker {
@@ -42,7 +43,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStopped(const std::string& data_dir) 
   if (!std::filesystem::exists(std::filesystem::path(data_dir) / "CURRENT")) {
     return absl::NotFoundError(absl::StrCat(data_dir, ": no broker store here"));
   }
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(data_dir);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenBrokerStore(data_dir);
   if (!store.ok() && store.status().message().find("lock") != absl::string_view::npos) {
     return absl::FailedPreconditionError(
         absl::StrCat(data_dir, ": the store is in use; stop the broker first (", store.status().message(), ")"));
@@ -110,7 +111,7 @@ absl::StatusOr<StoreSummary> BackupStore(const std::string& data_dir, const std:
   if (status.ok()) status = checkpoint->CreateCheckpoint(backup_dir);
   if (!status.ok()) return absl::InternalError(absl::StrCat("checkpoint: ", status.ToString()));
   store->reset();
-  absl::StatusOr<std::unique_ptr<Store>> copy = Store::Open(backup_dir);
+  absl::StatusOr<std::unique_ptr<Store>> copy = OpenBrokerStore(backup_dir);
   if (!copy.ok()) return copy.status();
   return VerifyStore(**copy);
 }
@@ -126,7 +127,7 @@ absl::StatusOr<StoreSummary> RestoreStore(const std::string& backup_dir, const s
   }
   std::filesystem::copy(backup_dir, data_dir, std::filesystem::copy_options::recursive, error);
   if (error) return absl::InternalError(absl::StrCat("copying the backup: ", error.message()));
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(data_dir);
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenBrokerStore(data_dir);
   if (!store.ok()) return store.status();
   return VerifyStore(**store);
 }

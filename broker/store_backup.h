@@ -12,7 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "crypto/merkle_rfc6962.h"
 
 namespace samenloop::broker {

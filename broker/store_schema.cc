@@ -6,11 +6,11 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "broker/audit_index.h"
-#include "broker/keys.h"
+#include "audit/index.h"
+#include "storage/keys.h"
 #include "broker/notices.h"
 #include "broker/opaque_ids.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "broker_storage.pb.h"
 #include "samenloop/v1/notifications.pb.h"
 #include "spdlog/spdlog.h"
@@ -133,6 +133,15 @@ absl::Status CheckAndMigrateSchema(Store& store) {
     ++version;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Store>> OpenBrokerStore(const std::string& path, uint64_t min_free_bytes) {
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path, min_free_bytes);
+  if (!store.ok()) return store.status();
+  if (absl::Status schema = CheckAndMigrateSchema(**store); !schema.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat("store at ", path, ": ", schema.message()));
+  }
+  return store;
 }
 
 }  // namespace samenloop::broker

@@ -11,22 +11,30 @@
 
 #include <cstdint>
 
+#include <memory>
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "storage/store.h"
 
 namespace samenloop::broker {
-
-class Store;
 
 // Version 1: the column families of docs/operations.md with the person
 // indexes' prefix filters; consents, tree heads.
 // Version 2: the audit log's secondary indexes (column family audit_index,
-// broker/audit_index.h), built from the stored leaves when a version 1
+// audit/index.h), built from the stored leaves when a version 1
 // store is opened.
 // Version 3: the notices family (broker/notices.h), filled from the outbox
 // when a version 2 store is opened, and the delivered cursors.
 inline constexpr uint64_t kStoreSchemaVersion = 3;
 
 absl::Status CheckAndMigrateSchema(Store& store);
+
+// Opens the broker's store (storage/store.h) and checks and migrates its
+// schema before anything else reads it: the only way the broker and its
+// tools open a store.
+absl::StatusOr<std::unique_ptr<Store>> OpenBrokerStore(const std::string& path, uint64_t min_free_bytes = 0);
 
 }  // namespace samenloop::broker
 

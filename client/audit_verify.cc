@@ -153,7 +153,7 @@ class RedactionLedger {
 };
 
 // Why `event` would not be in an export with `filters`, or nullopt when it
-// matches. The same rules as the broker's query (broker/audit_query.cc).
+// matches. The same rules as the broker's query (audit/query.cc).
 std::optional<std::string> FilterMismatch(const v1::QueryEventsRequest& filters, const v1::AuditEvent& event) {
   const int64_t millis = event.time().seconds() * 1000 + event.time().nanos() / 1000000;
   auto to_millis = [](const google::protobuf::Timestamp& t) { return t.seconds() * 1000 + t.nanos() / 1000000; };

@@ -12,11 +12,12 @@
 #include <cstdlib>
 #include <thread>
 
+#include "broker/store_schema.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "broker/keys.h"
-#include "broker/store.h"
+#include "storage/keys.h"
+#include "storage/store.h"
 #include "common/tls_files.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
@@ -153,7 +154,7 @@ TEST_F(AuditRetentionTest, ABodyRemovedWithoutAnExpiryIsCaught) {
   {
     // An attacker with disk access makes the GGZ submission (leaf 1) look
     // redacted: its hash still proves it, but no expiry event names it.
-    absl::StatusOr<std::unique_ptr<broker::Store>> store = broker::Store::Open(stack_.broker_data_dir());
+    absl::StatusOr<std::unique_ptr<broker::Store>> store = broker::OpenBrokerStore(stack_.broker_data_dir());
     ASSERT_TRUE(store.ok()) << store.status();
     v1::AuditEvent stub;
     stub.set_leaf_index(1);

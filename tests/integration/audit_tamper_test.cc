@@ -12,10 +12,11 @@
 #include <fstream>
 #include <functional>
 
+#include "broker/store_schema.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "broker/keys.h"
-#include "broker/store.h"
+#include "storage/keys.h"
+#include "storage/store.h"
 #include "common/tls_files.h"
 #include "gtest/gtest.h"
 #include "samenloop/v1/audit.pb.h"
@@ -88,7 +89,7 @@ class AuditTamperTest : public ::testing::Test {
   void Tamper(const std::function<void(Store&)>& change) {
     stack_.StopBroker(SIGTERM);
     {
-      absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(stack_.broker_data_dir());
+      absl::StatusOr<std::unique_ptr<Store>> store = broker::OpenBrokerStore(stack_.broker_data_dir());
       ASSERT_TRUE(store.ok()) << store.status();
       change(**store);
     }

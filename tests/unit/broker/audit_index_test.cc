@@ -1,4 +1,4 @@
-// The audit log's secondary indexes (broker/audit_index.h): a query by
+// The audit log's secondary indexes (audit/index.h): a query by
 // subject key, organisation or time range reads only the leaves it can
 // return, shown by giving it a read budget no larger than its answer (a scan
 // in leaf order would run out and answer with a page token); paging over an
@@ -6,10 +6,11 @@
 
 #include <sodium.h>
 
+#include "broker/store_schema.h"
 #include "absl/strings/str_cat.h"
-#include "broker/audit_index.h"
-#include "broker/audit_query.h"
-#include "broker/ledger_events.h"
+#include "audit/index.h"
+#include "audit/query.h"
+#include "audit/events.h"
 #include "broker/signal_ledger.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
@@ -31,7 +32,7 @@ class AuditIndexTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_GE(sodium_init(), 0);
     keyer_ = std::make_unique<SubjectKeyer>(testing::TestSecret());
-    store_ = *Store::Open(dir_.Sub("db"));
+    store_ = *OpenBrokerStore(dir_.Sub("db"));
     ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_);
     // Event i: actor org-(i % 3), about person i % 100, every 50th told to org-9.
     for (uint64_t begin = 0; begin < kEvents; begin += 500) {

@@ -8,11 +8,12 @@
 
 #include <set>
 
-#include "broker/audit_index.h"
-#include "broker/audit_query.h"
-#include "broker/audit_tree.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "broker/store_schema.h"
+#include "audit/index.h"
+#include "audit/query.h"
+#include "audit/merkle_tree.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 #include "broker/signal_ledger.h"
 #include "broker/store_backup.h"
 #include "gtest/gtest.h"
@@ -34,7 +35,7 @@ class AuditRedactionTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_GE(sodium_init(), 0);
     keyer_ = std::make_unique<SubjectKeyer>(TestSecret());
-    store_ = *Store::Open(dir_.Sub("db"));
+    store_ = *OpenBrokerStore(dir_.Sub("db"));
     LedgerOptions options;
     options.clock = [this] { return now_; };
     ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_, options);

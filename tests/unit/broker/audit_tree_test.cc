@@ -2,11 +2,12 @@
 // the audit log's leaf data, at every size, across batches and restarts, and
 // its proofs verify.
 
-#include "broker/audit_tree.h"
+#include "broker/store_schema.h"
+#include "audit/merkle_tree.h"
 
 #include <sodium.h>
 
-#include "broker/keys.h"
+#include "storage/keys.h"
 #include "broker/signal_ledger.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
@@ -29,7 +30,7 @@ class AuditTreeTest : public ::testing::Test {
   void Reopen() {
     ledger_.reset();
     store_.reset();
-    store_ = *Store::Open(dir_.Sub("db"));
+    store_ = *OpenBrokerStore(dir_.Sub("db"));
     absl::StatusOr<std::unique_ptr<SignalLedger>> ledger =
         SignalLedger::Create(store_.get(), keyer_.get(), policy_, &hub_);
     ASSERT_TRUE(ledger.ok()) << ledger.status();

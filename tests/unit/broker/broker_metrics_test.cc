@@ -1,6 +1,7 @@
 // The broker's metrics page: what an operator's Prometheus reads, and that
 // it never carries a key or a contact.
 
+#include "broker/store_schema.h"
 #include "broker/broker_metrics.h"
 
 #include <sodium.h>
@@ -19,7 +20,7 @@ using ::testing::Not;
 TEST(BrokerMetrics, CountsSignalsAuditSizeAndOutboxDepthPerRecipient) {
   ASSERT_GE(sodium_init(), 0);
   samenloop::testing::TempDir dir;
-  std::unique_ptr<Store> store = *Store::Open(dir.Sub("db"));
+  std::unique_ptr<Store> store = *OpenBrokerStore(dir.Sub("db"));
   std::array<uint8_t, 32> secret{};
   secret.fill(5);
   SubjectKeyer keyer(*crypto::IndexSecret::FromBytes(secret));

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "broker/store_schema.h"
 #include "absl/strings/str_cat.h"
 #include "broker/signal_ledger.h"
 #include "gtest/gtest.h"
@@ -23,7 +24,7 @@ TEST(ConcurrentSubmit, TwoOrganisationsOnTheSamePersonsAtTheSameMomentArePairedE
   samenloop::testing::TempDir dir;
   SubjectKeyer keyer(testing::TestSecret());
   NotificationHub hub;
-  std::unique_ptr<Store> store = *Store::Open(dir.Sub("db"));
+  std::unique_ptr<Store> store = *OpenBrokerStore(dir.Sub("db"));
   std::unique_ptr<SignalLedger> ledger =
       *SignalLedger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
 

@@ -1,4 +1,4 @@
-#include "broker/keys.h"
+#include "storage/keys.h"
 
 #include "gtest/gtest.h"
 

@@ -24,6 +24,7 @@
 #include <random>
 #include <set>
 
+#include "broker/store_schema.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "broker/signal_ledger.h"
@@ -218,7 +219,7 @@ class Observer {
 std::map<std::string, Observer> RunScenario(const Scenario& s, const std::set<int>& without, const std::string& dir) {
   SubjectKeyer keyer(testing::TestSecret());
   NotificationHub hub;
-  std::unique_ptr<Store> store = *Store::Open(dir);
+  std::unique_ptr<Store> store = *OpenBrokerStore(dir);
   absl::Time now = absl::FromUnixSeconds(1764000000);
   LedgerOptions options;
   options.clock = [&now] { return now; };

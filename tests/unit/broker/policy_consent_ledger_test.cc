@@ -4,7 +4,8 @@
 
 #include <sodium.h>
 
-#include "broker/keys.h"
+#include "broker/store_schema.h"
+#include "storage/keys.h"
 #include "broker/signal_ledger.h"
 #include "gtest/gtest.h"
 #include "policy/rule_policy.h"
@@ -59,7 +60,7 @@ class PolicyConsentLedgerTest : public ::testing::Test {
   void Open(std::shared_ptr<const policy::DisclosurePolicy> fallback) {
     ledger_.reset();
     store_.reset();
-    store_ = *Store::Open(dir_.Sub("db"));
+    store_ = *OpenBrokerStore(dir_.Sub("db"));
     absl::StatusOr<std::shared_ptr<const policy::DisclosurePolicy>> policy = StartupPolicy(*store_, fallback);
     ASSERT_TRUE(policy.ok()) << policy.status();
     LedgerOptions options;

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include "broker/store_schema.h"
 #include "broker/signal_ledger.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
@@ -22,7 +23,7 @@ class RevocationLedgerTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_GE(sodium_init(), 0);
     keyer_ = std::make_unique<SubjectKeyer>(TestSecret());
-    store_ = *Store::Open(dir_.Sub("db"));
+    store_ = *OpenBrokerStore(dir_.Sub("db"));
     ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_);
   }
 

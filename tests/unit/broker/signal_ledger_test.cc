@@ -1,8 +1,9 @@
+#include "broker/store_schema.h"
 #include "broker/signal_ledger.h"
 
 #include <sodium.h>
 
-#include "broker/keys.h"
+#include "storage/keys.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/broker/signal_test_helpers.h"
@@ -31,7 +32,7 @@ class SignalLedgerTest : public ::testing::Test {
   void Reopen() {
     ledger_.reset();
     store_.reset();
-    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(dir_.Sub("db"));
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenBrokerStore(dir_.Sub("db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     absl::StatusOr<std::unique_ptr<SignalLedger>> ledger =
@@ -469,7 +470,7 @@ class RetentionTest : public SignalLedgerTest {
     ASSERT_GE(sodium_init(), 0);
     keyer_ = std::make_unique<SubjectKeyer>(TestSecret());
     policy_ = policy::MakeBuiltinDefaultPolicy();
-    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(dir_.Sub("db"));
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenBrokerStore(dir_.Sub("db"));
     ASSERT_TRUE(store.ok());
     store_ = *std::move(store);
     LedgerOptions options;

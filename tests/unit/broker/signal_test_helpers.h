@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "broker/store.h"
+#include "storage/store.h"
 #include "common/caller_identity.h"
 #include "crypto/keyed_index.h"
 #include "samenloop/v1/audit.pb.h"

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <map>
 
-#include "broker/keys.h"
+#include "storage/keys.h"
 #include "broker/signal_ledger.h"
 #include "broker/store_backup.h"
 #include "broker/store_schema.h"
@@ -24,7 +24,7 @@ using testing::ValidSignal;
 
 // Writes a few matching signals (so there are notifications and decisions).
 void Populate(const std::string& data_dir) {
-  std::unique_ptr<Store> store = *Store::Open(data_dir);
+  std::unique_ptr<Store> store = *OpenBrokerStore(data_dir);
   SubjectKeyer keyer(TestSecret());
   NotificationHub hub;
   std::unique_ptr<SignalLedger> ledger =
@@ -49,7 +49,7 @@ class StoreMaintenanceTest : public ::testing::Test {
 TEST_F(StoreMaintenanceTest, ABackupRestoresToTheSameSignalsAndAuditLog) {
   Populate(dir_.Sub("db"));
   absl::StatusOr<StoreSummary> original = [&]() -> absl::StatusOr<StoreSummary> {
-    std::unique_ptr<Store> store = *Store::Open(dir_.Sub("db"));
+    std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("db"));
     return VerifyStore(*store);
   }();
   ASSERT_TRUE(original.ok()) << original.status();
@@ -71,7 +71,7 @@ TEST_F(StoreMaintenanceTest, ABackupRestoresToTheSameSignalsAndAuditLog) {
       << "never over a store";
 
   // The restored store serves: the ledger reads the signals and goes on.
-  std::unique_ptr<Store> store = *Store::Open(dir_.Sub("restored"));
+  std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("restored"));
   SubjectKeyer keyer(TestSecret());
   NotificationHub hub;
   std::unique_ptr<SignalLedger> ledger =
@@ -82,7 +82,7 @@ TEST_F(StoreMaintenanceTest, ABackupRestoresToTheSameSignalsAndAuditLog) {
 }
 
 TEST_F(StoreMaintenanceTest, ABackupOfAStoreInUseIsRefused) {
-  std::unique_ptr<Store> open = *Store::Open(dir_.Sub("db"));
+  std::unique_ptr<Store> open = *OpenBrokerStore(dir_.Sub("db"));
   absl::StatusOr<StoreSummary> backed_up = BackupStore(dir_.Sub("db"), dir_.Sub("backup"));
   EXPECT_EQ(backed_up.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(backed_up.status().message().find("stop the broker first"), std::string::npos) << backed_up.status();
@@ -91,7 +91,7 @@ TEST_F(StoreMaintenanceTest, ABackupOfAStoreInUseIsRefused) {
 TEST_F(StoreMaintenanceTest, VerificationCatchesAnAlteredEvent) {
   Populate(dir_.Sub("db"));
   {
-    std::unique_ptr<Store> store = *Store::Open(dir_.Sub("db"));
+    std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("db"));
     std::string event = *store->Get(Family::kAudit, keys::U64(1));
     event[event.size() / 2] ^= 1;
     rocksdb::WriteBatch batch;
@@ -107,26 +107,26 @@ TEST_F(StoreMaintenanceTest, VerificationCatchesAnAlteredEvent) {
 TEST_F(StoreMaintenanceTest, ANewStoreIsStampedAnOldOneMigratedANewerOneRefused) {
   constexpr char kKey[] = "schema_version";
   {
-    std::unique_ptr<Store> store = *Store::Open(dir_.Sub("new"));
+    std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("new"));
     EXPECT_EQ(keys::ParseU64(*store->Get(Family::kMeta, kKey)), kStoreSchemaVersion);
   }
   // A store written before versions existed: data, no stamp.
   Populate(dir_.Sub("old"));
   {
-    std::unique_ptr<Store> store = *Store::Open(dir_.Sub("old"));
+    std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("old"));
     rocksdb::WriteBatch batch;
     batch.Delete(store->Handle(Family::kMeta), kKey);
     ASSERT_TRUE(store->Commit(&batch).ok());
   }
   {
-    std::unique_ptr<Store> store = *Store::Open(dir_.Sub("old"));
+    std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("old"));
     EXPECT_EQ(keys::ParseU64(*store->Get(Family::kMeta, kKey)), kStoreSchemaVersion);
     EXPECT_TRUE(VerifyStore(*store).ok()) << "migration keeps the data and the audit log";
     rocksdb::WriteBatch batch;
     batch.Put(store->Handle(Family::kMeta), kKey, keys::U64(kStoreSchemaVersion + 1));
     ASSERT_TRUE(store->Commit(&batch).ok());
   }
-  absl::StatusOr<std::unique_ptr<Store>> newer = Store::Open(dir_.Sub("old"));
+  absl::StatusOr<std::unique_ptr<Store>> newer = OpenBrokerStore(dir_.Sub("old"));
   EXPECT_EQ(newer.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(newer.status().message().find("newer than this broker understands"), std::string::npos)
       << newer.status();
@@ -144,7 +144,7 @@ TEST_F(StoreMaintenanceTest, AVersion1StoreGetsTheAuditIndexBuiltFromItsLeaves) 
   Populate(dir_.Sub("db"));
   std::map<std::string, std::string> written;
   {
-    std::unique_ptr<Store> store = *Store::Open(dir_.Sub("db"));
+    std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("db"));
     written = AuditIndexEntries(*store);
     ASSERT_FALSE(written.empty()) << "the ledger indexes every event as it appends it";
     // Make it what schema version 1 wrote: no audit index family at all.
@@ -156,7 +156,7 @@ TEST_F(StoreMaintenanceTest, AVersion1StoreGetsTheAuditIndexBuiltFromItsLeaves) 
   {
     // Opening creates the family empty, and the migration fills it with
     // exactly what the ledger would have written.
-    std::unique_ptr<Store> store = *Store::Open(dir_.Sub("db"));
+    std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("db"));
     EXPECT_EQ(keys::ParseU64(*store->Get(Family::kMeta, "schema_version")), kStoreSchemaVersion);
     EXPECT_EQ(AuditIndexEntries(*store), written);
     EXPECT_TRUE(VerifyStore(*store).ok());

@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_KEYS_H_
-#define SAMENLOOP_BROKER_KEYS_H_
+#ifndef SAMENLOOP_STORAGE_KEYS_H_
+#define SAMENLOOP_STORAGE_KEYS_H_
 
 // Byte layouts of the RocksDB keys. Numbers are big-endian so that keys sort
 // in numeric order and prefix scans return signals and notifications in the
@@ -36,4 +36,4 @@ bool ParseSignalId(absl::string_view id, uint64_t* signal_number);
 
 }  // namespace samenloop::broker::keys
 
-#endif  // SAMENLOOP_BROKER_KEYS_H_
+#endif  // SAMENLOOP_STORAGE_KEYS_H_

@@ -1,9 +1,9 @@
-#include "broker/audit_tree.h"
+#include "audit/merkle_tree.h"
 
 #include <bit>
 
 #include "absl/strings/str_cat.h"
-#include "broker/keys.h"
+#include "storage/keys.h"
 #include "samenloop/v1/audit.pb.h"
 
 namespace samenloop::broker {

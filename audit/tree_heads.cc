@@ -1,13 +1,13 @@
-#include "broker/tree_head_issuer.h"
+#include "audit/tree_heads.h"
 
 #include <memory>
 #include <string>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "broker/audit_tree.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "audit/merkle_tree.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace samenloop::broker {

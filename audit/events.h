@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_LEDGER_EVENTS_H_
-#define SAMENLOOP_BROKER_LEDGER_EVENTS_H_
+#ifndef SAMENLOOP_AUDIT_EVENTS_H_
+#define SAMENLOOP_AUDIT_EVENTS_H_
 
 // Small helpers shared by the ledger's source files for building audit
 // events and timestamps.
@@ -44,4 +44,4 @@ inline v1::AuditEvent BaseEvent(v1::AuditEventType type, const CallerIdentity& a
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_LEDGER_EVENTS_H_
+#endif  // SAMENLOOP_AUDIT_EVENTS_H_

@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_STORE_H_
-#define SAMENLOOP_BROKER_STORE_H_
+#ifndef SAMENLOOP_STORAGE_STORE_H_
+#define SAMENLOOP_STORAGE_STORE_H_
 
 // Store owns the broker's RocksDB database and its column families. Every
 // write that is acknowledged to a client goes through Commit(), which syncs
@@ -44,7 +44,7 @@ enum class Family {
   kConsents,           // consent number -> StoredConsent
   kConsentSubjects,    // subject key || consent number -> ""
   kTreeHeads,          // timestamp ms || tree size -> SignedTreeHead the broker issued
-  kAuditIndex,         // secondary indexes of the audit leaves (broker/audit_index.h)
+  kAuditIndex,         // secondary indexes of the audit leaves (audit/index.h)
   kNotices,            // signal number || recipient || 0 || cursor -> NoticeRecord (broker/notices.h)
   kCount
 };
@@ -86,4 +86,4 @@ class Store {
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_STORE_H_
+#endif  // SAMENLOOP_STORAGE_STORE_H_

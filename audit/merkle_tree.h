@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_AUDIT_TREE_H_
-#define SAMENLOOP_BROKER_AUDIT_TREE_H_
+#ifndef SAMENLOOP_AUDIT_MERKLE_TREE_H_
+#define SAMENLOOP_AUDIT_MERKLE_TREE_H_
 
 // The RFC 6962 Merkle tree over the audit log, kept in the store
 // (crypto/merkle_rfc6962.h). Every complete, aligned subtree's hash is
@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "crypto/merkle_rfc6962.h"
 #include "rocksdb/write_batch.h"
 
@@ -53,4 +53,4 @@ absl::StatusOr<std::vector<crypto::MerkleHash>> AuditConsistencyProof(const Stor
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_AUDIT_TREE_H_
+#endif  // SAMENLOOP_AUDIT_MERKLE_TREE_H_

@@ -1,4 +1,4 @@
-#include "broker/audit_statistics.h"
+#include "audit/statistics.h"
 
 #include <map>
 #include <memory>
@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 
 namespace samenloop::broker {
 namespace {

@@ -1,4 +1,4 @@
-#include "broker/audit_query.h"
+#include "audit/query.h"
 
 #include <sodium.h>
 
@@ -9,9 +9,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "broker/audit_index.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "audit/index.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 #include "common/caller_identity.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"

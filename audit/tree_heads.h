@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_TREE_HEAD_ISSUER_H_
-#define SAMENLOOP_BROKER_TREE_HEAD_ISSUER_H_
+#ifndef SAMENLOOP_AUDIT_TREE_HEADS_H_
+#define SAMENLOOP_AUDIT_TREE_HEADS_H_
 
 // TreeHeadIssuer signs tree heads of the audit log with the broker's log key
 // and keeps every head it signs (column family tree_heads, in time order),
@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "crypto/signed_tree_head.h"
 #include "samenloop/v1/audit.pb.h"
 
@@ -45,4 +45,4 @@ class TreeHeadIssuer {
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_TREE_HEAD_ISSUER_H_
+#endif  // SAMENLOOP_AUDIT_TREE_HEADS_H_

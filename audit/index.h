@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_AUDIT_INDEX_H_
-#define SAMENLOOP_BROKER_AUDIT_INDEX_H_
+#ifndef SAMENLOOP_AUDIT_INDEX_H_
+#define SAMENLOOP_AUDIT_INDEX_H_
 
 // Secondary indexes of the audit log (column family audit_index), written
 // in the same batch as each leaf so they can never disagree with the log:
@@ -35,7 +35,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "rocksdb/write_batch.h"
 #include "samenloop/v1/audit.pb.h"
 
@@ -97,4 +97,4 @@ absl::Status RebuildAuditIndex(Store& store);
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_AUDIT_INDEX_H_
+#endif  // SAMENLOOP_AUDIT_INDEX_H_

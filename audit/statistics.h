@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_AUDIT_STATISTICS_H_
-#define SAMENLOOP_BROKER_AUDIT_STATISTICS_H_
+#ifndef SAMENLOOP_AUDIT_STATISTICS_H_
+#define SAMENLOOP_AUDIT_STATISTICS_H_
 
 // Aggregate statistics over the audit log for auditors and privacy
 // officers, with small cells suppressed: a count of 1 to threshold - 1 is
@@ -20,7 +20,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "samenloop/v1/audit.pb.h"
 
 namespace samenloop::broker {
@@ -34,4 +34,4 @@ absl::StatusOr<v1::GetStatisticsResponse> AuditStatistics(const Store& store, ui
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_AUDIT_STATISTICS_H_
+#endif  // SAMENLOOP_AUDIT_STATISTICS_H_

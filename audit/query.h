@@ -1,12 +1,12 @@
-#ifndef SAMENLOOP_BROKER_AUDIT_QUERY_H_
-#define SAMENLOOP_BROKER_AUDIT_QUERY_H_
+#ifndef SAMENLOOP_AUDIT_QUERY_H_
+#define SAMENLOOP_AUDIT_QUERY_H_
 
 // An auditor's event query without the network: validates the filters of a
 // QueryEventsRequest, finds the matching leaves of the audit log and returns
 // them with the exact bytes hashed into their leaves.
 //
 // Cost: a query by subject key or organisation walks that key's entries of
-// the audit index (broker/audit_index.h) in leaf order and reads only the
+// the audit index (audit/index.h) in leaf order and reads only the
 // leaves they name; a query with a time range (and neither of those) reads
 // only the blocks of 1024 leaves whose times overlap the range; other
 // filters (types, outcome) are checked on each leaf read. Each call reads
@@ -29,7 +29,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "broker/store.h"
+#include "storage/store.h"
 #include "samenloop/v1/audit.pb.h"
 
 namespace samenloop::broker {
@@ -93,4 +93,4 @@ void DescribeAuditQuery(absl::string_view call, const v1::QueryEventsRequest& re
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_AUDIT_QUERY_H_
+#endif  // SAMENLOOP_AUDIT_QUERY_H_

@@ -1,4 +1,4 @@
-#include "broker/keys.h"
+#include "storage/keys.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"

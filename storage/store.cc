@@ -1,6 +1,5 @@
-#include "broker/store.h"
+#include "storage/store.h"
 
-#include "broker/store_schema.h"
 #include "common/rocksdb_logger.h"
 
 #include <array>
@@ -102,9 +101,6 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, uint
   store->db_.reset(raw);
   store->handles_ = std::move(handles);
   store->guard_->Attach(raw);
-  if (absl::Status schema = CheckAndMigrateSchema(*store); !schema.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat("store at ", path, ": ", schema.message()));
-  }
   return store;
 }
 

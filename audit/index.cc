@@ -1,4 +1,4 @@
-#include "broker/audit_index.h"
+#include "audit/index.h"
 
 #include <algorithm>
 #include <memory>
@@ -6,8 +6,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "broker/keys.h"
-#include "broker/ledger_events.h"
+#include "storage/keys.h"
+#include "audit/events.h"
 #include "spdlog/spdlog.h"
 
 namespace samenloop::broker {
