@@ -43,7 +43,7 @@ class PendingWrite {
 
   uint64_t AllocateSignalNumber();
   // Appends an audit event, assigning its leaf index, with its index
-  // entries (audit_index.h). Returns the leaf index.
+  // entries (audit/index.h). Returns the leaf index.
   uint64_t AppendAudit(v1::AuditEvent event);
   // Replaces the stored body of committed leaf `leaf` by a redaction stub
   // (docs/audit.md "Redaction"); its hash stays in the tree.

@@ -105,7 +105,7 @@ absl::StatusOr<SweepResult> SignalLedger::SweepExpired() {
       event.set_category(stored->signal().category());
       event.set_reason(absl::StrCat("visible period ended; ", leaves->size(), " event(s) redacted"));
       for (uint64_t leaf : *leaves) event.add_redacted_leaves(leaf);
-      write.AppendAudit(std::move(event));  // not indexed by its signal (audit_index.h)
+      write.AppendAudit(std::move(event));  // not indexed by its signal (audit/index.h)
       batch.DeleteRange(store_->Handle(Family::kAuditIndex), AuditSignalPrefix(stored->signal().signal_id()),
                         AuditSignalPrefixEnd(stored->signal().signal_id()));
       // Notifications about it, or told to its organisation through it, go

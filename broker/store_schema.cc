@@ -108,8 +108,6 @@ absl::Status MigrateOneStep(Store& store, uint64_t from) {
   }
 }
 
-}  // namespace
-
 absl::Status CheckAndMigrateSchema(Store& store) {
   absl::StatusOr<std::string> stored = store.Get(Family::kMeta, kSchemaVersionKey);
   uint64_t version = 0;
@@ -134,6 +132,8 @@ absl::Status CheckAndMigrateSchema(Store& store) {
   }
   return absl::OkStatus();
 }
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Store>> OpenBrokerStore(const std::string& path, uint64_t min_free_bytes) {
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path, min_free_bytes);

@@ -29,8 +29,6 @@ namespace samenloop::broker {
 // when a version 2 store is opened, and the delivered cursors.
 inline constexpr uint64_t kStoreSchemaVersion = 3;
 
-absl::Status CheckAndMigrateSchema(Store& store);
-
 // Opens the broker's store (storage/store.h) and checks and migrates its
 // schema before anything else reads it: the only way the broker and its
 // tools open a store.
