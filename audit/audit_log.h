@@ -7,6 +7,8 @@
 //   merkle_tree.h  the RFC 6962 tree over the log's leaves, stored node by node
 //                  in the same write as each leaf; roots, inclusion and
 //                  consistency proofs
+//   log_writer.h   appending events (and their tree nodes and index entries)
+//                  to a caller's atomic write
 //   index.h        the secondary indexes (signal, subject key, organisation,
 //                  time blocks) written with each leaf
 //   query.h        an auditor's event query over those indexes, with page tokens
@@ -18,6 +20,7 @@
 
 #include "audit/events.h"
 #include "audit/index.h"
+#include "audit/log_writer.h"
 #include "audit/merkle_tree.h"
 #include "audit/query.h"
 #include "audit/statistics.h"

@@ -17,7 +17,7 @@
 #include "benchmark/benchmark.h"
 #include "audit/merkle_tree.h"
 #include "audit/events.h"
-#include "broker/pending_write.h"
+#include "audit/log_writer.h"
 #include "storage/keys.h"
 #include "storage/store.h"
 #include "crypto/merkle_rfc6962.h"
@@ -71,7 +71,8 @@ void BM_AuditAppend(benchmark::State& state) {
 }
 BENCHMARK(BM_AuditAppend)->Arg(1000)->UseRealTime();
 
-// Events appended as the ledger appends them (PendingWrite::AppendAudit):
+// Events appended as the ledger appends them (audit::AuditLogWriter, the
+// writer every broker Transaction uses):
 // realistic match decisions with their index entries (signal, subject,
 // organisation, time block), 1000 per synced write. The gap to
 // BM_AuditAppend is the cost of the indexes.
@@ -79,12 +80,13 @@ void BM_LedgerAuditAppend(benchmark::State& state) {
   const std::string dir = TempDir();
   {
     std::unique_ptr<broker::Store> store = *broker::Store::Open(dir);
-    absl::StatusOr<broker::LedgerCounters> counters = broker::LedgerCounters::Load(*store);
+    broker::AuditLogState log = *broker::AuditLogState::Load(*store, 0);
     uint64_t appended = 0;
     const auto batch_size = static_cast<uint64_t>(state.range(0));
     const CallerIdentity actor{"broker", Role::kOperator, ""};
     for (auto _ : state) {
-      broker::PendingWrite write(store.get(), &*counters);
+      rocksdb::WriteBatch batch;
+      broker::AuditLogWriter write(*store, log);
       for (uint64_t i = 0; i < batch_size; ++i, ++appended) {
         v1::AuditEvent event = broker::BaseEvent(v1::AUDIT_EVENT_TYPE_MATCH_DECISION, actor, absl::Now());
         event.add_subject_keys(std::string(56, 'c') + std::to_string(10000000 + appended % 1000000));
@@ -96,9 +98,10 @@ void BM_LedgerAuditAppend(benchmark::State& state) {
         event.mutable_basis()->add_rule_ids("vt-to-ggz");
         event.mutable_basis()->add_legal_bases("Wmo 2015 art. 4.1.1");
         event.mutable_basis()->set_policy_version(std::string(64, 'e'));
-        write.AppendAudit(std::move(event));
+        write.Append(batch, std::move(event));
       }
-      if (!write.Commit().ok()) state.SkipWithError("commit failed");
+      if (!write.Finish(batch).ok() || !store->Commit(&batch).ok()) state.SkipWithError("commit failed");
+      log = write.state();
     }
     state.SetItemsProcessed(static_cast<int64_t>(appended));
   }

@@ -10,10 +10,10 @@
 #include <memory>
 #include <string>
 
-#include "broker/store_schema.h"
+#include "broker/core/schema.h"
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "broker/signal_ledger.h"
+#include "broker/ledger.h"
 #include "rocksdb/db.h"
 
 namespace {
@@ -62,14 +62,14 @@ void BM_LedgerIngestInProcess(benchmark::State& state) {
   broker::NotificationHub hub;
   {
     std::unique_ptr<broker::Store> store = *broker::OpenBrokerStore(dir + "/db");
-    std::unique_ptr<broker::SignalLedger> ledger = *broker::SignalLedger::Create(store.get(), &keyer, policy, &hub);
+    std::unique_ptr<broker::Ledger> ledger = *broker::Ledger::Create(store.get(), &keyer, policy, &hub);
     CallerIdentity caller{"politie-amsterdam", Role::kOrg, "police"};
     int64_t serial = 0;
     for (auto _ : state) {
       state.PauseTiming();
       v1::SubmitSignalsRequest request = Batch(static_cast<int>(state.range(0)), &serial);
       state.ResumeTiming();
-      auto response = ledger->Submit(caller, request);
+      auto response = ledger->submission().Submit(caller, request);
       if (!response.ok()) state.SkipWithError("submit failed");
     }
   }

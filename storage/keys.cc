@@ -68,4 +68,10 @@ bool ParseSignalId(absl::string_view id, uint64_t* signal_number) {
   return absl::SimpleAtoi(digits, signal_number);
 }
 
+std::string NoticePrefix(uint64_t signal) { return U64(signal); }
+
+std::string NoticeKey(uint64_t signal, absl::string_view recipient, uint64_t cursor) {
+  return absl::StrCat(U64(signal), OrgPrefix(recipient), U64(cursor));
+}
+
 }  // namespace samenloop::broker::keys

@@ -23,6 +23,10 @@ std::string OrgSignalKey(absl::string_view organisation, uint64_t signal_number)
 std::string IdempotencyKey(absl::string_view organisation, absl::string_view idempotency_key);
 std::string PairKey(uint64_t recipient_signal, uint64_t other_signal);
 std::string OutboxKey(absl::string_view recipient, uint64_t cursor);
+// Notices (broker/notifications/notices.h): signal || recipient || 0 || cursor;
+// every notice of a signal starts with NoticePrefix(signal).
+std::string NoticePrefix(uint64_t signal);
+std::string NoticeKey(uint64_t signal, absl::string_view recipient, uint64_t cursor);
 
 // Meta keys.
 std::string NextSignalNumberKey();

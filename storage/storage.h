@@ -8,7 +8,7 @@
 //   broker_storage.proto  the stored records (signals, pair decisions,
 //                         consents, notices, policy records)
 // The schema version and its migrations belong to the broker
-// (broker/store_schema.h: OpenBrokerStore), because migrating reads what the
+// (broker/core/schema.h: OpenBrokerStore), because migrating reads what the
 // broker's components wrote.
 
 #include "storage/keys.h"

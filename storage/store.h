@@ -45,7 +45,7 @@ enum class Family {
   kConsentSubjects,    // subject key || consent number -> ""
   kTreeHeads,          // timestamp ms || tree size -> SignedTreeHead the broker issued
   kAuditIndex,         // secondary indexes of the audit leaves (audit/index.h)
-  kNotices,            // signal number || recipient || 0 || cursor -> NoticeRecord (broker/notices.h)
+  kNotices,            // signal number || recipient || 0 || cursor -> NoticeRecord (broker/notifications/notices.h)
   kCount
 };
 

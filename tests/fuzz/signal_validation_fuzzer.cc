@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "broker/signal_validation.h"
+#include "broker/signals/signal_validation.h"
 #include "google/protobuf/stubs/logging.h"
 #include "samenloop/v1/signals.pb.h"
 

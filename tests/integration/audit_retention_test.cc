@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "broker/store_schema.h"
+#include "broker/core/schema.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"

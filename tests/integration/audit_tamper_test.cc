@@ -12,7 +12,7 @@
 #include <fstream>
 #include <functional>
 
-#include "broker/store_schema.h"
+#include "broker/core/schema.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "storage/keys.h"

@@ -6,12 +6,12 @@
 
 #include <sodium.h>
 
-#include "broker/store_schema.h"
+#include "broker/core/schema.h"
 #include "absl/strings/str_cat.h"
 #include "audit/index.h"
 #include "audit/query.h"
 #include "audit/events.h"
-#include "broker/signal_ledger.h"
+#include "broker/ledger.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
@@ -33,7 +33,7 @@ class AuditIndexTest : public ::testing::Test {
     ASSERT_GE(sodium_init(), 0);
     keyer_ = std::make_unique<SubjectKeyer>(testing::TestSecret());
     store_ = *OpenBrokerStore(dir_.Sub("db"));
-    ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_);
+    ledger_ = *Ledger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_);
     // Event i: actor org-(i % 3), about person i % 100, every 50th told to org-9.
     for (uint64_t begin = 0; begin < kEvents; begin += 500) {
       std::vector<v1::AuditEvent> events;
@@ -45,9 +45,9 @@ class AuditIndexTest : public ::testing::Test {
         if (i % 50 == 0) event.set_recipient_organisation("org-9");
         events.push_back(std::move(event));
       }
-      ASSERT_TRUE(ledger_->RecordEvents(std::move(events)).ok());
+      ASSERT_TRUE(ledger_->events().RecordEvents(std::move(events)).ok());
     }
-    ASSERT_EQ(ledger_->AuditSize(), kEvents);
+    ASSERT_EQ(ledger_->events().AuditSize(), kEvents);
   }
 
   // All of a query's pages, each read with `budget`; the leaves returned.
@@ -57,7 +57,7 @@ class AuditIndexTest : public ::testing::Test {
     EXPECT_TRUE(plan.ok()) << plan.status();
     std::vector<uint64_t> leaves;
     *pages = 0;
-    const uint64_t end = ledger_->AuditSize();
+    const uint64_t end = ledger_->events().AuditSize();
     do {
       absl::StatusOr<AuditScan> scan = ScanAuditLog(*store_, *plan, end, budget);
       EXPECT_TRUE(scan.ok()) << scan.status();
@@ -69,7 +69,7 @@ class AuditIndexTest : public ::testing::Test {
       }
       plan->start = scan->next;
       // The log grows between pages; the answer does not.
-      ledger_->RecordEvent(BaseEvent(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY, {"org-1", Role::kAuditor, ""},
+      ledger_->events().RecordEvent(BaseEvent(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY, {"org-1", Role::kAuditor, ""},
                                      absl::FromUnixSeconds(kStart + 1500)))
           .IgnoreError();
     } while (plan->start < end && *pages < 100);
@@ -80,7 +80,7 @@ class AuditIndexTest : public ::testing::Test {
   std::unique_ptr<SubjectKeyer> keyer_;
   NotificationHub hub_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<SignalLedger> ledger_;
+  std::unique_ptr<Ledger> ledger_;
 };
 
 TEST_F(AuditIndexTest, ASubjectQueryReadsOnlyThePersonsLeaves) {

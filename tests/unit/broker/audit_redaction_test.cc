@@ -8,14 +8,14 @@
 
 #include <set>
 
-#include "broker/store_schema.h"
+#include "broker/core/schema.h"
 #include "audit/index.h"
 #include "audit/query.h"
 #include "audit/merkle_tree.h"
 #include "storage/keys.h"
 #include "audit/events.h"
-#include "broker/signal_ledger.h"
-#include "broker/store_backup.h"
+#include "broker/ledger.h"
+#include "broker/core/backup.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/broker/signal_test_helpers.h"
@@ -38,7 +38,7 @@ class AuditRedactionTest : public ::testing::Test {
     store_ = *OpenBrokerStore(dir_.Sub("db"));
     LedgerOptions options;
     options.clock = [this] { return now_; };
-    ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_, options);
+    ledger_ = *Ledger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_, options);
   }
 
   std::string SubmitOne(const CallerIdentity& caller, const v1::Signal& signal, const std::string& key) {
@@ -46,7 +46,7 @@ class AuditRedactionTest : public ::testing::Test {
     v1::SubmitSignalItem* item = request.add_items();
     item->set_idempotency_key(key);
     *item->mutable_signal() = signal;
-    absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->Submit(caller, request);
+    absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->submission().Submit(caller, request);
     EXPECT_TRUE(response.ok()) << response.status();
     return response->results(0).signal_id();
   }
@@ -78,7 +78,7 @@ class AuditRedactionTest : public ::testing::Test {
   std::unique_ptr<SubjectKeyer> keyer_;
   NotificationHub hub_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<SignalLedger> ledger_;
+  std::unique_ptr<Ledger> ledger_;
   absl::Time now_ = absl::FromUnixSeconds(1800000000);
 };
 
@@ -88,13 +88,13 @@ TEST_F(AuditRedactionTest, AnExpiredSignalsEventsAreRedactedAndTheTreeStillVerif
   const std::string ggz = SubmitOne(kGgz, ValidSignal(m), "g-1");  // two match decisions name both
   v1::CloseSignalRequest close;
   close.set_signal_id(police);
-  ASSERT_TRUE(ledger_->Close(kPolice, close).ok());
+  ASSERT_TRUE(ledger_->signals().Close(kPolice, close).ok());
   now_ += absl::Hours(24 * 365);  // the GGZ signal confirmed later, so it outlives the police one
   v1::UpdateSignalRequest confirm;
   confirm.set_signal_id(ggz);
   *confirm.mutable_signal()->mutable_last_confirmed_at() = ToProto(now_);
   confirm.mutable_update_mask()->add_paths("last_confirmed_at");
-  ASSERT_TRUE(ledger_->Update(kGgz, confirm).ok());
+  ASSERT_TRUE(ledger_->signals().Update(kGgz, confirm).ok());
 
   const std::map<uint64_t, std::string> before = Leaves();
   std::set<uint64_t> naming_police;
@@ -102,11 +102,11 @@ TEST_F(AuditRedactionTest, AnExpiredSignalsEventsAreRedactedAndTheTreeStillVerif
     if (Names(stored, police)) naming_police.insert(index);
   }
   ASSERT_GE(naming_police.size(), 4u) << "submitted, two decisions, closed";
-  const uint64_t size_before = ledger_->AuditSize();
+  const uint64_t size_before = ledger_->events().AuditSize();
   const crypto::MerkleHash root_before = *AuditRoot(*store_, size_before);
 
   now_ += absl::Hours(24 * 365 * 5 + 24 * 10);  // past the police signal's visible period, not the GGZ one's
-  absl::StatusOr<SweepResult> swept = ledger_->SweepExpired();
+  absl::StatusOr<SweepResult> swept = ledger_->retention().SweepExpired();
   ASSERT_TRUE(swept.ok()) << swept.status();
   ASSERT_EQ(swept->expired, 1u) << "only the police signal";
   EXPECT_EQ(swept->redacted, naming_police.size());
@@ -131,7 +131,7 @@ TEST_F(AuditRedactionTest, AnExpiredSignalsEventsAreRedactedAndTheTreeStillVerif
 
   // The tree did not change: the old root, consistency, and every proof.
   EXPECT_EQ(*AuditRoot(*store_, size_before), root_before);
-  const uint64_t size = ledger_->AuditSize();
+  const uint64_t size = ledger_->events().AuditSize();
   const crypto::MerkleHash root = *AuditRoot(*store_, size);
   for (uint64_t index = 0; index < size; ++index) {
     absl::StatusOr<std::vector<crypto::MerkleHash>> proof = AuditInclusionProof(*store_, index, size);
@@ -167,7 +167,7 @@ TEST_F(AuditRedactionTest, AnExpiredSignalsEventsAreRedactedAndTheTreeStillVerif
   EXPECT_EQ(Scan(v1::QueryEventsRequest(), size).matches.size(), size);
 
   // Sweeping again changes nothing.
-  EXPECT_EQ(ledger_->SweepExpired()->expired, 0u);
+  EXPECT_EQ(ledger_->retention().SweepExpired()->expired, 0u);
   EXPECT_EQ(Leaves().size(), size);
 }
 

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "absl/time/civil_time.h"
-#include "broker/broker_server.h"
+#include "broker/edge/broker_server.h"
 #include "client/connection.h"
 #include "crypto/merkle_rfc6962.h"
 #include "crypto/signed_tree_head.h"

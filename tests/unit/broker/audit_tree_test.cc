@@ -2,13 +2,13 @@
 // the audit log's leaf data, at every size, across batches and restarts, and
 // its proofs verify.
 
-#include "broker/store_schema.h"
+#include "broker/core/schema.h"
 #include "audit/merkle_tree.h"
 
 #include <sodium.h>
 
 #include "storage/keys.h"
-#include "broker/signal_ledger.h"
+#include "broker/ledger.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/broker/signal_test_helpers.h"
@@ -31,8 +31,8 @@ class AuditTreeTest : public ::testing::Test {
     ledger_.reset();
     store_.reset();
     store_ = *OpenBrokerStore(dir_.Sub("db"));
-    absl::StatusOr<std::unique_ptr<SignalLedger>> ledger =
-        SignalLedger::Create(store_.get(), keyer_.get(), policy_, &hub_);
+    absl::StatusOr<std::unique_ptr<Ledger>> ledger =
+        Ledger::Create(store_.get(), keyer_.get(), policy_, &hub_);
     ASSERT_TRUE(ledger.ok()) << ledger.status();
     ledger_ = *std::move(ledger);
   }
@@ -47,7 +47,7 @@ class AuditTreeTest : public ::testing::Test {
       *item->mutable_signal() = ValidSignal(person_);
     }
     CallerIdentity caller{serial % 2 == 0 ? "politie-amsterdam" : "ggz-inforsa", Role::kOrg, ""};
-    ASSERT_TRUE(ledger_->Submit(caller, request).ok());
+    ASSERT_TRUE(ledger_->submission().Submit(caller, request).ok());
   }
   std::vector<crypto::MerkleHash> LeafHashes() {
     std::vector<crypto::MerkleHash> leaves;
@@ -65,7 +65,7 @@ class AuditTreeTest : public ::testing::Test {
   std::shared_ptr<const policy::DisclosurePolicy> policy_;
   NotificationHub hub_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<SignalLedger> ledger_;
+  std::unique_ptr<Ledger> ledger_;
   v1::Pseudonym person_ = RandomPseudonym();
 };
 

@@ -1,8 +1,8 @@
-// The flood guard of AUTHENTICATION_FAILED events (broker/auth_failure_audit.h):
+// The flood guard of AUTHENTICATION_FAILED events (broker/edge/auth_failure_audit.h):
 // at most N per minute are logged one by one, the rest counted in one event
 // when the minute is over, whether or not another failure comes.
 
-#include "broker/auth_failure_audit.h"
+#include "broker/edge/auth_failure_audit.h"
 
 #include "gtest/gtest.h"
 

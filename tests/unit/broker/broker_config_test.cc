@@ -1,6 +1,6 @@
 // The broker's configuration file: every key, and refusals at file:line:col.
 
-#include "broker/broker_config.h"
+#include "broker/edge/broker_config.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -1,8 +1,8 @@
 // The broker's metrics page: what an operator's Prometheus reads, and that
 // it never carries a key or a contact.
 
-#include "broker/store_schema.h"
-#include "broker/broker_metrics.h"
+#include "broker/core/schema.h"
+#include "broker/edge/broker_metrics.h"
 
 #include <sodium.h>
 
@@ -25,8 +25,8 @@ TEST(BrokerMetrics, CountsSignalsAuditSizeAndOutboxDepthPerRecipient) {
   secret.fill(5);
   SubjectKeyer keyer(*crypto::IndexSecret::FromBytes(secret));
   NotificationHub hub;
-  std::unique_ptr<SignalLedger> ledger =
-      *SignalLedger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
+  std::unique_ptr<Ledger> ledger =
+      *Ledger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
   const v1::Pseudonym m = testing::RandomPseudonym();
   for (const auto& [org, kind] : {std::pair<const char*, const char*>{"politie-amsterdam", "police"},
                                   {"ggz-inforsa", "ggz"}}) {
@@ -34,13 +34,13 @@ TEST(BrokerMetrics, CountsSignalsAuditSizeAndOutboxDepthPerRecipient) {
     v1::SubmitSignalItem* item = request.add_items();
     item->set_idempotency_key("k");
     *item->mutable_signal() = testing::ValidSignal(m);
-    ASSERT_TRUE(ledger->Submit(CallerIdentity{org, Role::kOrg, kind}, request).ok());
+    ASSERT_TRUE(ledger->submission().Submit(CallerIdentity{org, Role::kOrg, kind}, request).ok());
   }
-  ASSERT_TRUE(ledger->Acknowledge(CallerIdentity{"ggz-inforsa", Role::kOrg, "ggz"}, 1).ok());
+  ASSERT_TRUE(ledger->outbox().Acknowledge(CallerIdentity{"ggz-inforsa", Role::kOrg, "ggz"}, 1).ok());
 
   const std::string page = RenderBrokerMetrics(*ledger, *store);
   EXPECT_THAT(page, HasSubstr("samenloop_broker_signals_stored_total 2\n"));
-  EXPECT_THAT(page, HasSubstr(absl::StrCat("samenloop_broker_audit_tree_size ", ledger->AuditSize(), "\n")));
+  EXPECT_THAT(page, HasSubstr(absl::StrCat("samenloop_broker_audit_tree_size ", ledger->events().AuditSize(), "\n")));
   EXPECT_THAT(page, HasSubstr("samenloop_broker_outbox_depth{recipient=\"politie-amsterdam\"} 1\n"));
   EXPECT_THAT(page, HasSubstr("samenloop_broker_outbox_depth{recipient=\"ggz-inforsa\"} 0\n"));
   EXPECT_THAT(page, HasSubstr("samenloop_broker_policy_info{version=\"builtin-default-v1\"} 1\n"));

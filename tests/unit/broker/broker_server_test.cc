@@ -3,7 +3,7 @@
 // foreign and missing certificates refused, roles enforced, live streaming,
 // health checking and reflection on.
 
-#include "broker/broker_server.h"
+#include "broker/edge/broker_server.h"
 
 #include <sodium.h>
 

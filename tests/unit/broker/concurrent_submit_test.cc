@@ -9,9 +9,9 @@
 #include <set>
 #include <thread>
 
-#include "broker/store_schema.h"
+#include "broker/core/schema.h"
 #include "absl/strings/str_cat.h"
-#include "broker/signal_ledger.h"
+#include "broker/ledger.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/broker/signal_test_helpers.h"
@@ -25,8 +25,8 @@ TEST(ConcurrentSubmit, TwoOrganisationsOnTheSamePersonsAtTheSameMomentArePairedE
   SubjectKeyer keyer(testing::TestSecret());
   NotificationHub hub;
   std::unique_ptr<Store> store = *OpenBrokerStore(dir.Sub("db"));
-  std::unique_ptr<SignalLedger> ledger =
-      *SignalLedger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
+  std::unique_ptr<Ledger> ledger =
+      *Ledger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
 
   constexpr int kPersons = 40;
   constexpr int kRounds = 5;
@@ -47,7 +47,7 @@ TEST(ConcurrentSubmit, TwoOrganisationsOnTheSamePersonsAtTheSameMomentArePairedE
             item->set_idempotency_key(absl::StrCat("r", round, "-p", p));
             *item->mutable_signal() = testing::ValidSignal(persons[static_cast<size_t>(p)]);
           }
-          absl::StatusOr<v1::SubmitSignalsResponse> response = ledger->Submit(org, request);
+          absl::StatusOr<v1::SubmitSignalsResponse> response = ledger->submission().Submit(org, request);
           ASSERT_TRUE(response.ok()) << response.status();
         }
       }
@@ -60,7 +60,7 @@ TEST(ConcurrentSubmit, TwoOrganisationsOnTheSamePersonsAtTheSameMomentArePairedE
   // of its signals on that person.
   const uint64_t others_per_person = (organisations.size() - 1) * kRounds;
   for (const CallerIdentity& org : organisations) {
-    absl::StatusOr<std::vector<v1::Notification>> outbox = ledger->ReadOutbox(org.organisation_id, 0, 1000000);
+    absl::StatusOr<std::vector<v1::Notification>> outbox = ledger->outbox().ReadOutbox(org.organisation_id, 0, 1000000);
     ASSERT_TRUE(outbox.ok());
     std::set<std::string> ids;
     std::map<std::string, uint64_t> per_own_signal;

@@ -24,10 +24,10 @@
 #include <random>
 #include <set>
 
-#include "broker/store_schema.h"
+#include "broker/core/schema.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "broker/signal_ledger.h"
+#include "broker/ledger.h"
 #include "gtest/gtest.h"
 #include "policy/rule_policy.h"
 #include "tests/support/temp_dir.h"
@@ -225,7 +225,7 @@ std::map<std::string, Observer> RunScenario(const Scenario& s, const std::set<in
   options.clock = [&now] { return now; };
   policy::LoadedPolicy loaded = policy::LoadPolicy(s.policy_yaml, "prop.yaml");
   EXPECT_NE(loaded.policy, nullptr) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics[0].ToString());
-  std::unique_ptr<SignalLedger> ledger = *SignalLedger::Create(store.get(), &keyer, loaded.policy, &hub, options);
+  std::unique_ptr<Ledger> ledger = *Ledger::Create(store.get(), &keyer, loaded.policy, &hub, options);
   std::map<std::string, Observer> seen;
   std::map<int, std::string> ids;
   std::map<std::string, uint64_t> cursors;
@@ -241,7 +241,7 @@ std::map<std::string, Observer> RunScenario(const Scenario& s, const std::set<in
         v1::SubmitSignalItem* item = request.add_items();
         item->set_idempotency_key(spec.label);
         *item->mutable_signal() = spec.signal;
-        absl::StatusOr<v1::SubmitSignalsResponse> response = ledger->Submit(Caller(spec.org), request);
+        absl::StatusOr<v1::SubmitSignalsResponse> response = ledger->submission().Submit(Caller(spec.org), request);
         EXPECT_TRUE(response.ok()) << response.status();
         if (!response.ok()) break;
         ids[st.signal] = response->results(0).signal_id();
@@ -251,23 +251,23 @@ std::map<std::string, Observer> RunScenario(const Scenario& s, const std::set<in
       case Scenario::Step::kClose: {
         v1::CloseSignalRequest request;
         request.set_signal_id(ids[st.signal]);
-        (void)ledger->Close(Caller(s.signals[static_cast<size_t>(st.signal)].org), request);
+        (void)ledger->signals().Close(Caller(s.signals[static_cast<size_t>(st.signal)].org), request);
         break;
       }
       case Scenario::Step::kRevoke: {
         v1::RevokeSignalRequest request;
         request.set_signal_id(ids[st.signal]);
         request.set_reason_class(v1::REVOCATION_REASON_WRONG_PERSON);
-        (void)ledger->Revoke(Caller(s.signals[static_cast<size_t>(st.signal)].org), request);
+        (void)ledger->signals().Revoke(Caller(s.signals[static_cast<size_t>(st.signal)].org), request);
         break;
       }
       case Scenario::Step::kConsent:
-        EXPECT_TRUE(ledger->RegisterConsent(Caller(st.org), st.consent).ok());
+        EXPECT_TRUE(ledger->consents().RegisterConsent(Caller(st.org), st.consent).ok());
         break;
       case Scenario::Step::kDeliver: {
         uint64_t next = 0;
         absl::StatusOr<std::vector<v1::Notification>> page =
-            ledger->ReleaseOutbox(st.org, cursors[st.org], 10000, &next);
+            ledger->outbox().ReleaseOutbox(st.org, cursors[st.org], 10000, &next);
         EXPECT_TRUE(page.ok()) << page.status();
         if (!page.ok()) break;
         cursors[st.org] = next;

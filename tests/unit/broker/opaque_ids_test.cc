@@ -1,6 +1,6 @@
 // Opaque ids: round trips, the first format still readable, and ids that
 // reveal nothing about the numbers behind them.
-#include "broker/opaque_ids.h"
+#include "broker/core/opaque_ids.h"
 
 #include <set>
 

@@ -4,9 +4,9 @@
 
 #include <sodium.h>
 
-#include "broker/store_schema.h"
+#include "broker/core/schema.h"
 #include "storage/keys.h"
-#include "broker/signal_ledger.h"
+#include "broker/ledger.h"
 #include "gtest/gtest.h"
 #include "policy/rule_policy.h"
 #include "tests/support/temp_dir.h"
@@ -65,7 +65,7 @@ class PolicyConsentLedgerTest : public ::testing::Test {
     ASSERT_TRUE(policy.ok()) << policy.status();
     LedgerOptions options;
     options.clock = [this] { return now_; };
-    ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), *policy, &hub_, options);
+    ledger_ = *Ledger::Create(store_.get(), keyer_.get(), *policy, &hub_, options);
   }
 
   absl::StatusOr<ReevaluationResult> Apply(const std::string& yaml, const std::string& expected = "") {
@@ -76,7 +76,7 @@ class PolicyConsentLedgerTest : public ::testing::Test {
     record.set_version_hash(loaded.policy->Version());
     record.set_declared_version(loaded.policy->document().version);
     record.set_file_name("test.yaml");
-    return ledger_->ApplyPolicy(kOfficer, loaded.policy, record, expected);
+    return ledger_->policy().Apply(kOfficer, loaded.policy, record, expected);
   }
 
   v1::SubmitSignalResult Submit(const CallerIdentity& caller, const v1::Signal& signal, const std::string& key) {
@@ -84,7 +84,7 @@ class PolicyConsentLedgerTest : public ::testing::Test {
     v1::SubmitSignalItem* item = request.add_items();
     item->set_idempotency_key(key);
     *item->mutable_signal() = signal;
-    absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->Submit(caller, request);
+    absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->submission().Submit(caller, request);
     EXPECT_TRUE(response.ok()) << response.status();
     return response->results(0);
   }
@@ -94,7 +94,7 @@ class PolicyConsentLedgerTest : public ::testing::Test {
   // is withdrawn when its disclosure is no longer allowed).
   std::vector<v1::Notification> Outbox(const CallerIdentity& caller) {
     uint64_t next = 0;
-    return *ledger_->ReleaseOutbox(caller.organisation_id, 0, 1000, &next);
+    return *ledger_->outbox().ReleaseOutbox(caller.organisation_id, 0, 1000, &next);
   }
 
   std::vector<v1::AuditEvent> AuditOfType(v1::AuditEventType type) { return testing::AuditEventsOfType(*store_, type); }
@@ -112,7 +112,7 @@ class PolicyConsentLedgerTest : public ::testing::Test {
   std::unique_ptr<SubjectKeyer> keyer_;
   NotificationHub hub_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<SignalLedger> ledger_;
+  std::unique_ptr<Ledger> ledger_;
 };
 
 TEST_F(PolicyConsentLedgerTest, ApplyingAWiderPolicyNotifiesOnlyTheChangedPairsAndAuditsOnlyChanges) {
@@ -136,13 +136,13 @@ TEST_F(PolicyConsentLedgerTest, ApplyingAWiderPolicyNotifiesOnlyTheChangedPairsA
   EXPECT_EQ(police[1].disclosure_level(), v1::DISCLOSURE_LEVEL_CATEGORY);
   EXPECT_EQ(police[1].other().category(), "psychiatric_concern");
   EXPECT_EQ(police[1].basis().rule_ids(0), "police-category");
-  EXPECT_EQ(police[1].basis().policy_version(), ledger_->Policy()->Version());
+  EXPECT_EQ(police[1].basis().policy_version(), ledger_->policy().Current()->Version());
   EXPECT_NE(police[1].notification_id(), police[0].notification_id());
   EXPECT_EQ(Outbox(kGgz).size(), 1u) << "an unchanged decision is not notified again";
   EXPECT_EQ(AuditOfType(v1::AUDIT_EVENT_TYPE_MATCH_DECISION).size(), decisions_before + 1);
   std::vector<v1::AuditEvent> applied = AuditOfType(v1::AUDIT_EVENT_TYPE_POLICY_APPLIED);
   ASSERT_EQ(applied.size(), 1u);
-  EXPECT_EQ(applied[0].basis().policy_version(), ledger_->Policy()->Version());
+  EXPECT_EQ(applied[0].basis().policy_version(), ledger_->policy().Current()->Version());
   EXPECT_EQ(applied[0].actor_organisation(), "fg-regio");
 }
 
@@ -170,12 +170,12 @@ TEST_F(PolicyConsentLedgerTest, ANarrowerPolicyUntellsNothingButAuditsTheChange)
 }
 
 TEST_F(PolicyConsentLedgerTest, AnOutdatedExpectedVersionChangesNothing) {
-  const std::string before = ledger_->Policy()->Version();
+  const std::string before = ledger_->policy().Current()->Version();
   absl::StatusOr<ReevaluationResult> result = Apply(kPolicyHead, "0000");
   EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ledger_->Policy()->Version(), before);
+  EXPECT_EQ(ledger_->policy().Current()->Version(), before);
   EXPECT_TRUE(AuditOfType(v1::AUDIT_EVENT_TYPE_POLICY_APPLIED).empty());
-  EXPECT_TRUE(absl::IsNotFound(ledger_->ActivePolicyRecord().status()));
+  EXPECT_TRUE(absl::IsNotFound(ledger_->policy().ActiveRecord().status()));
   EXPECT_TRUE(Apply(kPolicyHead, before).ok());
 }
 
@@ -184,10 +184,10 @@ TEST_F(PolicyConsentLedgerTest, TheAppliedPolicySurvivesARestartAndItsHistoryIsK
   std::string second = kPolicyHead;
   second.replace(second.find("test-1"), 6, "test-2");
   ASSERT_TRUE(Apply(second).ok());
-  const std::string version = ledger_->Policy()->Version();
+  const std::string version = ledger_->policy().Current()->Version();
   Open(policy::MakeBuiltinDefaultPolicy());
-  EXPECT_EQ(ledger_->Policy()->Version(), version);
-  absl::StatusOr<std::vector<storage::PolicyRecord>> history = ledger_->PolicyHistory();
+  EXPECT_EQ(ledger_->policy().Current()->Version(), version);
+  absl::StatusOr<std::vector<storage::PolicyRecord>> history = ledger_->policy().History();
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ((*history)[0].declared_version(), "test-1");
@@ -214,12 +214,12 @@ TEST_F(PolicyConsentLedgerTest, ReevaluationACrashInterruptedResumesAtStart) {
   batch.Put(store_->Handle(Family::kMeta), kReevaluateAllKey, keys::U64(0));
   ASSERT_TRUE(store_->Commit(&batch).ok());
   Open(policy::MakeBuiltinDefaultPolicy());
-  EXPECT_EQ(ledger_->Policy()->Version(), record.version_hash());
-  ASSERT_TRUE(ledger_->ResumeReevaluation().ok());
+  EXPECT_EQ(ledger_->policy().Current()->Version(), record.version_hash());
+  ASSERT_TRUE(ledger_->reevaluation().Resume().ok());
   EXPECT_EQ(Outbox(kPolice).size(), 1u);
   EXPECT_EQ(Outbox(kWijkteam).size(), 1u);
   EXPECT_TRUE(absl::IsNotFound(store_->Get(Family::kMeta, kReevaluateAllKey).status()));
-  ASSERT_TRUE(ledger_->ResumeReevaluation().ok());
+  ASSERT_TRUE(ledger_->reevaluation().Resume().ok());
   EXPECT_EQ(Outbox(kPolice).size(), 1u) << "done once";
 }
 
@@ -238,7 +238,7 @@ TEST_F(PolicyConsentLedgerTest, AConsentAfterTheMatchReleasesTheDisclosureAndAWi
   Submit(kWijkteam, ValidSignal(mother), "w-1");
   EXPECT_TRUE(Outbox(kSchool).empty()) << "no consent yet";
 
-  absl::StatusOr<v1::ConsentRecord> consent = ledger_->RegisterConsent(kWijkteam, Record(mother, v1::CONSENT_KIND_CONSENT));
+  absl::StatusOr<v1::ConsentRecord> consent = ledger_->consents().RegisterConsent(kWijkteam, Record(mother, v1::CONSENT_KIND_CONSENT));
   ASSERT_TRUE(consent.ok()) << consent.status();
   EXPECT_EQ(consent->consent_id(), "con-1");
   EXPECT_EQ(consent->registered_by(), "wijkteam-west");
@@ -253,9 +253,9 @@ TEST_F(PolicyConsentLedgerTest, AConsentAfterTheMatchReleasesTheDisclosureAndAWi
   EXPECT_EQ(registered[0].consent_id(), "con-1");
 
   // Only the registering organisation can withdraw it.
-  EXPECT_TRUE(absl::IsNotFound(ledger_->WithdrawConsent(kSchool, "con-1").status()));
-  ASSERT_TRUE(ledger_->WithdrawConsent(kWijkteam, "con-1").ok());
-  EXPECT_EQ(ledger_->WithdrawConsent(kWijkteam, "con-1").status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::IsNotFound(ledger_->consents().WithdrawConsent(kSchool, "con-1").status()));
+  ASSERT_TRUE(ledger_->consents().WithdrawConsent(kWijkteam, "con-1").ok());
+  EXPECT_EQ(ledger_->consents().WithdrawConsent(kWijkteam, "con-1").status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(AuditOfType(v1::AUDIT_EVENT_TYPE_CONSENT_WITHDRAWN).size(), 1u);
   EXPECT_EQ(AuditOfType(v1::AUDIT_EVENT_TYPE_MATCH_DECISION).back().outcome(), v1::DECISION_OUTCOME_DENY);
   // Nothing untold, nothing new.
@@ -266,8 +266,8 @@ TEST_F(PolicyConsentLedgerTest, AConsentAfterTheMatchReleasesTheDisclosureAndAWi
 TEST_F(PolicyConsentLedgerTest, AnObjectionStopsOnlyWhatRestsOnConsent) {
   ASSERT_TRUE(Apply(kPolicyHead).ok());
   const v1::Pseudonym father = RandomPseudonym();
-  ASSERT_TRUE(ledger_->RegisterConsent(kWijkteam, Record(father, v1::CONSENT_KIND_CONSENT)).ok());
-  ASSERT_TRUE(ledger_->RegisterConsent(kWijkteam, Record(father, v1::CONSENT_KIND_OBJECTION)).ok());
+  ASSERT_TRUE(ledger_->consents().RegisterConsent(kWijkteam, Record(father, v1::CONSENT_KIND_CONSENT)).ok());
+  ASSERT_TRUE(ledger_->consents().RegisterConsent(kWijkteam, Record(father, v1::CONSENT_KIND_OBJECTION)).ok());
   Submit(kSchool, ValidSignal(father, "school_absence"), "s-1");
   Submit(kPolice, ValidSignal(father), "p-1");
   Submit(kWijkteam, ValidSignal(father), "w-1");
@@ -281,7 +281,7 @@ TEST_F(PolicyConsentLedgerTest, AnExpiredConsentStopsCountingWithoutARestart) {
   const v1::Pseudonym mother = RandomPseudonym();
   v1::ConsentRecord record = Record(mother, v1::CONSENT_KIND_CONSENT);
   record.mutable_valid_until()->set_seconds(absl::ToUnixSeconds(now_ + absl::Hours(24)));
-  ASSERT_TRUE(ledger_->RegisterConsent(kWijkteam, record).ok());
+  ASSERT_TRUE(ledger_->consents().RegisterConsent(kWijkteam, record).ok());
   Submit(kSchool, ValidSignal(mother, "school_absence"), "s-1");
   Submit(kWijkteam, ValidSignal(mother), "w-1");
   EXPECT_EQ(Outbox(kSchool).size(), 1u);
@@ -295,32 +295,32 @@ TEST_F(PolicyConsentLedgerTest, ConsentRecordsAreValidatedAndListedForTheirOwner
   const v1::Pseudonym child = RandomPseudonym();
   v1::ConsentRecord bad = Record(child, v1::CONSENT_KIND_CONSENT);
   bad.set_given_by(v1::CONSENT_GIVER_PARENT_WITH_AUTHORITY);
-  absl::Status status = ledger_->RegisterConsent(kWijkteam, bad).status();
+  absl::Status status = ledger_->consents().RegisterConsent(kWijkteam, bad).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("record.giver"), std::string::npos) << status;
   bad = Record(child, v1::CONSENT_KIND_CONSENT);
   bad.mutable_scope()->add_categories("unknown_category");
-  status = ledger_->RegisterConsent(kWijkteam, bad).status();
+  status = ledger_->consents().RegisterConsent(kWijkteam, bad).status();
   EXPECT_NE(status.message().find("record.scope.categories[0]"), std::string::npos) << status;
   bad = Record(child, v1::CONSENT_KIND_UNSPECIFIED);
-  EXPECT_NE(ledger_->RegisterConsent(kWijkteam, bad).status().message().find("record.kind"), std::string::npos);
+  EXPECT_NE(ledger_->consents().RegisterConsent(kWijkteam, bad).status().message().find("record.kind"), std::string::npos);
   EXPECT_TRUE(AuditOfType(v1::AUDIT_EVENT_TYPE_CONSENT_REGISTERED).empty()) << "a refused record changes nothing";
 
   v1::ConsentRecord parent = Record(child, v1::CONSENT_KIND_CONSENT);
   parent.set_given_by(v1::CONSENT_GIVER_PARENT_WITH_AUTHORITY);
   *parent.mutable_giver() = RandomPseudonym();
-  ASSERT_TRUE(ledger_->RegisterConsent(kWijkteam, parent).ok());
-  ASSERT_TRUE(ledger_->RegisterConsent(kGgz, Record(child, v1::CONSENT_KIND_OBJECTION)).ok());
+  ASSERT_TRUE(ledger_->consents().RegisterConsent(kWijkteam, parent).ok());
+  ASSERT_TRUE(ledger_->consents().RegisterConsent(kGgz, Record(child, v1::CONSENT_KIND_OBJECTION)).ok());
   v1::ListConsentsRequest request;
-  absl::StatusOr<v1::ListConsentsResponse> own = ledger_->ListConsents(kWijkteam, request);
+  absl::StatusOr<v1::ListConsentsResponse> own = ledger_->consents().ListConsents(kWijkteam, request);
   ASSERT_TRUE(own.ok());
   ASSERT_EQ(own->records_size(), 1);
   EXPECT_EQ(own->records(0).given_by(), v1::CONSENT_GIVER_PARENT_WITH_AUTHORITY);
   EXPECT_TRUE(own->records(0).giver().value().empty());
   *request.mutable_subject() = child;
-  EXPECT_EQ(ledger_->ListConsents(kGgz, request)->records_size(), 1);
+  EXPECT_EQ(ledger_->consents().ListConsents(kGgz, request)->records_size(), 1);
   *request.mutable_subject() = RandomPseudonym();
-  EXPECT_EQ(ledger_->ListConsents(kGgz, request)->records_size(), 0);
+  EXPECT_EQ(ledger_->consents().ListConsents(kGgz, request)->records_size(), 0);
 }
 
 }  // namespace

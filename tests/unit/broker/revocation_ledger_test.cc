@@ -3,8 +3,8 @@
 
 #include <sodium.h>
 
-#include "broker/store_schema.h"
-#include "broker/signal_ledger.h"
+#include "broker/core/schema.h"
+#include "broker/ledger.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/broker/signal_test_helpers.h"
@@ -24,7 +24,7 @@ class RevocationLedgerTest : public ::testing::Test {
     ASSERT_GE(sodium_init(), 0);
     keyer_ = std::make_unique<SubjectKeyer>(TestSecret());
     store_ = *OpenBrokerStore(dir_.Sub("db"));
-    ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_);
+    ledger_ = *Ledger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_);
   }
 
   std::string Submit(const CallerIdentity& caller, const v1::Signal& signal, const std::string& key) {
@@ -32,19 +32,19 @@ class RevocationLedgerTest : public ::testing::Test {
     v1::SubmitSignalItem* item = request.add_items();
     item->set_idempotency_key(key);
     *item->mutable_signal() = signal;
-    return ledger_->Submit(caller, request)->results(0).signal_id();
+    return ledger_->submission().Submit(caller, request)->results(0).signal_id();
   }
 
   std::vector<v1::Notification> Release(const CallerIdentity& caller) {
     uint64_t next = 0;
-    return *ledger_->ReleaseOutbox(caller.organisation_id, 0, 1000, &next);
+    return *ledger_->outbox().ReleaseOutbox(caller.organisation_id, 0, 1000, &next);
   }
 
   void Revoke(const CallerIdentity& caller, const std::string& id) {
     v1::RevokeSignalRequest request;
     request.set_signal_id(id);
     request.set_reason_class(v1::REVOCATION_REASON_WRONG_PERSON);
-    ASSERT_TRUE(ledger_->Revoke(caller, request).ok());
+    ASSERT_TRUE(ledger_->signals().Revoke(caller, request).ok());
   }
 
   std::vector<v1::AuditEvent> AuditOfType(v1::AuditEventType type) { return testing::AuditEventsOfType(*store_, type); }
@@ -53,17 +53,17 @@ class RevocationLedgerTest : public ::testing::Test {
   std::unique_ptr<SubjectKeyer> keyer_;
   NotificationHub hub_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<SignalLedger> ledger_;
+  std::unique_ptr<Ledger> ledger_;
 };
 
 TEST_F(RevocationLedgerTest, UndeliveredNotificationsAreWithdrawnAndAudited) {
   const v1::Pseudonym m = RandomPseudonym();
   Submit(kPolice, ValidSignal(m), "p-1");
   const std::string ggz = Submit(kGgz, ValidSignal(m), "g-1");
-  ASSERT_EQ(ledger_->ReadOutbox(kPolice.organisation_id, 0, 10)->size(), 1u);
+  ASSERT_EQ(ledger_->outbox().ReadOutbox(kPolice.organisation_id, 0, 10)->size(), 1u);
   Revoke(kGgz, ggz);
-  EXPECT_TRUE(ledger_->ReadOutbox(kPolice.organisation_id, 0, 10)->empty());
-  EXPECT_TRUE(ledger_->ReadOutbox(kGgz.organisation_id, 0, 10)->empty()) << "through the revoked signal";
+  EXPECT_TRUE(ledger_->outbox().ReadOutbox(kPolice.organisation_id, 0, 10)->empty());
+  EXPECT_TRUE(ledger_->outbox().ReadOutbox(kGgz.organisation_id, 0, 10)->empty()) << "through the revoked signal";
   std::vector<v1::AuditEvent> withdrawn = AuditOfType(v1::AUDIT_EVENT_TYPE_NOTIFICATION_WITHDRAWN);
   ASSERT_EQ(withdrawn.size(), 2u);
   for (const v1::AuditEvent& event : withdrawn) {
@@ -93,7 +93,7 @@ TEST_F(RevocationLedgerTest, DeliveredNotificationsAreRetractedOnceAndAudited) {
   // Revoking is once: nothing more to withdraw or retract.
   v1::RevokeSignalRequest again;
   again.set_signal_id(ggz);
-  EXPECT_EQ(ledger_->Revoke(kGgz, again).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ledger_->signals().Revoke(kGgz, again).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Release(kPolice).size(), 2u);
 }
 
@@ -105,7 +105,7 @@ TEST_F(RevocationLedgerTest, ABecomingProtectedSignalIsWithdrawnFromWhoeverWasNo
   update.set_signal_id(ggz);
   update.mutable_signal()->set_protected_(true);
   update.mutable_update_mask()->add_paths("protected");
-  ASSERT_TRUE(ledger_->Update(kGgz, update).ok());
+  ASSERT_TRUE(ledger_->signals().Update(kGgz, update).ok());
   for (const v1::Notification& n : Release(kPolice)) {
     EXPECT_NE(n.other().organisation_id(), kGgz.organisation_id) << "the protected signal is never shown";
   }
@@ -116,7 +116,7 @@ TEST_F(RevocationLedgerTest, AnUnknownReasonClassIsRefused) {
   v1::RevokeSignalRequest request;
   request.set_signal_id(police);
   request.set_reason_class(static_cast<v1::RevocationReason>(99));
-  EXPECT_EQ(ledger_->Revoke(kPolice, request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->signals().Revoke(kPolice, request).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-#include "broker/store_schema.h"
-#include "broker/signal_ledger.h"
+#include "broker/core/schema.h"
+#include "broker/ledger.h"
 
 #include <sodium.h>
 
@@ -35,8 +35,8 @@ class SignalLedgerTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<Store>> store = OpenBrokerStore(dir_.Sub("db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    absl::StatusOr<std::unique_ptr<SignalLedger>> ledger =
-        SignalLedger::Create(store_.get(), keyer_.get(), policy_, &hub_);
+    absl::StatusOr<std::unique_ptr<Ledger>> ledger =
+        Ledger::Create(store_.get(), keyer_.get(), policy_, &hub_);
     ASSERT_TRUE(ledger.ok()) << ledger.status();
     ledger_ = *std::move(ledger);
   }
@@ -47,13 +47,13 @@ class SignalLedgerTest : public ::testing::Test {
     v1::SubmitSignalItem* item = request.add_items();
     item->set_idempotency_key(key);
     *item->mutable_signal() = signal;
-    absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->Submit(caller, request);
+    absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->submission().Submit(caller, request);
     EXPECT_TRUE(response.ok()) << response.status();
     return response->results(0);
   }
 
   std::vector<v1::Notification> Outbox(const CallerIdentity& caller) {
-    absl::StatusOr<std::vector<v1::Notification>> out = ledger_->ReadOutbox(caller.organisation_id, 0, 1000);
+    absl::StatusOr<std::vector<v1::Notification>> out = ledger_->outbox().ReadOutbox(caller.organisation_id, 0, 1000);
     EXPECT_TRUE(out.ok()) << out.status();
     return *out;
   }
@@ -70,7 +70,7 @@ class SignalLedgerTest : public ::testing::Test {
   std::shared_ptr<const policy::DisclosurePolicy> policy_;
   NotificationHub hub_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<SignalLedger> ledger_;
+  std::unique_ptr<Ledger> ledger_;
 };
 
 TEST_F(SignalLedgerTest, SubjectMatchNotifiesBothOrganisationsOnce) {
@@ -136,7 +136,7 @@ TEST_F(SignalLedgerTest, DuplicateKeysWithinOneBatchStoreOnce) {
     item->set_idempotency_key("same");
     *item->mutable_signal() = ValidSignal(RandomPseudonym());
   }
-  absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->Submit(kPolice, request);
+  absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->submission().Submit(kPolice, request);
   ASSERT_TRUE(response.ok());
   EXPECT_FALSE(response->results(0).duplicate());
   EXPECT_TRUE(response->results(1).duplicate());
@@ -153,7 +153,7 @@ TEST_F(SignalLedgerTest, BadItemFailsAloneAndIsAudited) {
   *bad->mutable_signal() = ValidSignal(RandomPseudonym());
   bad->mutable_signal()->set_category("");
   uint64_t audit_before = AuditCount();
-  absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->Submit(kPolice, request);
+  absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->submission().Submit(kPolice, request);
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->results(0).code(), 0);
   EXPECT_EQ(response->results(1).code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
@@ -164,7 +164,7 @@ TEST_F(SignalLedgerTest, BadItemFailsAloneAndIsAudited) {
 }
 
 TEST_F(SignalLedgerTest, EmptyAndOversizedBatchesAreRefusedWhole) {
-  EXPECT_EQ(ledger_->Submit(kPolice, v1::SubmitSignalsRequest()).status().code(),
+  EXPECT_EQ(ledger_->submission().Submit(kPolice, v1::SubmitSignalsRequest()).status().code(),
             absl::StatusCode::kInvalidArgument);
   v1::SubmitSignalsRequest big;
   for (int i = 0; i < 1001; ++i) {
@@ -172,7 +172,7 @@ TEST_F(SignalLedgerTest, EmptyAndOversizedBatchesAreRefusedWhole) {
     item->set_idempotency_key(absl::StrCat("k", i));
     *item->mutable_signal() = ValidSignal(RandomPseudonym());
   }
-  absl::Status status = ledger_->Submit(kPolice, big).status();
+  absl::Status status = ledger_->submission().Submit(kPolice, big).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(AuditCount(), 0u);
 }
@@ -182,7 +182,7 @@ TEST_F(SignalLedgerTest, ClosedSignalStillSurfacesAsHistory) {
   v1::SubmitSignalResult vt = SubmitOne(kPolice, ValidSignal(m, "domestic_violence"), "vt-1");
   v1::CloseSignalRequest close;
   close.set_signal_id(vt.signal_id());
-  absl::StatusOr<v1::Signal> closed = ledger_->Close(kPolice, close);
+  absl::StatusOr<v1::Signal> closed = ledger_->signals().Close(kPolice, close);
   ASSERT_TRUE(closed.ok()) << closed.status();
   EXPECT_EQ(closed->status(), v1::SIGNAL_STATUS_CLOSED);
   EXPECT_TRUE(closed->has_closed_at());
@@ -191,7 +191,7 @@ TEST_F(SignalLedgerTest, ClosedSignalStillSurfacesAsHistory) {
   ASSERT_EQ(Outbox(kGgz).size(), 1u);
   EXPECT_EQ(Outbox(kGgz)[0].other().organisation_id(), "politie-amsterdam");
   // Closing twice is refused.
-  EXPECT_EQ(ledger_->Close(kPolice, close).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ledger_->signals().Close(kPolice, close).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(SignalLedgerTest, RevokedSignalIsGoneFromMatchingAtOnce) {
@@ -200,7 +200,7 @@ TEST_F(SignalLedgerTest, RevokedSignalIsGoneFromMatchingAtOnce) {
   v1::RevokeSignalRequest revoke;
   revoke.set_signal_id(wrong.signal_id());
   revoke.set_reason("wrong person");
-  ASSERT_TRUE(ledger_->Revoke(kPolice, revoke).ok());
+  ASSERT_TRUE(ledger_->signals().Revoke(kPolice, revoke).ok());
   SubmitOne(kGgz, ValidSignal(m), "g-1");
   EXPECT_TRUE(Outbox(kGgz).empty());
   EXPECT_TRUE(Outbox(kPolice).empty());
@@ -212,10 +212,10 @@ TEST_F(SignalLedgerTest, ReopenNotifiesAgainWithANewStableId) {
   SubmitOne(kGgz, ValidSignal(m), "g-1");
   v1::CloseSignalRequest close;
   close.set_signal_id(police.signal_id());
-  ASSERT_TRUE(ledger_->Close(kPolice, close).ok());
+  ASSERT_TRUE(ledger_->signals().Close(kPolice, close).ok());
   v1::ReopenSignalRequest reopen;
   reopen.set_signal_id(police.signal_id());
-  ASSERT_TRUE(ledger_->Reopen(kPolice, reopen).ok());
+  ASSERT_TRUE(ledger_->signals().Reopen(kPolice, reopen).ok());
   std::vector<v1::Notification> ggz = Outbox(kGgz);
   ASSERT_EQ(ggz.size(), 2u);
   EXPECT_NE(ggz[0].notification_id(), ggz[1].notification_id());
@@ -224,15 +224,15 @@ TEST_F(SignalLedgerTest, ReopenNotifiesAgainWithANewStableId) {
 
 TEST_F(SignalLedgerTest, AnotherOrganisationsSignalLooksMissing) {
   v1::SubmitSignalResult police = SubmitOne(kPolice, ValidSignal(RandomPseudonym()), "p-1");
-  EXPECT_EQ(ledger_->Get(kGgz, police.signal_id()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ledger_->signals().Get(kGgz, police.signal_id()).status().code(), absl::StatusCode::kNotFound);
   v1::CloseSignalRequest close;
   close.set_signal_id(police.signal_id());
-  EXPECT_EQ(ledger_->Close(kGgz, close).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ledger_->signals().Close(kGgz, close).status().code(), absl::StatusCode::kNotFound);
   v1::RevokeSignalRequest revoke;
   revoke.set_signal_id(police.signal_id());
-  EXPECT_EQ(ledger_->Revoke(kGgz, revoke).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_TRUE(ledger_->Get(kPolice, police.signal_id()).ok());
-  EXPECT_EQ(ledger_->Get(kPolice, "sig-x").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->signals().Revoke(kGgz, revoke).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(ledger_->signals().Get(kPolice, police.signal_id()).ok());
+  EXPECT_EQ(ledger_->signals().Get(kPolice, "sig-x").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(SignalLedgerTest, ListOwnPagesThroughOnlyOwnSignals) {
@@ -242,7 +242,7 @@ TEST_F(SignalLedgerTest, ListOwnPagesThroughOnlyOwnSignals) {
   request.mutable_page()->set_page_size(2);
   std::vector<std::string> ids;
   do {
-    absl::StatusOr<v1::ListOwnSignalsResponse> page = ledger_->ListOwn(kPolice, request);
+    absl::StatusOr<v1::ListOwnSignalsResponse> page = ledger_->signals().ListOwn(kPolice, request);
     ASSERT_TRUE(page.ok()) << page.status();
     for (const v1::Signal& s : page->signals()) {
       EXPECT_EQ(s.source_organisation(), "politie-amsterdam");
@@ -257,13 +257,13 @@ TEST_F(SignalLedgerTest, EverythingSurvivesARestart) {
   v1::Pseudonym m = RandomPseudonym();
   v1::SubmitSignalResult first = SubmitOne(kPolice, ValidSignal(m), "p-1");
   SubmitOne(kGgz, ValidSignal(m), "g-1");
-  ASSERT_TRUE(ledger_->Acknowledge(kPolice, 1).ok());
+  ASSERT_TRUE(ledger_->outbox().Acknowledge(kPolice, 1).ok());
   std::vector<v1::Notification> before = Outbox(kPolice);
   Reopen();
   std::vector<v1::Notification> after = Outbox(kPolice);
   ASSERT_EQ(after.size(), before.size());
   EXPECT_EQ(after[0].notification_id(), before[0].notification_id());
-  EXPECT_EQ(ledger_->AcknowledgedCursor("politie-amsterdam"), 1u);
+  EXPECT_EQ(ledger_->outbox().AcknowledgedCursor("politie-amsterdam"), 1u);
   // Counters continue: no id or cursor is reused.
   v1::SubmitSignalResult third = SubmitOne(kWijkteam, ValidSignal(m), "w-1");
   EXPECT_NE(third.signal_id(), first.signal_id());
@@ -278,9 +278,9 @@ TEST_F(SignalLedgerTest, AcknowledgeIsMonotonicAndBounded) {
   v1::Pseudonym m = RandomPseudonym();
   SubmitOne(kPolice, ValidSignal(m), "p-1");
   SubmitOne(kGgz, ValidSignal(m), "g-1");
-  EXPECT_EQ(ledger_->Acknowledge(kPolice, 2).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(*ledger_->Acknowledge(kPolice, 1), 1u);
-  EXPECT_EQ(*ledger_->Acknowledge(kPolice, 0), 1u);
+  EXPECT_EQ(ledger_->outbox().Acknowledge(kPolice, 2).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(*ledger_->outbox().Acknowledge(kPolice, 1), 1u);
+  EXPECT_EQ(*ledger_->outbox().Acknowledge(kPolice, 0), 1u);
 }
 
 TEST_F(SignalLedgerTest, ProtectedSignalIsNotDisclosedButOthersAre) {
@@ -413,29 +413,29 @@ TEST_F(SignalLedgerTest, UpdateChangesOnlyTheMaskedFields) {
   change.set_severity(v1::SEVERITY_ACUTE);
   change.mutable_contact()->set_name("Team Zuid");
   change.set_category("ignored_because_not_masked");
-  absl::StatusOr<v1::Signal> updated = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {"severity", "contact"}));
+  absl::StatusOr<v1::Signal> updated = ledger_->signals().Update(kPolice, UpdateOf(sent.signal_id(), change, {"severity", "contact"}));
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->severity(), v1::SEVERITY_ACUTE);
   EXPECT_EQ(updated->contact().name(), "Team Zuid");
   EXPECT_EQ(updated->category(), "housing_nuisance");
   EXPECT_EQ(updated->revision(), 2u);
-  EXPECT_EQ(ledger_->Get(kPolice, sent.signal_id())->contact().name(), "Team Zuid");
+  EXPECT_EQ(ledger_->signals().Get(kPolice, sent.signal_id())->contact().name(), "Team Zuid");
 }
 
 TEST_F(SignalLedgerTest, UpdateRefusesUnknownFieldsBadValuesAndOthersSignals) {
   v1::SubmitSignalResult sent = SubmitOne(kPolice, ValidSignal(RandomPseudonym()), "p-1");
   v1::Signal change;
-  absl::Status no_mask = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {})).status();
+  absl::Status no_mask = ledger_->signals().Update(kPolice, UpdateOf(sent.signal_id(), change, {})).status();
   EXPECT_EQ(no_mask.code(), absl::StatusCode::kInvalidArgument);
-  absl::Status forbidden = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {"status"})).status();
+  absl::Status forbidden = ledger_->signals().Update(kPolice, UpdateOf(sent.signal_id(), change, {"status"})).status();
   EXPECT_NE(forbidden.message().find("update_mask.paths[0]: cannot be updated"), absl::string_view::npos)
       << forbidden;
   change.set_category("Not A Category");
-  absl::Status invalid = ledger_->Update(kPolice, UpdateOf(sent.signal_id(), change, {"category"})).status();
+  absl::Status invalid = ledger_->signals().Update(kPolice, UpdateOf(sent.signal_id(), change, {"category"})).status();
   EXPECT_NE(invalid.message().find("signal.category:"), absl::string_view::npos) << invalid;
-  EXPECT_EQ(ledger_->Update(kGgz, UpdateOf(sent.signal_id(), change, {"severity"})).status().code(),
+  EXPECT_EQ(ledger_->signals().Update(kGgz, UpdateOf(sent.signal_id(), change, {"severity"})).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(ledger_->Get(kPolice, sent.signal_id())->revision(), 1u) << "refusals change nothing";
+  EXPECT_EQ(ledger_->signals().Get(kPolice, sent.signal_id())->revision(), 1u) << "refusals change nothing";
 }
 
 TEST_F(SignalLedgerTest, UpdatedRelatedPersonsAreReindexedAndMatched) {
@@ -446,14 +446,14 @@ TEST_F(SignalLedgerTest, UpdatedRelatedPersonsAreReindexedAndMatched) {
   EXPECT_TRUE(Outbox(kPolice).empty());
 
   v1::Signal change = WithRelated(v1::Signal(), child, v1::RELATION_CHILD);
-  ASSERT_TRUE(ledger_->Update(kPolice, UpdateOf(mother.signal_id(), change, {"related"})).ok());
+  ASSERT_TRUE(ledger_->signals().Update(kPolice, UpdateOf(mother.signal_id(), change, {"related"})).ok());
   ASSERT_EQ(Outbox(kPolice).size(), 1u) << "the new related person matches the school's signal";
   EXPECT_EQ(Outbox(kPolice)[0].relation(), v1::RELATION_CHILD);
 
   // Replacing the list removes the old index entry: a new signal on the
   // first child no longer meets the police signal.
   change = WithRelated(v1::Signal(), other_child, v1::RELATION_CHILD);
-  ASSERT_TRUE(ledger_->Update(kPolice, UpdateOf(mother.signal_id(), change, {"related"})).ok());
+  ASSERT_TRUE(ledger_->signals().Update(kPolice, UpdateOf(mother.signal_id(), change, {"related"})).ok());
   SubmitOne(kWijkteam, ValidSignal(child), "w-1");
   for (const v1::Notification& n : Outbox(kWijkteam)) EXPECT_NE(n.other().organisation_id(), "politie-amsterdam");
 }
@@ -475,7 +475,7 @@ class RetentionTest : public SignalLedgerTest {
     store_ = *std::move(store);
     LedgerOptions options;
     options.clock = [this] { return now_; };
-    ledger_ = *SignalLedger::Create(store_.get(), keyer_.get(), policy_, &hub_, options);
+    ledger_ = *Ledger::Create(store_.get(), keyer_.get(), policy_, &hub_, options);
   }
   absl::Time now_ = absl::FromUnixSeconds(1800000000);
 };
@@ -485,10 +485,10 @@ TEST_F(RetentionTest, ClosedSignalSurfacesDuringItsVisiblePeriodThenExpires) {
   v1::SubmitSignalResult vt = SubmitOne(kPolice, ValidSignal(m, "domestic_violence"), "vt-1");
   v1::CloseSignalRequest close;
   close.set_signal_id(vt.signal_id());
-  ASSERT_TRUE(ledger_->Close(kPolice, close).ok());
+  ASSERT_TRUE(ledger_->signals().Close(kPolice, close).ok());
 
   now_ += absl::Hours(24 * 365 * 4);  // four years later: still history
-  EXPECT_EQ(ledger_->SweepExpired()->expired, 0u);
+  EXPECT_EQ(ledger_->retention().SweepExpired()->expired, 0u);
   SubmitOne(kGgz, ValidSignal(m), "g-1");
   EXPECT_EQ(Outbox(kGgz).size(), 1u);
 
@@ -498,17 +498,17 @@ TEST_F(RetentionTest, ClosedSignalSurfacesDuringItsVisiblePeriodThenExpires) {
   for (const v1::Notification& n : Outbox(kWijkteam)) EXPECT_NE(n.other().organisation_id(), "politie-amsterdam");
 
   uint64_t audit_before = AuditCount();
-  absl::StatusOr<SweepResult> swept = ledger_->SweepExpired();
+  absl::StatusOr<SweepResult> swept = ledger_->retention().SweepExpired();
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_EQ(swept->expired, 1u);
-  EXPECT_EQ(ledger_->Get(kPolice, vt.signal_id()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ledger_->signals().Get(kPolice, vt.signal_id()).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(AuditCount(), audit_before + 1);
   // Physically gone: no key of any column family mentions its number.
   uint64_t number = 0;
   ASSERT_TRUE(keyer_->Ids().ParseSignalId(vt.signal_id(), &number));
   EXPECT_FALSE(store_->Get(Family::kSignals, keys::SignalKey(number)).ok());
   EXPECT_FALSE(store_->Get(Family::kIdempotency, keys::IdempotencyKey("politie-amsterdam", "vt-1")).ok());
-  EXPECT_EQ(ledger_->SweepExpired()->expired, 0u) << "sweeping is idempotent";
+  EXPECT_EQ(ledger_->retention().SweepExpired()->expired, 0u) << "sweeping is idempotent";
 }
 
 TEST_F(RetentionTest, OutboxesForgetNotificationsAboutExpiredSignalsAndOldAcknowledgedOnes) {
@@ -517,13 +517,13 @@ TEST_F(RetentionTest, OutboxesForgetNotificationsAboutExpiredSignalsAndOldAcknow
   SubmitOne(kGgz, ValidSignal(m), "g-1");
   ASSERT_EQ(Outbox(kPolice).size(), 1u);
   ASSERT_EQ(Outbox(kGgz).size(), 1u);
-  EXPECT_EQ(ledger_->SweepOutbox()->deleted, 0u) << "nothing taken, nothing expired";
+  EXPECT_EQ(ledger_->retention().SweepOutbox()->deleted, 0u) << "nothing taken, nothing expired";
 
-  ASSERT_TRUE(ledger_->Acknowledge(kGgz, Outbox(kGgz)[0].cursor()).ok());
+  ASSERT_TRUE(ledger_->outbox().Acknowledge(kGgz, Outbox(kGgz)[0].cursor()).ok());
   now_ += absl::Hours(24 * 29);
-  EXPECT_EQ(ledger_->SweepOutbox()->deleted, 0u) << "acknowledged, but kept 30 days";
+  EXPECT_EQ(ledger_->retention().SweepOutbox()->deleted, 0u) << "acknowledged, but kept 30 days";
   now_ += absl::Hours(24 * 2);
-  absl::StatusOr<OutboxSweepResult> swept = ledger_->SweepOutbox();
+  absl::StatusOr<OutboxSweepResult> swept = ledger_->retention().SweepOutbox();
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_EQ(swept->examined, 2u);
   EXPECT_EQ(swept->deleted, 1u);
@@ -531,11 +531,11 @@ TEST_F(RetentionTest, OutboxesForgetNotificationsAboutExpiredSignalsAndOldAcknow
   ASSERT_EQ(Outbox(kPolice).size(), 1u) << "never acknowledged: kept while both signals live";
 
   now_ += absl::Hours(24 * 365 * 7);  // both signals past their visible period
-  absl::StatusOr<SweepResult> expired = ledger_->SweepExpired();
+  absl::StatusOr<SweepResult> expired = ledger_->retention().SweepExpired();
   ASSERT_TRUE(expired.ok()) << expired.status();
   EXPECT_EQ(expired->expired, 2u);
   EXPECT_EQ(expired->notifications_deleted, 1u) << "what it described is gone, in the expiry's own write";
-  EXPECT_EQ(ledger_->SweepOutbox()->deleted, 0u);
+  EXPECT_EQ(ledger_->retention().SweepOutbox()->deleted, 0u);
   EXPECT_TRUE(Outbox(kPolice).empty());
   // New notifications keep counting from the old cursors.
   SubmitOne(kPolice, ValidSignal(m), "p-2");
@@ -552,7 +552,7 @@ TEST_F(RetentionTest, AnOpenSignalNotConfirmedForAYearBecomesHistory) {
   SubmitOne(kGgz, ValidSignal(m), "g-1");
   EXPECT_EQ(Outbox(kGgz).size(), 1u) << "still visible history";
   now_ += absl::Hours(24 * 200);
-  EXPECT_EQ(ledger_->SweepExpired()->expired, 1u);
+  EXPECT_EQ(ledger_->retention().SweepExpired()->expired, 1u);
 }
 
 }  // namespace

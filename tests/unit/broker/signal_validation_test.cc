@@ -1,4 +1,4 @@
-#include "broker/signal_validation.h"
+#include "broker/signals/signal_validation.h"
 
 #include "gtest/gtest.h"
 #include "tests/unit/broker/signal_test_helpers.h"

@@ -8,9 +8,9 @@
 #include <map>
 
 #include "storage/keys.h"
-#include "broker/signal_ledger.h"
-#include "broker/store_backup.h"
-#include "broker/store_schema.h"
+#include "broker/ledger.h"
+#include "broker/core/backup.h"
+#include "broker/core/schema.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/broker/signal_test_helpers.h"
@@ -27,8 +27,8 @@ void Populate(const std::string& data_dir) {
   std::unique_ptr<Store> store = *OpenBrokerStore(data_dir);
   SubjectKeyer keyer(TestSecret());
   NotificationHub hub;
-  std::unique_ptr<SignalLedger> ledger =
-      *SignalLedger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
+  std::unique_ptr<Ledger> ledger =
+      *Ledger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
   const v1::Pseudonym m = RandomPseudonym();
   for (const auto& [org, kind] : {std::pair<const char*, const char*>{"politie-amsterdam", "police"},
                                   {"ggz-inforsa", "ggz"}, {"wijkteam-west", "local_team"}}) {
@@ -36,7 +36,7 @@ void Populate(const std::string& data_dir) {
     v1::SubmitSignalItem* item = request.add_items();
     item->set_idempotency_key("k-1");
     *item->mutable_signal() = ValidSignal(m);
-    ASSERT_TRUE(ledger->Submit(CallerIdentity{org, Role::kOrg, kind}, request).ok());
+    ASSERT_TRUE(ledger->submission().Submit(CallerIdentity{org, Role::kOrg, kind}, request).ok());
   }
 }
 
@@ -74,11 +74,11 @@ TEST_F(StoreMaintenanceTest, ABackupRestoresToTheSameSignalsAndAuditLog) {
   std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("restored"));
   SubjectKeyer keyer(TestSecret());
   NotificationHub hub;
-  std::unique_ptr<SignalLedger> ledger =
-      *SignalLedger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
-  EXPECT_TRUE(ledger->Get(CallerIdentity{"ggz-inforsa", Role::kOrg, "ggz"}, keyer.Ids().SignalId(2)).ok());
-  EXPECT_EQ(ledger->AuditSize(), original->audit_size);
-  EXPECT_EQ(ledger->ReadOutbox("politie-amsterdam", 0, 100)->size(), 2u);
+  std::unique_ptr<Ledger> ledger =
+      *Ledger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
+  EXPECT_TRUE(ledger->signals().Get(CallerIdentity{"ggz-inforsa", Role::kOrg, "ggz"}, keyer.Ids().SignalId(2)).ok());
+  EXPECT_EQ(ledger->events().AuditSize(), original->audit_size);
+  EXPECT_EQ(ledger->outbox().ReadOutbox("politie-amsterdam", 0, 100)->size(), 2u);
 }
 
 TEST_F(StoreMaintenanceTest, ABackupOfAStoreInUseIsRefused) {

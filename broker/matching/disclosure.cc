@@ -1,0 +1,57 @@
+#include "broker/matching/disclosure.h"
+
+namespace samenloop::broker {
+
+v1::DisclosureLevel ToProto(policy::DisclosureLevel level) {
+  switch (level) {
+    case policy::DisclosureLevel::kNone: return v1::DISCLOSURE_LEVEL_NONE;
+    case policy::DisclosureLevel::kExistenceAndContact: return v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT;
+    case policy::DisclosureLevel::kCategory: return v1::DISCLOSURE_LEVEL_CATEGORY;
+    case policy::DisclosureLevel::kDetails: return v1::DISCLOSURE_LEVEL_DETAILS;
+  }
+  return v1::DISCLOSURE_LEVEL_NONE;
+}
+
+v1::MatchKind ToProto(policy::MatchKind kind) {
+  switch (kind) {
+    case policy::MatchKind::kSubject: return v1::MATCH_KIND_SUBJECT;
+    case policy::MatchKind::kHouseholdRelated: return v1::MATCH_KIND_HOUSEHOLD_RELATED;
+    case policy::MatchKind::kHouseholdSharedRelated: return v1::MATCH_KIND_HOUSEHOLD_SHARED_RELATED;
+  }
+  return v1::MATCH_KIND_UNSPECIFIED;
+}
+
+policy::SignalFacts FactsOf(const storage::StoredSignal& stored) {
+  policy::SignalFacts facts;
+  facts.organisation_id = stored.signal().source_organisation();
+  facts.organisation_kind = stored.organisation_kind();
+  facts.category = stored.signal().category();
+  // The API's enums and the policy's share their numbering (common.proto).
+  facts.age_band = static_cast<policy::AgeBand>(stored.signal().age_band());
+  facts.nature = static_cast<policy::Nature>(stored.signal().nature());
+  facts.severity = static_cast<policy::Severity>(stored.signal().severity());
+  facts.closed = stored.signal().status() == v1::SIGNAL_STATUS_CLOSED;
+  facts.is_protected = stored.signal().protected_();
+  return facts;
+}
+
+v1::DisclosedSignal Disclose(const storage::StoredSignal& other, policy::DisclosureLevel level,
+                             const policy::DisclosurePolicy& policy) {
+  v1::DisclosedSignal out;
+  out.set_organisation_id(other.signal().source_organisation());
+  out.set_organisation_name(policy.OrganisationName(other.signal().source_organisation()));
+  out.set_organisation_kind(other.organisation_kind());
+  *out.mutable_contact() = other.signal().contact();
+  if (level >= policy::DisclosureLevel::kCategory) {
+    out.set_category(other.signal().category());
+    out.set_nature(other.signal().nature());
+  }
+  if (level >= policy::DisclosureLevel::kDetails) {
+    *out.mutable_opened_at() = other.signal().opened_at();
+    out.set_status(other.signal().status());
+    out.set_severity(other.signal().severity());
+  }
+  return out;
+}
+
+}  // namespace samenloop::broker

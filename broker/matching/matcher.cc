@@ -1,0 +1,33 @@
+#include "broker/matching/matcher.h"
+
+#include <map>
+
+#include "broker/core/liveness.h"
+
+namespace samenloop::broker {
+
+absl::Status Matcher::MatchAndNotify(Transaction& write, uint64_t number, const storage::StoredSignal& signal,
+                                     bool renotify) {
+  const absl::Time now = context_.Now();
+  const policy::DisclosurePolicy& policy = context_.PolicyLocked();
+  // A signal past its visible period is out of matching, also before the
+  // sweeper has deleted it (retention is decided at decision time).
+  if (!IsLive(signal, policy, now)) return absl::OkStatus();
+  absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches = FindMatches(context_.store(), number, signal, policy, now);
+  if (!matches.ok()) return matches.status();
+  for (const auto& [other_number, match] : *matches) {
+    // Each direction is decided on its own: the other organisation may learn
+    // of this signal, and this organisation of the other one.
+    const Direction to_other{other_number, &match.signal, number, &signal, match.kind, InverseRelation(match.relation)};
+    if (absl::StatusOr<bool> told = decisions_.DecideAndRecord(write, to_other, renotify); !told.ok()) {
+      return told.status();
+    }
+    const Direction to_self{number, &signal, other_number, &match.signal, match.kind, match.relation};
+    if (absl::StatusOr<bool> told = decisions_.DecideAndRecord(write, to_self, renotify); !told.ok()) {
+      return told.status();
+    }
+  }
+  return coordinator_.Coordinate(write, number, signal, *matches, now).status();
+}
+
+}  // namespace samenloop::broker

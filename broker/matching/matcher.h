@@ -1,0 +1,46 @@
+#ifndef SAMENLOOP_BROKER_MATCHING_MATCHER_H_
+#define SAMENLOOP_BROKER_MATCHING_MATCHER_H_
+
+// Matcher runs matching for a signal whose decisions are taken under the
+// write lock (an update, a reopen, re-evaluation): find its matches
+// (match_finder.h), decide both directions of each pair (pair_decisions.h),
+// then apply the coordination rules (coordinator.h). A new signal takes the
+// same steps split in two, the reads and decisions before the lock
+// (signals/submission.h).
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "broker/core/context.h"
+#include "broker/core/transaction.h"
+#include "broker/matching/coordinator.h"
+#include "broker/matching/match_finder.h"
+#include "broker/matching/pair_decisions.h"
+#include "broker_storage.pb.h"
+
+namespace samenloop::broker {
+
+class Matcher {
+ public:
+  Matcher(LedgerContext& context, PairDecisions& decisions, Coordinator& coordinator)
+      : context_(context), decisions_(decisions), coordinator_(coordinator) {}
+
+  // Decides both directions of every pair of `signal` (number `number`) and
+  // queues the decisions, notifications and audit events; `renotify` tells
+  // again what was told before (a reopen). Nothing for a signal that is no
+  // longer live.
+  absl::Status MatchAndNotify(Transaction& write, uint64_t number, const storage::StoredSignal& signal,
+                              bool renotify);
+
+  PairDecisions& decisions() { return decisions_; }
+  Coordinator& coordinator() { return coordinator_; }
+
+ private:
+  LedgerContext& context_;
+  PairDecisions& decisions_;
+  Coordinator& coordinator_;
+};
+
+}  // namespace samenloop::broker
+
+#endif  // SAMENLOOP_BROKER_MATCHING_MATCHER_H_
