@@ -20,7 +20,7 @@
 // lock, so a block's range is narrow and the skip is nearly exact (the
 // query still checks each leaf's own time).
 //
-// The indexes hold leaf numbers only. Redaction (signal_ledger's sweep)
+// The indexes hold leaf numbers only. Redaction (the broker's retention sweep)
 // keeps the subject and organisation entries of a redacted leaf, so a
 // subject report still lists it as redacted, and drops the signal entries
 // of the expired signal.

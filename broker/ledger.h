@@ -25,6 +25,7 @@
 #include "broker/consents/consents.h"
 #include "broker/core/context.h"
 #include "broker/core/event_recorder.h"
+#include "broker/core/subject_keyer.h"
 #include "broker/lifecycle/retention.h"
 #include "broker/matching/matching.h"
 #include "broker/notifications/notification_hub.h"

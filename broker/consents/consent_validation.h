@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_CONSENT_VALIDATION_H_
-#define SAMENLOOP_BROKER_CONSENT_VALIDATION_H_
+#ifndef SAMENLOOP_BROKER_CONSENTS_CONSENT_VALIDATION_H_
+#define SAMENLOOP_BROKER_CONSENTS_CONSENT_VALIDATION_H_
 
 // Validation of consent and objection records and of ConsentService
 // requests (docs/consent.md). Every error is INVALID_ARGUMENT naming exactly
@@ -27,4 +27,4 @@ absl::Status ValidateListConsentsRequest(const v1::ListConsentsRequest& request)
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_CONSENT_VALIDATION_H_
+#endif  // SAMENLOOP_BROKER_CONSENTS_CONSENT_VALIDATION_H_

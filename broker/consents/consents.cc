@@ -7,7 +7,7 @@
 #include "storage/keys.h"
 #include "audit/events.h"
 #include "broker/core/transaction.h"
-#include "broker/matching/subject_keyer.h"
+#include "broker/core/subject_keyer.h"
 #include "broker/signals/signal_validation.h"
 
 namespace samenloop::broker {

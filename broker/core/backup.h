@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_STORE_BACKUP_H_
-#define SAMENLOOP_BROKER_STORE_BACKUP_H_
+#ifndef SAMENLOOP_BROKER_CORE_BACKUP_H_
+#define SAMENLOOP_BROKER_CORE_BACKUP_H_
 
 // Backup, restore and verification of a stopped broker's store
 // (docs/operations.md "Backup and restore"). A backup is a RocksDB
@@ -39,4 +39,4 @@ absl::StatusOr<StoreSummary> RestoreStore(const std::string& backup_dir, const s
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_STORE_BACKUP_H_
+#endif  // SAMENLOOP_BROKER_CORE_BACKUP_H_

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "broker/matching/subject_keyer.h"
+#include "broker/core/subject_keyer.h"
 
 namespace samenloop::broker {
 

@@ -33,6 +33,9 @@ struct LedgerOptions {
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // How long an acknowledged notification stays in the outbox (SweepOutbox).
   absl::Duration outbox_keep_acknowledged = absl::Hours(24 * 30);
+  // Tests only: runs in SubmitSignals after an item's reads and decisions
+  // and before the write lock, to make a concurrent commit land there.
+  std::function<void()> between_prepare_and_apply;
 };
 
 class LedgerContext {

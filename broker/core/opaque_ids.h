@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_OPAQUE_IDS_H_
-#define SAMENLOOP_BROKER_OPAQUE_IDS_H_
+#ifndef SAMENLOOP_BROKER_CORE_OPAQUE_IDS_H_
+#define SAMENLOOP_BROKER_CORE_OPAQUE_IDS_H_
 
 // OpaqueIds turns the broker's internal numbers into the identifiers that
 // organisations see, and back (docs/api.md "Identifiers").
@@ -74,4 +74,4 @@ std::vector<uint64_t> SignalsNamedBy(const NotificationRef& ref);
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_OPAQUE_IDS_H_
+#endif  // SAMENLOOP_BROKER_CORE_OPAQUE_IDS_H_

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "audit/index.h"
 #include "storage/keys.h"
-#include "broker/notifications/notices.h"
+#include "broker/core/opaque_ids.h"
 #include "broker/core/opaque_ids.h"
 #include "storage/store.h"
 #include "broker_storage.pb.h"

@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_STORE_SCHEMA_H_
-#define SAMENLOOP_BROKER_STORE_SCHEMA_H_
+#ifndef SAMENLOOP_BROKER_CORE_SCHEMA_H_
+#define SAMENLOOP_BROKER_CORE_SCHEMA_H_
 
 // The store's schema version (meta key "schema_version"), checked on every
 // open (docs/operations.md "Upgrades"):
@@ -36,4 +36,4 @@ absl::StatusOr<std::unique_ptr<Store>> OpenBrokerStore(const std::string& path, 
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_STORE_SCHEMA_H_
+#endif  // SAMENLOOP_BROKER_CORE_SCHEMA_H_

@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_AUDIT_SERVICE_H_
-#define SAMENLOOP_BROKER_AUDIT_SERVICE_H_
+#ifndef SAMENLOOP_BROKER_EDGE_AUDIT_SERVICE_H_
+#define SAMENLOOP_BROKER_EDGE_AUDIT_SERVICE_H_
 
 // gRPC edge of the AuditService (auditor certificates only): event queries
 // with inclusion proofs, signed tree heads (current and kept ones) and
@@ -14,7 +14,7 @@
 #include "absl/time/time.h"
 #include "broker/ledger.h"
 #include "storage/store.h"
-#include "broker/matching/subject_keyer.h"
+#include "broker/core/subject_keyer.h"
 #include "audit/tree_heads.h"
 #include "samenloop/v1/audit.grpc.pb.h"
 
@@ -57,4 +57,4 @@ class AuditServiceImpl final : public v1::AuditService::Service {
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_AUDIT_SERVICE_H_
+#endif  // SAMENLOOP_BROKER_EDGE_AUDIT_SERVICE_H_

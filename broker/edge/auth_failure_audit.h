@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_AUTH_FAILURE_AUDIT_H_
-#define SAMENLOOP_BROKER_AUTH_FAILURE_AUDIT_H_
+#ifndef SAMENLOOP_BROKER_EDGE_AUTH_FAILURE_AUDIT_H_
+#define SAMENLOOP_BROKER_EDGE_AUTH_FAILURE_AUDIT_H_
 
 // AUTHENTICATION_FAILED events: a call that reached a broker service with a
 // client certificate that gives no valid Samenloop identity (UNAUTHENTICATED)
@@ -76,4 +76,4 @@ std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeAuthF
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_AUTH_FAILURE_AUDIT_H_
+#endif  // SAMENLOOP_BROKER_EDGE_AUTH_FAILURE_AUDIT_H_

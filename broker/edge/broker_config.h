@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_BROKER_CONFIG_H_
-#define SAMENLOOP_BROKER_BROKER_CONFIG_H_
+#ifndef SAMENLOOP_BROKER_EDGE_BROKER_CONFIG_H_
+#define SAMENLOOP_BROKER_EDGE_BROKER_CONFIG_H_
 
 // The broker's YAML configuration file (docs/operations.md,
 // deploy/config/broker.example.yaml). Options given on the command line
@@ -60,4 +60,4 @@ absl::StatusOr<BrokerFileConfig> ParseBrokerConfig(const std::string& text, cons
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_BROKER_CONFIG_H_
+#endif  // SAMENLOOP_BROKER_EDGE_BROKER_CONFIG_H_

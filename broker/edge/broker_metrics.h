@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_BROKER_METRICS_H_
-#define SAMENLOOP_BROKER_BROKER_METRICS_H_
+#ifndef SAMENLOOP_BROKER_EDGE_BROKER_METRICS_H_
+#define SAMENLOOP_BROKER_EDGE_BROKER_METRICS_H_
 
 // The broker's Prometheus metrics (docs/operations.md "Metrics"), served on
 // their own port by common/metrics_endpoint.h. Counts, sizes and
@@ -16,4 +16,4 @@ std::string RenderBrokerMetrics(const Ledger& ledger, const Store& store);
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_BROKER_METRICS_H_
+#endif  // SAMENLOOP_BROKER_EDGE_BROKER_METRICS_H_

@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_BROKER_SERVER_H_
-#define SAMENLOOP_BROKER_BROKER_SERVER_H_
+#ifndef SAMENLOOP_BROKER_EDGE_BROKER_SERVER_H_
+#define SAMENLOOP_BROKER_EDGE_BROKER_SERVER_H_
 
 // BrokerServer wires the broker together: store, index keyer, policy,
 // ledger, the gRPC services, and the server itself. Used by the
@@ -20,7 +20,7 @@
 #include "broker/ledger.h"
 #include "broker/edge/signal_service.h"
 #include "storage/store.h"
-#include "broker/matching/subject_keyer.h"
+#include "broker/core/subject_keyer.h"
 #include "audit/tree_heads.h"
 #include "common/server_builder.h"
 #include "broker/edge/consent_service.h"
@@ -124,4 +124,4 @@ absl::StatusOr<SweepResult> SweepStore(const std::string& data_dir,
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_BROKER_SERVER_H_
+#endif  // SAMENLOOP_BROKER_EDGE_BROKER_SERVER_H_

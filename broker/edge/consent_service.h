@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_CONSENT_SERVICE_H_
-#define SAMENLOOP_BROKER_CONSENT_SERVICE_H_
+#ifndef SAMENLOOP_BROKER_EDGE_CONSENT_SERVICE_H_
+#define SAMENLOOP_BROKER_EDGE_CONSENT_SERVICE_H_
 
 // gRPC edge of ConsentService (docs/consent.md): organisation certificates
 // only; the registering organisation comes from the certificate.
@@ -26,4 +26,4 @@ class ConsentServiceImpl final : public v1::ConsentService::Service {
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_CONSENT_SERVICE_H_
+#endif  // SAMENLOOP_BROKER_EDGE_CONSENT_SERVICE_H_

@@ -19,7 +19,7 @@
 #include "broker/edge/broker_config.h"
 #include "broker/edge/broker_server.h"
 #include "broker/core/backup.h"
-#include "broker/matching/subject_keyer.h"
+#include "broker/core/subject_keyer.h"
 #include "common/logging.h"
 #include "crypto/hex.h"
 #include "spdlog/spdlog.h"

@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_POLICY_ADMIN_SERVICE_H_
-#define SAMENLOOP_BROKER_POLICY_ADMIN_SERVICE_H_
+#ifndef SAMENLOOP_BROKER_EDGE_POLICY_ADMIN_SERVICE_H_
+#define SAMENLOOP_BROKER_EDGE_POLICY_ADMIN_SERVICE_H_
 
 // gRPC edge of PolicyAdminService (docs/policy-guide.md "Applying a
 // policy"): only a privacy officer applies; the file is parsed, validated
@@ -33,4 +33,4 @@ inline constexpr size_t kMaxPolicyBytes = 4 << 20;
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_POLICY_ADMIN_SERVICE_H_
+#endif  // SAMENLOOP_BROKER_EDGE_POLICY_ADMIN_SERVICE_H_

@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_SERVICE_EDGE_H_
-#define SAMENLOOP_BROKER_SERVICE_EDGE_H_
+#ifndef SAMENLOOP_BROKER_EDGE_SERVICE_EDGE_H_
+#define SAMENLOOP_BROKER_EDGE_SERVICE_EDGE_H_
 
 // What every gRPC service edge of the broker does before and after calling
 // the ledger: take the caller from its certificate, check the role, refuse
@@ -47,4 +47,4 @@ grpc::Status Finish(absl::StatusOr<T> result, T* response) {
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_SERVICE_EDGE_H_
+#endif  // SAMENLOOP_BROKER_EDGE_SERVICE_EDGE_H_

@@ -89,7 +89,7 @@ grpc::Status NotificationServiceImpl::Subscribe(grpc::ServerContext* context,
     const uint64_t version = hub_->Version(recipient);
     uint64_t next = cursor;
     // On the record before it leaves the broker, and checked once more
-    // against revocation and retention (outbox_release.cc).
+    // against revocation and retention (notifications/outbox.cc).
     absl::StatusOr<std::vector<v1::Notification>> page = ledger_->outbox().ReleaseOutbox(recipient, cursor, kPage, &next);
     if (!page.ok()) return ToGrpcStatus(page.status());
     for (const v1::Notification& notification : *page) {

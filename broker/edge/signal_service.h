@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_SIGNAL_SERVICE_H_
-#define SAMENLOOP_BROKER_SIGNAL_SERVICE_H_
+#ifndef SAMENLOOP_BROKER_EDGE_SIGNAL_SERVICE_H_
+#define SAMENLOOP_BROKER_EDGE_SIGNAL_SERVICE_H_
 
 // gRPC edge of SignalService and NotificationService: authenticate the
 // caller from its certificate, check its role, call the ledger, map the
@@ -51,4 +51,4 @@ class NotificationServiceImpl final : public v1::NotificationService::Service {
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_SIGNAL_SERVICE_H_
+#endif  // SAMENLOOP_BROKER_EDGE_SIGNAL_SERVICE_H_

@@ -56,7 +56,7 @@ absl::StatusOr<OutboxSweepResult> Retention::SweepOutbox() {
       }
       bool about_deleted_signal = false;
       // Entries with opaque ids left with their signal at expiry
-      // (retention_sweeper.cc, through the notices); this finds those of the
+      // (retention.cc, through the notices); this finds those of the
       // first id format, which needs no key to read.
       std::optional<NotificationRef> ref = ParseFirstFormatNotificationId(notification.notification_id());
       for (uint64_t number : ref.has_value() ? SignalsNamedBy(*ref) : std::vector<uint64_t>{}) {

@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_PERIODIC_TASK_H_
-#define SAMENLOOP_BROKER_PERIODIC_TASK_H_
+#ifndef SAMENLOOP_BROKER_LIFECYCLE_PERIODIC_TASK_H_
+#define SAMENLOOP_BROKER_LIFECYCLE_PERIODIC_TASK_H_
 
 // PeriodicTask runs a function on its own thread every `interval` until it
 // is stopped (or destroyed); stopping wakes the thread at once rather than
@@ -34,4 +34,4 @@ class PeriodicTask {
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_PERIODIC_TASK_H_
+#endif  // SAMENLOOP_BROKER_LIFECYCLE_PERIODIC_TASK_H_

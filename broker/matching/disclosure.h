@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_DISCLOSURE_H_
-#define SAMENLOOP_BROKER_DISCLOSURE_H_
+#ifndef SAMENLOOP_BROKER_MATCHING_DISCLOSURE_H_
+#define SAMENLOOP_BROKER_MATCHING_DISCLOSURE_H_
 
 // What the policy is told about a stored signal, and what a recipient is
 // shown of it at a decided level. One place, so that matches and
@@ -26,4 +26,4 @@ v1::DisclosedSignal Disclose(const storage::StoredSignal& other, policy::Disclos
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_DISCLOSURE_H_
+#endif  // SAMENLOOP_BROKER_MATCHING_DISCLOSURE_H_

@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_MATCH_FINDER_H_
-#define SAMENLOOP_BROKER_MATCH_FINDER_H_
+#ifndef SAMENLOOP_BROKER_MATCHING_MATCH_FINDER_H_
+#define SAMENLOOP_BROKER_MATCHING_MATCH_FINDER_H_
 
 // MatchFinder finds, through the indexes only (never a scan over all
 // signals), every live signal that a given signal matches
@@ -63,4 +63,4 @@ v1::Relation InverseRelation(v1::Relation relation);
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_MATCH_FINDER_H_
+#endif  // SAMENLOOP_BROKER_MATCHING_MATCH_FINDER_H_

@@ -3,8 +3,6 @@
 
 // The matching component: from a signal to the organisations that may learn
 // of it. What it offers:
-//   subject_keyer.h   pseudonym -> person key (the broker never stores a
-//                     pseudonym) and the opaque ids
 //   match_finder.h    candidates through the person indexes: subject,
 //                     household and shared-related matches
 //   disclosure.h      what the policy is told of a signal, and what a
@@ -12,13 +10,13 @@
 //   pair_decisions.h  deciding and recording one direction of a pair
 //   coordinator.h     coordination (pattern) rules
 //   matcher.h         all of the above for one signal under the write lock
-// It writes only through a Transaction (broker/core/transaction.h).
+// Person keys come from broker/core/subject_keyer.h; it writes only through
+// a Transaction (broker/core/transaction.h).
 
 #include "broker/matching/coordinator.h"
 #include "broker/matching/disclosure.h"
 #include "broker/matching/match_finder.h"
 #include "broker/matching/matcher.h"
 #include "broker/matching/pair_decisions.h"
-#include "broker/matching/subject_keyer.h"
 
 #endif  // SAMENLOOP_BROKER_MATCHING_MATCHING_H_

@@ -6,7 +6,7 @@
 #include "audit/events.h"
 #include "broker/core/reads.h"
 #include "broker/matching/disclosure.h"
-#include "broker/matching/subject_keyer.h"
+#include "broker/core/subject_keyer.h"
 #include "broker/notifications/notices.h"
 #include "storage/keys.h"
 

@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_NOTICES_H_
-#define SAMENLOOP_BROKER_NOTICES_H_
+#ifndef SAMENLOOP_BROKER_NOTIFICATIONS_NOTICES_H_
+#define SAMENLOOP_BROKER_NOTIFICATIONS_NOTICES_H_
 
 // Notices: which outbox entries concern which signal, and taking them back.
 //
@@ -74,4 +74,4 @@ absl::StatusOr<bool> WithdrawIfUnseen(Transaction& write, uint64_t signal, const
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_NOTICES_H_
+#endif  // SAMENLOOP_BROKER_NOTIFICATIONS_NOTICES_H_

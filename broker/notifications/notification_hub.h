@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_NOTIFICATION_HUB_H_
-#define SAMENLOOP_BROKER_NOTIFICATION_HUB_H_
+#ifndef SAMENLOOP_BROKER_NOTIFICATIONS_NOTIFICATION_HUB_H_
+#define SAMENLOOP_BROKER_NOTIFICATIONS_NOTIFICATION_HUB_H_
 
 // NotificationHub wakes subscription streams when their recipient's outbox
 // grows. It carries no data: streams always read the durable outbox, so a
@@ -38,4 +38,4 @@ class NotificationHub {
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_NOTIFICATION_HUB_H_
+#endif  // SAMENLOOP_BROKER_NOTIFICATIONS_NOTIFICATION_HUB_H_

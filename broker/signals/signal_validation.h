@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_SIGNAL_VALIDATION_H_
-#define SAMENLOOP_BROKER_SIGNAL_VALIDATION_H_
+#ifndef SAMENLOOP_BROKER_SIGNALS_SIGNAL_VALIDATION_H_
+#define SAMENLOOP_BROKER_SIGNALS_SIGNAL_VALIDATION_H_
 
 // Validation of signals and signal requests arriving from clients. Each
 // error is INVALID_ARGUMENT and names the field path and the rule broken,
@@ -75,4 +75,4 @@ absl::Status ValidatePseudonym(const v1::Pseudonym& pseudonym, absl::string_view
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_SIGNAL_VALIDATION_H_
+#endif  // SAMENLOOP_BROKER_SIGNALS_SIGNAL_VALIDATION_H_

@@ -10,7 +10,7 @@
 #include "audit/events.h"
 #include "broker/core/reads.h"
 #include "broker/core/transaction.h"
-#include "broker/matching/subject_keyer.h"
+#include "broker/core/subject_keyer.h"
 #include "broker/notifications/notices.h"
 #include "broker/signals/policy_checks.h"
 #include "broker/signals/signal_validation.h"

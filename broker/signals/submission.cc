@@ -8,7 +8,7 @@
 #include "audit/events.h"
 #include "broker/core/liveness.h"
 #include "broker/core/reads.h"
-#include "broker/matching/subject_keyer.h"
+#include "broker/core/subject_keyer.h"
 #include "broker/signals/policy_checks.h"
 #include "broker/signals/signal_validation.h"
 #include "storage/keys.h"
@@ -97,6 +97,7 @@ absl::StatusOr<v1::SubmitSignalsResponse> Submission::Submit(const CallerIdentit
     return s;
   }
 
+  if (context_.options().between_prepare_and_apply) context_.options().between_prepare_and_apply();
   std::unique_lock<std::mutex> lock = context_.LockWrites();
   const bool policy_replaced = &context_.PolicyLocked() != policy.get();
   std::optional<PersonIndexReaders> current;  // made on the first stale item

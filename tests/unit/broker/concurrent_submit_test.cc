@@ -75,5 +75,81 @@ TEST(ConcurrentSubmit, TwoOrganisationsOnTheSamePersonsAtTheSameMomentArePairedE
   }
 }
 
+// The race made deterministic: the police's submission has read and decided
+// on an empty store when GGZ's submission on the same person commits. The
+// police's must then see GGZ's signal (prepare again), so that the pair is
+// decided, once per direction, by the police's commit.
+TEST(ConcurrentSubmit, ACommitBetweenPrepareAndApplyIsSeen) {
+  ASSERT_GE(sodium_init(), 0);
+  samenloop::testing::TempDir dir;
+  SubjectKeyer keyer(testing::TestSecret());
+  NotificationHub hub;
+  std::unique_ptr<Store> store = *OpenBrokerStore(dir.Sub("db"));
+  const v1::Pseudonym person = testing::RandomPseudonym();
+  Ledger* ledger_ptr = nullptr;
+  bool interleaved = false;
+  LedgerOptions options;
+  options.between_prepare_and_apply = [&] {
+    if (interleaved) return;
+    interleaved = true;
+    v1::SubmitSignalsRequest other;
+    v1::SubmitSignalItem* item = other.add_items();
+    item->set_idempotency_key("ggz-1");
+    *item->mutable_signal() = testing::ValidSignal(person);
+    absl::StatusOr<v1::SubmitSignalsResponse> committed = ledger_ptr->submission().Submit(testing::kGgz, other);
+    ASSERT_TRUE(committed.ok()) << committed.status();
+    EXPECT_EQ(committed->results(0).notifications_created(), 0u);  // the police's signal is not there yet
+  };
+  std::unique_ptr<Ledger> ledger =
+      *Ledger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub, options);
+  ledger_ptr = ledger.get();
+
+  v1::SubmitSignalsRequest request;
+  v1::SubmitSignalItem* item = request.add_items();
+  item->set_idempotency_key("police-1");
+  *item->mutable_signal() = testing::ValidSignal(person);
+  absl::StatusOr<v1::SubmitSignalsResponse> response = ledger->submission().Submit(testing::kPolice, request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_TRUE(interleaved);
+  EXPECT_EQ(ledger->submission().Reprepared(), 1u);
+  EXPECT_EQ(response->results(0).notifications_created(), 1u);
+  for (const CallerIdentity& org : {testing::kPolice, testing::kGgz}) {
+    absl::StatusOr<std::vector<v1::Notification>> outbox = ledger->outbox().ReadOutbox(org.organisation_id, 0, 100);
+    ASSERT_TRUE(outbox.ok());
+    EXPECT_EQ(outbox->size(), 1u) << org.organisation_id << ": the pair decided once per direction";
+  }
+}
+
+// A retried idempotency key committed in between is a duplicate, not a
+// second signal.
+TEST(ConcurrentSubmit, AnIdempotencyKeyCommittedBetweenPrepareAndApplyIsADuplicate) {
+  ASSERT_GE(sodium_init(), 0);
+  samenloop::testing::TempDir dir;
+  SubjectKeyer keyer(testing::TestSecret());
+  NotificationHub hub;
+  std::unique_ptr<Store> store = *OpenBrokerStore(dir.Sub("db"));
+  v1::SubmitSignalsRequest request;
+  v1::SubmitSignalItem* item = request.add_items();
+  item->set_idempotency_key("retry-me");
+  *item->mutable_signal() = testing::ValidSignal(testing::RandomPseudonym());
+  Ledger* ledger_ptr = nullptr;
+  std::string first_id;
+  LedgerOptions options;
+  options.between_prepare_and_apply = [&] {
+    if (!first_id.empty()) return;
+    first_id = "pending";
+    absl::StatusOr<v1::SubmitSignalsResponse> committed = ledger_ptr->submission().Submit(testing::kPolice, request);
+    ASSERT_TRUE(committed.ok()) << committed.status();
+    first_id = committed->results(0).signal_id();
+  };
+  std::unique_ptr<Ledger> ledger =
+      *Ledger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub, options);
+  ledger_ptr = ledger.get();
+  absl::StatusOr<v1::SubmitSignalsResponse> retried = ledger->submission().Submit(testing::kPolice, request);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_TRUE(retried->results(0).duplicate());
+  EXPECT_EQ(retried->results(0).signal_id(), first_id);
+}
+
 }  // namespace
 }  // namespace samenloop::broker

@@ -1,4 +1,4 @@
-#include "broker/matching/subject_keyer.h"
+#include "broker/core/subject_keyer.h"
 
 #include <fcntl.h>
 #include <sodium.h>

@@ -2,52 +2,30 @@
 // the audit log's leaf data, at every size, across batches and restarts, and
 // its proofs verify.
 
-#include "broker/core/schema.h"
+#include "audit/events.h"
 #include "audit/merkle_tree.h"
-
-#include <sodium.h>
-
+#include "crypto/merkle_rfc6962.h"
 #include "storage/keys.h"
-#include "broker/ledger.h"
-#include "gtest/gtest.h"
-#include "tests/support/temp_dir.h"
-#include "tests/unit/broker/signal_test_helpers.h"
+#include "tests/unit/audit/audit_log_fixture.h"
 
 namespace samenloop::broker {
 namespace {
 
-using testing::RandomPseudonym;
-using testing::ValidSignal;
-
-class AuditTreeTest : public ::testing::Test {
+class AuditTreeTest : public testing::AuditLogFixture {
  protected:
-  void SetUp() override {
-    ASSERT_GE(sodium_init(), 0);
-    keyer_ = std::make_unique<SubjectKeyer>(testing::TestSecret());
-    policy_ = policy::MakeBuiltinDefaultPolicy();
-    Reopen();
-  }
-  void Reopen() {
-    ledger_.reset();
-    store_.reset();
-    store_ = *OpenBrokerStore(dir_.Sub("db"));
-    absl::StatusOr<std::unique_ptr<Ledger>> ledger =
-        Ledger::Create(store_.get(), keyer_.get(), policy_, &hub_);
-    ASSERT_TRUE(ledger.ok()) << ledger.status();
-    ledger_ = *std::move(ledger);
-  }
-  // Submits `count` signals on one person from alternating organisations,
-  // so each batch appends several events (submission and match decisions).
-  void SubmitBatch(int count) {
-    static int serial = 0;
-    v1::SubmitSignalsRequest request;
-    for (int i = 0; i < count; ++i) {
-      v1::SubmitSignalItem* item = request.add_items();
-      item->set_idempotency_key(absl::StrCat("k", ++serial));
-      *item->mutable_signal() = ValidSignal(person_);
+  // Appends `count` match decisions about one person in one write.
+  void AppendBatch(int count) {
+    static uint64_t serial = 0;
+    std::vector<v1::AuditEvent> events;
+    for (int i = 0; i < count; ++i, ++serial) {
+      v1::AuditEvent event = BaseEvent(v1::AUDIT_EVENT_TYPE_MATCH_DECISION, {"broker", Role::kOperator, ""},
+                                       absl::FromUnixSeconds(1800000000 + static_cast<int64_t>(serial)));
+      event.add_subject_keys(std::string(64, 'a'));
+      event.add_signal_ids(keys::SignalId(serial + 1));
+      event.set_recipient_organisation(serial % 2 == 0 ? "politie-amsterdam" : "ggz-inforsa");
+      events.push_back(std::move(event));
     }
-    CallerIdentity caller{serial % 2 == 0 ? "politie-amsterdam" : "ggz-inforsa", Role::kOrg, ""};
-    ASSERT_TRUE(ledger_->submission().Submit(caller, request).ok());
+    Append(std::move(events));
   }
   std::vector<crypto::MerkleHash> LeafHashes() {
     std::vector<crypto::MerkleHash> leaves;
@@ -59,20 +37,12 @@ class AuditTreeTest : public ::testing::Test {
     }
     return leaves;
   }
-
-  samenloop::testing::TempDir dir_;
-  std::unique_ptr<SubjectKeyer> keyer_;
-  std::shared_ptr<const policy::DisclosurePolicy> policy_;
-  NotificationHub hub_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Ledger> ledger_;
-  v1::Pseudonym person_ = RandomPseudonym();
 };
 
 TEST_F(AuditTreeTest, StoredTreeMatchesTheReferenceAtEverySizeAcrossBatchesAndRestarts) {
-  for (int round = 0; round < 6; ++round) {
-    SubmitBatch(round + 1);
-    if (round == 2) Reopen();  // the frontier is rebuilt from the stored nodes
+  for (int round = 0; round < 12; ++round) {
+    AppendBatch(round + 1);
+    if (round == 2 || round == 7) Reopen();  // the frontier is rebuilt from the stored nodes
   }
   std::vector<crypto::MerkleHash> leaves = LeafHashes();
   ASSERT_GT(leaves.size(), 40u);
@@ -84,7 +54,7 @@ TEST_F(AuditTreeTest, StoredTreeMatchesTheReferenceAtEverySizeAcrossBatchesAndRe
 }
 
 TEST_F(AuditTreeTest, ProofsFromStoredNodesVerify) {
-  for (int round = 0; round < 4; ++round) SubmitBatch(3);
+  for (int round = 0; round < 8; ++round) AppendBatch(round % 3 + 2);
   std::vector<crypto::MerkleHash> leaves = LeafHashes();
   const uint64_t size = leaves.size();
   const crypto::MerkleHash root = *AuditRoot(*store_, size);

@@ -4,18 +4,13 @@
 // in leaf order would run out and answer with a page token); paging over an
 // index keeps the tree size the first page fixed.
 
-#include <sodium.h>
-
-#include "broker/core/schema.h"
 #include "absl/strings/str_cat.h"
 #include "audit/index.h"
 #include "audit/query.h"
 #include "audit/events.h"
-#include "broker/ledger.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
-#include "tests/support/temp_dir.h"
-#include "tests/unit/broker/signal_test_helpers.h"
+#include "tests/unit/audit/audit_log_fixture.h"
 
 namespace samenloop::broker {
 namespace {
@@ -27,13 +22,10 @@ constexpr int64_t kStart = 1800000000;  // event i happens kStart + i seconds
 
 std::string SubjectKey(uint64_t person) { return absl::StrCat(std::string(60, 'a'), 1000 + person % 100); }
 
-class AuditIndexTest : public ::testing::Test {
+class AuditIndexTest : public testing::AuditLogFixture {
  protected:
   void SetUp() override {
-    ASSERT_GE(sodium_init(), 0);
-    keyer_ = std::make_unique<SubjectKeyer>(testing::TestSecret());
-    store_ = *OpenBrokerStore(dir_.Sub("db"));
-    ledger_ = *Ledger::Create(store_.get(), keyer_.get(), policy::MakeBuiltinDefaultPolicy(), &hub_);
+    AuditLogFixture::SetUp();
     // Event i: actor org-(i % 3), about person i % 100, every 50th told to org-9.
     for (uint64_t begin = 0; begin < kEvents; begin += 500) {
       std::vector<v1::AuditEvent> events;
@@ -45,9 +37,9 @@ class AuditIndexTest : public ::testing::Test {
         if (i % 50 == 0) event.set_recipient_organisation("org-9");
         events.push_back(std::move(event));
       }
-      ASSERT_TRUE(ledger_->events().RecordEvents(std::move(events)).ok());
+      Append(std::move(events));
     }
-    ASSERT_EQ(ledger_->events().AuditSize(), kEvents);
+    ASSERT_EQ(size_, kEvents);
   }
 
   // All of a query's pages, each read with `budget`; the leaves returned.
@@ -57,7 +49,7 @@ class AuditIndexTest : public ::testing::Test {
     EXPECT_TRUE(plan.ok()) << plan.status();
     std::vector<uint64_t> leaves;
     *pages = 0;
-    const uint64_t end = ledger_->events().AuditSize();
+    const uint64_t end = size_;
     do {
       absl::StatusOr<AuditScan> scan = ScanAuditLog(*store_, *plan, end, budget);
       EXPECT_TRUE(scan.ok()) << scan.status();
@@ -69,18 +61,12 @@ class AuditIndexTest : public ::testing::Test {
       }
       plan->start = scan->next;
       // The log grows between pages; the answer does not.
-      ledger_->events().RecordEvent(BaseEvent(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY, {"org-1", Role::kAuditor, ""},
-                                     absl::FromUnixSeconds(kStart + 1500)))
-          .IgnoreError();
+      Append({BaseEvent(v1::AUDIT_EVENT_TYPE_AUDIT_QUERY, {"org-1", Role::kAuditor, ""},
+                        absl::FromUnixSeconds(kStart + 1500))});
     } while (plan->start < end && *pages < 100);
     return leaves;
   }
 
-  samenloop::testing::TempDir dir_;
-  std::unique_ptr<SubjectKeyer> keyer_;
-  NotificationHub hub_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Ledger> ledger_;
 };
 
 TEST_F(AuditIndexTest, ASubjectQueryReadsOnlyThePersonsLeaves) {

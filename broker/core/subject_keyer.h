@@ -1,5 +1,5 @@
-#ifndef SAMENLOOP_BROKER_SUBJECT_KEYER_H_
-#define SAMENLOOP_BROKER_SUBJECT_KEYER_H_
+#ifndef SAMENLOOP_BROKER_CORE_SUBJECT_KEYER_H_
+#define SAMENLOOP_BROKER_CORE_SUBJECT_KEYER_H_
 
 // SubjectKeyer turns a pseudonym into the broker's index key:
 // HMAC-SHA256 under the broker's index secret (crypto/keyed_index.h). The
@@ -38,4 +38,4 @@ class SubjectKeyer {
 
 }  // namespace samenloop::broker
 
-#endif  // SAMENLOOP_BROKER_SUBJECT_KEYER_H_
+#endif  // SAMENLOOP_BROKER_CORE_SUBJECT_KEYER_H_
