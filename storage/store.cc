@@ -1,5 +1,7 @@
 #include "storage/store.h"
 
+#include "storage/sorted_batch.h"
+
 #include "common/rocksdb_logger.h"
 
 #include <array>
@@ -120,7 +122,14 @@ absl::Status Store::Commit(rocksdb::WriteBatch* batch) {
   if (absl::Status room = guard_->BeforeWrite(); !room.ok()) return room;
   rocksdb::WriteOptions options;
   options.sync = true;
-  return guard_->AfterWrite(db_->Write(options, batch));
+  // Sorted, the memtable inserts are several times cheaper (sorted_batch.h).
+  rocksdb::WriteBatch sorted = SortedForInsertion(*batch, [this](uint32_t id) -> rocksdb::ColumnFamilyHandle* {
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      if (handle->GetID() == id) return handle;
+    }
+    return nullptr;
+  });
+  return guard_->AfterWrite(db_->Write(options, &sorted));
 }
 
 absl::StatusOr<std::string> Store::Get(Family family, const rocksdb::Slice& key) const {
