@@ -15,10 +15,18 @@
 #include "benchmark/benchmark.h"
 #include "broker/ledger.h"
 #include "rocksdb/db.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
+#include "spdlog/spdlog.h"
 
 namespace {
 
 using namespace samenloop;
+
+// Logs (RocksDB's among them) go to stderr: stdout is the JSON report.
+const bool kLogsToStderr = [] {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("bench"));
+  return true;
+}();
 
 std::string TempDir() {
   char pattern[] = "/tmp/samenloop-bench-XXXXXX";

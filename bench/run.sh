@@ -21,7 +21,8 @@ cmake --build build-bench -j2 --target samenloop_crypto_bench samenloop_sdk_benc
   samenloop_policy_bench samenloop_audit_bench samenloop-loadgen samenloop-broker >/dev/null
 
 raw=$(mktemp -d)
-trap 'rm -rf "$raw"' EXIT
+# The raw outputs stay when the run fails, to see which one broke.
+trap 'if [ $? -eq 0 ]; then rm -rf "$raw"; else echo "bench/run.sh: raw outputs kept in $raw" >&2; fi' EXIT
 # The audit proofs run on a 10^7-leaf log (10^6 in a quick run).
 export SAMENLOOP_AUDIT_BENCH_LEAVES=$([ "$min_time" = 2 ] && echo 10000000 || echo 1000000)
 for bench in samenloop_crypto_bench samenloop_sdk_bench samenloop_ingest_bench samenloop_policy_bench \

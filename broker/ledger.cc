@@ -15,11 +15,12 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Create(Store* store, const Subje
 
 Ledger::Ledger(Store* store, const SubjectKeyer* keyer, std::shared_ptr<const policy::DisclosurePolicy> policy,
                NotificationHub* hub, LedgerOptions options, LedgerCounters counters)
-    : context_(store, keyer, std::move(policy),
-               [hub](const std::set<std::string>& recipients) {
-                 for (const std::string& recipient : recipients) hub->Publish(recipient);
-               },
-               std::move(options), std::move(counters)),
+    : context_(
+          store, keyer, std::move(policy),
+          [hub](const std::set<std::string>& recipients) {
+            for (const std::string& recipient : recipients) hub->Publish(recipient);
+          },
+          std::move(options), std::move(counters)),
       decisions_(context_),
       coordinator_(context_),
       matcher_(context_, decisions_, coordinator_),

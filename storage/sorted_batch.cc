@@ -59,7 +59,8 @@ rocksdb::WriteBatch SortedForInsertion(rocksdb::WriteBatch& batch,
     return a.key.compare(b.key) < 0;
   };
   for (auto begin = ops.begin(); begin != ops.end();) {
-    auto end = std::find_if(begin, ops.end(), [](const Operation& op) { return op.kind == Operation::Kind::kDeleteRange; });
+    auto end =
+        std::find_if(begin, ops.end(), [](const Operation& op) { return op.kind == Operation::Kind::kDeleteRange; });
     std::stable_sort(begin, end, by_family_and_key);
     begin = end == ops.end() ? end : end + 1;
   }

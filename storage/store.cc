@@ -77,6 +77,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, uint
   // files, so a store on a (nearly) full disk still opens and serves reads;
   // the memtables are flushed later, as usual.
   options.avoid_flush_during_recovery = true;
+  // A WAL file is deleted only once every family with data in it has
+  // flushed, and the meta family (a few counters, written by every commit)
+  // never fills a memtable: without a bound the WAL grew with the store and
+  // a restart at 10^7 signals replayed all of it (29 s). Past this size
+  // RocksDB flushes the families that hold the oldest WAL file, which bounds
+  // both the WAL on disk and the replay at start (docs/operations.md).
+  options.max_total_wal_size = 128ull << 20;
   // RocksDB's diagnostics go to the broker's log, not to a LOG file on the
   // disk that may be full (common/rocksdb_logger.h).
   options.info_log = MakeRocksDbLogger("broker store");

@@ -30,19 +30,19 @@ v1::AuditEvent ConsentEvent(v1::AuditEventType type, const CallerIdentity& calle
   event.set_consent_id(stored.record().consent_id());
   const v1::ConsentRecord& r = stored.record();
   event.set_reason(absl::StrCat(r.kind() == v1::CONSENT_KIND_OBJECTION ? "objection" : "consent", " by ",
-                                r.given_by() == v1::CONSENT_GIVER_SUBJECT ? "the subject"
+                                r.given_by() == v1::CONSENT_GIVER_SUBJECT    ? "the subject"
                                 : r.given_by() == v1::CONSENT_GIVER_GUARDIAN ? "a guardian"
                                                                              : "a parent with authority",
                                 r.scope().recipient_organisation().empty() ? "" : " for ",
-                                r.scope().recipient_organisation(), r.scope().recipient_kind().empty() ? "" : " for kind ",
-                                r.scope().recipient_kind()));
+                                r.scope().recipient_organisation(),
+                                r.scope().recipient_kind().empty() ? "" : " for kind ", r.scope().recipient_kind()));
   return event;
 }
 
 }  // namespace
 
 absl::StatusOr<v1::ConsentRecord> Consents::RegisterConsent(const CallerIdentity& caller,
-                                                                const v1::ConsentRecord& record) {
+                                                            const v1::ConsentRecord& record) {
   const absl::Time now = context_.Now();
   std::unique_lock<std::mutex> lock = context_.LockWrites();
   if (absl::Status valid = ValidateConsentRecord(record, context_.PolicyLocked(), now); !valid.ok()) return valid;
@@ -84,9 +84,10 @@ absl::StatusOr<v1::ConsentRecord> Consents::RegisterConsent(const CallerIdentity
 }
 
 absl::StatusOr<v1::ConsentRecord> Consents::WithdrawConsent(const CallerIdentity& caller,
-                                                                absl::string_view consent_id) {
+                                                            absl::string_view consent_id) {
   uint64_t number = 0;
-  if (!ParseConsentId(consent_id, &number)) return absl::InvalidArgumentError("consent_id: must look like con-<number>");
+  if (!ParseConsentId(consent_id, &number))
+    return absl::InvalidArgumentError("consent_id: must look like con-<number>");
   const absl::Time now = context_.Now();
   std::unique_lock<std::mutex> lock = context_.LockWrites();
   absl::StatusOr<std::string> bytes = context_.store().Get(Family::kConsents, keys::U64(number));
@@ -113,7 +114,7 @@ absl::StatusOr<v1::ConsentRecord> Consents::WithdrawConsent(const CallerIdentity
 }
 
 absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(const CallerIdentity& caller,
-                                                                    const v1::ListConsentsRequest& request) const {
+                                                                const v1::ListConsentsRequest& request) const {
   const int64_t page_size = request.page().page_size() == 0 ? kDefaultPageSize : request.page().page_size();
   if (page_size > kMaxPageSize) {
     return absl::InvalidArgumentError(absl::StrCat("page.page_size: from 1 to ", kMaxPageSize));
@@ -157,13 +158,17 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(const CallerIden
     for (uint64_t n : numbers) {
       absl::StatusOr<std::string> bytes = context_.store().Get(Family::kConsents, keys::U64(n));
       if (!bytes.ok()) return bytes.status();
-      if (absl::Status s = visit(n, *bytes); absl::IsCancelled(s)) break;
-      else if (!s.ok()) return s;
+      if (absl::Status s = visit(n, *bytes); absl::IsCancelled(s))
+        break;
+      else if (!s.ok())
+        return s;
     }
   } else {
     for (it->Seek(keys::U64(after + 1)); it->Valid(); it->Next()) {
-      if (absl::Status s = visit(keys::ParseU64(AsView(it->key())), AsView(it->value())); absl::IsCancelled(s)) break;
-      else if (!s.ok()) return s;
+      if (absl::Status s = visit(keys::ParseU64(AsView(it->key())), AsView(it->value())); absl::IsCancelled(s))
+        break;
+      else if (!s.ok())
+        return s;
     }
     if (!it->status().ok()) return absl::InternalError(absl::StrCat("consent scan: ", it->status().ToString()));
   }

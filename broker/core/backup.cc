@@ -80,8 +80,8 @@ absl::StatusOr<StoreSummary> VerifyStore(const Store& store) {
         if (!hash.ok()) return hash.status();
         leaves.Add(*hash);
       } else {
-        leaves.Add(crypto::HashLeaf(absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(it->value().data()),
-                                                        it->value().size())));
+        leaves.Add(crypto::HashLeaf(
+            absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(it->value().data()), it->value().size())));
       }
       ++summary.audit_size;
     }
@@ -101,7 +101,8 @@ absl::StatusOr<StoreSummary> VerifyStore(const Store& store) {
 
 absl::StatusOr<StoreSummary> BackupStore(const std::string& data_dir, const std::string& backup_dir) {
   if (std::filesystem::exists(backup_dir)) {
-    return absl::FailedPreconditionError(absl::StrCat(backup_dir, ": already exists; a backup goes to a new directory"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(backup_dir, ": already exists; a backup goes to a new directory"));
   }
   absl::StatusOr<std::unique_ptr<Store>> store = OpenStopped(data_dir);
   if (!store.ok()) return store.status();

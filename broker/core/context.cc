@@ -9,8 +9,12 @@ namespace samenloop::broker {
 LedgerContext::LedgerContext(Store* store, const SubjectKeyer* keyer,
                              std::shared_ptr<const policy::DisclosurePolicy> policy, Published published,
                              LedgerOptions options, LedgerCounters counters)
-    : store_(store), keyer_(keyer), policy_(std::move(policy)), published_(std::move(published)),
-      options_(std::move(options)), counters_(std::move(counters)) {}
+    : store_(store),
+      keyer_(keyer),
+      policy_(std::move(policy)),
+      published_(std::move(published)),
+      options_(std::move(options)),
+      counters_(std::move(counters)) {}
 
 const OpaqueIds& LedgerContext::ids() const { return keyer_->Ids(); }
 

@@ -39,8 +39,8 @@ policy::ConsentFacts ConsentFactsOf(const storage::StoredConsent& stored) {
   facts.consent_id = r.consent_id();
   facts.kind = r.kind() == v1::CONSENT_KIND_OBJECTION ? policy::ConsentKind::kObjection : policy::ConsentKind::kConsent;
   facts.given_by = r.given_by() == v1::CONSENT_GIVER_PARENT_WITH_AUTHORITY ? policy::ConsentGiver::kParentWithAuthority
-                   : r.given_by() == v1::CONSENT_GIVER_GUARDIAN           ? policy::ConsentGiver::kGuardian
-                                                                          : policy::ConsentGiver::kSubject;
+                   : r.given_by() == v1::CONSENT_GIVER_GUARDIAN            ? policy::ConsentGiver::kGuardian
+                                                                           : policy::ConsentGiver::kSubject;
   facts.giver_key = Hex(stored.giver_key());
   facts.recipient_organisation = r.scope().recipient_organisation();
   facts.recipient_kind = r.scope().recipient_kind();

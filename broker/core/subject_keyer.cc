@@ -32,8 +32,7 @@ absl::StatusOr<std::unique_ptr<SubjectKeyer>> SubjectKeyer::FromSecretFile(const
   if (!bytes.ok()) return bytes.status();
   if (bytes->size() != kSecretBytes) {
     sodium_memzero(bytes->data(), bytes->size());
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, ": index secret must be exactly ", kSecretBytes, " bytes"));
+    return absl::FailedPreconditionError(absl::StrCat(path, ": index secret must be exactly ", kSecretBytes, " bytes"));
   }
   absl::StatusOr<crypto::IndexSecret> secret = crypto::IndexSecret::FromBytes(
       absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()));

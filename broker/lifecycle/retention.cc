@@ -72,7 +72,8 @@ absl::StatusOr<SweepResult> Retention::SweepExpired() {
       // Its events' bodies go with it (docs/audit.md "Redaction"): each
       // becomes a stub, its hash stays in the tree, and the expiry event
       // lists them so a verifier can tell a redaction from a removal.
-      absl::StatusOr<std::vector<uint64_t>> leaves = AuditLeavesOfSignal(context_.store(), stored->signal().signal_id(), write.AuditSize());
+      absl::StatusOr<std::vector<uint64_t>> leaves =
+          AuditLeavesOfSignal(context_.store(), stored->signal().signal_id(), write.AuditSize());
       if (!leaves.ok()) return leaves.status();
       for (uint64_t leaf : *leaves) {
         write.RedactAudit(leaf);
@@ -101,14 +102,16 @@ absl::StatusOr<SweepResult> Retention::SweepExpired() {
       if (!notices.ok()) return notices.status();
       for (const Notice& notice : *notices) {
         if (notice.record.link() == storage::NoticeRecord::LINK_CAUSED) continue;
-        absl::StatusOr<std::string> entry = context_.store().Get(Family::kOutbox, keys::OutboxKey(notice.recipient, notice.cursor));
+        absl::StatusOr<std::string> entry =
+            context_.store().Get(Family::kOutbox, keys::OutboxKey(notice.recipient, notice.cursor));
         if (absl::IsNotFound(entry.status())) continue;
         if (!entry.ok()) return entry.status();
         if (!entries_deleted.emplace(notice.recipient, notice.cursor).second) continue;
         write.DeleteOutbox(notice.recipient, notice.cursor);
         ++result.notifications_deleted;
       }
-      batch.DeleteRange(context_.store().Handle(Family::kNotices), keys::NoticePrefix(number), keys::NoticePrefix(number + 1));
+      batch.DeleteRange(context_.store().Handle(Family::kNotices), keys::NoticePrefix(number),
+                        keys::NoticePrefix(number + 1));
       result.redacted += leaves->size();
       ++result.expired;
     }
@@ -118,7 +121,8 @@ absl::StatusOr<SweepResult> Retention::SweepExpired() {
     for (Family family : {Family::kSignals, Family::kSubjectIndex, Family::kRelatedIndex, Family::kOrgSignals,
                           Family::kIdempotency, Family::kPairDecisions, Family::kAuditIndex, Family::kNotices}) {
       rocksdb::CompactRangeOptions options;
-      rocksdb::Status compacted = context_.store().db()->CompactRange(options, context_.store().Handle(family), nullptr, nullptr);
+      rocksdb::Status compacted =
+          context_.store().db()->CompactRange(options, context_.store().Handle(family), nullptr, nullptr);
       if (!compacted.ok()) return absl::InternalError(absl::StrCat("compaction: ", compacted.ToString()));
     }
   }
@@ -126,8 +130,8 @@ absl::StatusOr<SweepResult> Retention::SweepExpired() {
     // The redacted bodies leave the files too; only the range that held them.
     const std::string from = keys::U64(redacted_from), until = keys::U64(redacted_until);
     const rocksdb::Slice begin(from), end(until);
-    rocksdb::Status compacted =
-        context_.store().db()->CompactRange(rocksdb::CompactRangeOptions(), context_.store().Handle(Family::kAudit), &begin, &end);
+    rocksdb::Status compacted = context_.store().db()->CompactRange(
+        rocksdb::CompactRangeOptions(), context_.store().Handle(Family::kAudit), &begin, &end);
     if (!compacted.ok()) return absl::InternalError(absl::StrCat("compaction: ", compacted.ToString()));
   }
   return result;

@@ -13,7 +13,8 @@ absl::Status Matcher::MatchAndNotify(Transaction& write, uint64_t number, const 
   // A signal past its visible period is out of matching, also before the
   // sweeper has deleted it (retention is decided at decision time).
   if (!IsLive(signal, policy, now)) return absl::OkStatus();
-  absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches = FindMatches(context_.store(), number, signal, policy, now);
+  absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches =
+      FindMatches(context_.store(), number, signal, policy, now);
   if (!matches.ok()) return matches.status();
   for (const auto& [other_number, match] : *matches) {
     // Each direction is decided on its own: the other organisation may learn

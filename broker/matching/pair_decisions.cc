@@ -82,8 +82,7 @@ absl::StatusOr<policy::Decision> PairDecisions::Decide(const policy::DisclosureP
   const auto& protects = d.other->protected_against_keys();
   candidate.other_protects_against_recipient_subject =
       std::find(protects.begin(), protects.end(), d.recipient->subject_key()) != protects.end();
-  absl::StatusOr<std::vector<policy::ConsentFacts>> consents =
-      ConsentFactsOn(context_.store(), d.other->subject_key());
+  absl::StatusOr<std::vector<policy::ConsentFacts>> consents = ConsentFactsOn(context_.store(), d.other->subject_key());
   if (!consents.ok()) return consents.status();
   candidate.consents = *std::move(consents);
   return policy.Decide(candidate);

@@ -30,9 +30,8 @@ const CallerIdentity kBrokerActor{"broker", Role::kOperator, ""};
 
 // NOTIFICATION_DELIVERED or, for an entry withdrawn at release,
 // NOTIFICATION_WITHDRAWN: recipient, id, the signals it concerns.
-v1::AuditEvent ReleaseEvent(v1::AuditEventType type, const std::string& recipient,
-                            const v1::Notification& notification, const std::vector<std::string>& signal_ids,
-                            absl::Time now) {
+v1::AuditEvent ReleaseEvent(v1::AuditEventType type, const std::string& recipient, const v1::Notification& notification,
+                            const std::vector<std::string>& signal_ids, absl::Time now) {
   v1::AuditEvent event = BaseEvent(type, kBrokerActor, now);
   event.set_recipient_organisation(recipient);
   event.set_notification_id(notification.notification_id());
@@ -49,8 +48,8 @@ v1::AuditEvent ReleaseEvent(v1::AuditEventType type, const std::string& recipien
 
 }  // namespace
 
-absl::StatusOr<std::vector<v1::Notification>> Outbox::ReadOutbox(const std::string& recipient,
-                                                                 uint64_t after_cursor, size_t limit) const {
+absl::StatusOr<std::vector<v1::Notification>> Outbox::ReadOutbox(const std::string& recipient, uint64_t after_cursor,
+                                                                 size_t limit) const {
   std::vector<v1::Notification> out;
   const std::string prefix = keys::OrgPrefix(recipient);
   std::unique_ptr<rocksdb::Iterator> it = context_.store().NewIterator(Family::kOutbox);
@@ -100,9 +99,8 @@ absl::StatusOr<uint64_t> Outbox::Acknowledge(const CallerIdentity& caller, uint6
   return cursor;
 }
 
-absl::StatusOr<std::vector<v1::Notification>> Outbox::ReleaseOutbox(const std::string& recipient,
-                                                                    uint64_t after_cursor, size_t limit,
-                                                                    uint64_t* next_cursor) {
+absl::StatusOr<std::vector<v1::Notification>> Outbox::ReleaseOutbox(const std::string& recipient, uint64_t after_cursor,
+                                                                    size_t limit, uint64_t* next_cursor) {
   std::unique_lock<std::mutex> lock = context_.LockWrites();
   const absl::Time now = context_.Now();
   const policy::DisclosurePolicy& policy = context_.PolicyLocked();

@@ -62,9 +62,9 @@ absl::StatusOr<ReevaluationResult> PolicyInForce::Apply(const CallerIdentity& ca
   std::unique_lock<std::mutex> lock = context_.LockWrites();
   const std::string active = context_.PolicyLocked().Version();
   if (!expected_active_version.empty() && expected_active_version != active) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("expected_active_version: the active policy is ", active, ", not ",
-                     EscapedPrefix(expected_active_version), "; another policy was applied in the meantime"));
+    return absl::FailedPreconditionError(absl::StrCat("expected_active_version: the active policy is ", active,
+                                                      ", not ", EscapedPrefix(expected_active_version),
+                                                      "; another policy was applied in the meantime"));
   }
   absl::StatusOr<std::vector<storage::PolicyRecord>> history = History();
   if (!history.ok()) return history.status();
@@ -77,8 +77,7 @@ absl::StatusOr<ReevaluationResult> PolicyInForce::Apply(const CallerIdentity& ca
   write.Put(Family::kMeta, absl::StrCat(kPolicyHistoryPrefix, keys::U64(history->size() + 1)), bytes);
   v1::AuditEvent event = BaseEvent(v1::AUDIT_EVENT_TYPE_POLICY_APPLIED, caller, now);
   event.mutable_basis()->set_policy_version(record.version_hash());
-  event.set_reason(absl::StrCat("policy version \"", record.declared_version(), "\" applied, replacing ",
-                                active));
+  event.set_reason(absl::StrCat("policy version \"", record.declared_version(), "\" applied, replacing ", active));
   write.AppendAudit(std::move(event));
   write.Put(Family::kMeta, kReevaluateAllKey, keys::U64(0));
   if (absl::Status committed = write.Commit(); !committed.ok()) return committed;

@@ -41,8 +41,8 @@ absl::StatusOr<ReevaluationResult> Reevaluation::AllFrom(uint64_t after) {
       for (uint64_t number : *numbers) {
         absl::StatusOr<storage::StoredSignal> signal = LoadSignal(context_.store(), number);
         if (!signal.ok()) return signal.status();
-        if (absl::Status s = Signal(write, number, *signal, /*disclose_signal=*/false, /*disclose_matches=*/true,
-                                    result);
+        if (absl::Status s =
+                Signal(write, number, *signal, /*disclose_signal=*/false, /*disclose_matches=*/true, result);
             !s.ok()) {
           return s;
         }
@@ -93,8 +93,7 @@ absl::Status Reevaluation::Resume() {
   }
   std::vector<std::string> subjects;
   std::unique_ptr<rocksdb::Iterator> it = context_.store().NewIterator(Family::kMeta);
-  for (it->Seek(kReevaluateSubjectPrefix); it->Valid() && it->key().starts_with(kReevaluateSubjectPrefix);
-       it->Next()) {
+  for (it->Seek(kReevaluateSubjectPrefix); it->Valid() && it->key().starts_with(kReevaluateSubjectPrefix); it->Next()) {
     subjects.emplace_back(AsView(it->key()).substr(sizeof(kReevaluateSubjectPrefix) - 1));
   }
   if (!it->status().ok()) return absl::InternalError(absl::StrCat("meta scan: ", it->status().ToString()));
@@ -131,13 +130,15 @@ absl::Status Reevaluation::Signal(Transaction& write, uint64_t number, const sto
   const policy::DisclosurePolicy& policy = context_.PolicyLocked();
   // Past its visible period (not yet swept): decided as it was, never again.
   if (!IsLive(signal, policy, now)) return absl::OkStatus();
-  absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches = FindMatches(context_.store(), number, signal, policy, now);
+  absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches =
+      FindMatches(context_.store(), number, signal, policy, now);
   if (!matches.ok()) return matches.status();
   ++result.signals;
   PairDecisions& decisions = matcher_.decisions();
   for (const auto& [other_number, match] : *matches) {
     std::vector<Direction> directions;
-    if (disclose_matches) directions.push_back({number, &signal, other_number, &match.signal, match.kind, match.relation});
+    if (disclose_matches)
+      directions.push_back({number, &signal, other_number, &match.signal, match.kind, match.relation});
     if (disclose_signal) {
       directions.push_back({other_number, &match.signal, number, &signal, match.kind, InverseRelation(match.relation)});
     }

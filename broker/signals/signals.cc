@@ -25,14 +25,15 @@ v1::Signal ClientView(const storage::StoredSignal& stored) {
   return stored.signal();
 }
 
-absl::StatusOr<v1::Signal> Signals::Transition(
-    const CallerIdentity& caller, absl::string_view signal_id, v1::AuditEventType event_type,
-    absl::string_view reason, const std::function<absl::Status(storage::StoredSignal&)>& change,
-    v1::RevocationReason reason_class) {
+absl::StatusOr<v1::Signal> Signals::Transition(const CallerIdentity& caller, absl::string_view signal_id,
+                                               v1::AuditEventType event_type, absl::string_view reason,
+                                               const std::function<absl::Status(storage::StoredSignal&)>& change,
+                                               v1::RevocationReason reason_class) {
   const absl::Time now = context_.Now();
   std::unique_lock<std::mutex> lock = context_.LockWrites();
   uint64_t number = 0;
-  absl::StatusOr<storage::StoredSignal> stored = LoadOwnSignal(context_.store(), context_.ids(), caller, signal_id, &number);
+  absl::StatusOr<storage::StoredSignal> stored =
+      LoadOwnSignal(context_.store(), context_.ids(), caller, signal_id, &number);
   if (!stored.ok()) return stored.status();
   const v1::SignalStatus before = stored->signal().status();
   if (absl::Status s = change(*stored); !s.ok()) return s;
@@ -69,8 +70,7 @@ absl::StatusOr<v1::Signal> Signals::Transition(
   return ClientView(*stored);
 }
 
-absl::StatusOr<v1::Signal> Signals::Update(const CallerIdentity& caller,
-                                                const v1::UpdateSignalRequest& request) {
+absl::StatusOr<v1::Signal> Signals::Update(const CallerIdentity& caller, const v1::UpdateSignalRequest& request) {
   const google::protobuf::FieldMask& mask = request.update_mask();
   if (mask.paths_size() == 0) {
     return absl::InvalidArgumentError("update_mask: name the fields to change, e.g. contact or severity");
@@ -79,16 +79,16 @@ absl::StatusOr<v1::Signal> Signals::Update(const CallerIdentity& caller,
   for (int i = 0; i < mask.paths_size(); ++i) {
     const std::string& path = mask.paths(i);
     if (std::find(std::begin(kUpdatableFields), std::end(kUpdatableFields), path) == std::end(kUpdatableFields)) {
-      return absl::InvalidArgumentError(absl::StrCat("update_mask.paths[", i,
-                                                     "]: cannot be updated; updatable: ",
-                                                     absl::StrJoin(kUpdatableFields, ", ")));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "update_mask.paths[", i, "]: cannot be updated; updatable: ", absl::StrJoin(kUpdatableFields, ", ")));
     }
     paths.insert(path);
   }
   const absl::Time now = context_.Now();
   std::unique_lock<std::mutex> lock = context_.LockWrites();
   uint64_t number = 0;
-  absl::StatusOr<storage::StoredSignal> stored = LoadOwnSignal(context_.store(), context_.ids(), caller, request.signal_id(), &number);
+  absl::StatusOr<storage::StoredSignal> stored =
+      LoadOwnSignal(context_.store(), context_.ids(), caller, request.signal_id(), &number);
   if (!stored.ok()) return stored.status();
   const v1::SignalStatus status = stored->signal().status();
   if (status != v1::SIGNAL_STATUS_OPEN && status != v1::SIGNAL_STATUS_CLOSED) {
@@ -110,7 +110,8 @@ absl::StatusOr<v1::Signal> Signals::Update(const CallerIdentity& caller,
   }
   if (absl::Status valid = ValidateSignalFields(check, "signal", now); !valid.ok()) return valid;
   if (paths.count("category") > 0) {
-    if (absl::Status known = CheckCategoryKnown(context_.PolicyLocked(), merged.category(), "signal.category"); !known.ok()) {
+    if (absl::Status known = CheckCategoryKnown(context_.PolicyLocked(), merged.category(), "signal.category");
+        !known.ok()) {
       return known;
     }
   }
@@ -158,8 +159,7 @@ absl::StatusOr<v1::Signal> Signals::Update(const CallerIdentity& caller,
   return ClientView(*stored);
 }
 
-absl::StatusOr<v1::Signal> Signals::Close(const CallerIdentity& caller,
-                                               const v1::CloseSignalRequest& request) {
+absl::StatusOr<v1::Signal> Signals::Close(const CallerIdentity& caller, const v1::CloseSignalRequest& request) {
   if (request.has_closed_at()) {
     if (absl::Status s = ValidateTimestamp(request.closed_at(), "closed_at"); !s.ok()) return s;
   }
@@ -181,8 +181,7 @@ absl::StatusOr<v1::Signal> Signals::Close(const CallerIdentity& caller,
                     });
 }
 
-absl::StatusOr<v1::Signal> Signals::Reopen(const CallerIdentity& caller,
-                                                const v1::ReopenSignalRequest& request) {
+absl::StatusOr<v1::Signal> Signals::Reopen(const CallerIdentity& caller, const v1::ReopenSignalRequest& request) {
   return Transition(caller, request.signal_id(), v1::AUDIT_EVENT_TYPE_SIGNAL_REOPENED, "",
                     [](storage::StoredSignal& stored) -> absl::Status {
                       if (stored.signal().status() != v1::SIGNAL_STATUS_CLOSED) {
@@ -194,8 +193,7 @@ absl::StatusOr<v1::Signal> Signals::Reopen(const CallerIdentity& caller,
                     });
 }
 
-absl::StatusOr<v1::Signal> Signals::Revoke(const CallerIdentity& caller,
-                                                const v1::RevokeSignalRequest& request) {
+absl::StatusOr<v1::Signal> Signals::Revoke(const CallerIdentity& caller, const v1::RevokeSignalRequest& request) {
   if (request.reason().size() > 500) {
     return absl::InvalidArgumentError("reason: too long (at most 500 characters)");
   }
@@ -214,16 +212,16 @@ absl::StatusOr<v1::Signal> Signals::Revoke(const CallerIdentity& caller,
       request.reason_class());
 }
 
-absl::StatusOr<v1::Signal> Signals::Get(const CallerIdentity& caller,
-                                             absl::string_view signal_id) const {
+absl::StatusOr<v1::Signal> Signals::Get(const CallerIdentity& caller, absl::string_view signal_id) const {
   uint64_t number = 0;
-  absl::StatusOr<storage::StoredSignal> stored = LoadOwnSignal(context_.store(), context_.ids(), caller, signal_id, &number);
+  absl::StatusOr<storage::StoredSignal> stored =
+      LoadOwnSignal(context_.store(), context_.ids(), caller, signal_id, &number);
   if (!stored.ok()) return stored.status();
   return ClientView(*stored);
 }
 
-absl::StatusOr<v1::ListOwnSignalsResponse> Signals::ListOwn(
-    const CallerIdentity& caller, const v1::ListOwnSignalsRequest& request) const {
+absl::StatusOr<v1::ListOwnSignalsResponse> Signals::ListOwn(const CallerIdentity& caller,
+                                                            const v1::ListOwnSignalsRequest& request) const {
   uint32_t page_size = request.page().page_size() == 0 ? 100 : request.page().page_size();
   if (page_size > 1000) return absl::InvalidArgumentError("page.page_size: at most 1000");
   // The token is the id of the last signal of the previous page (opaque;
@@ -242,8 +240,8 @@ absl::StatusOr<v1::ListOwnSignalsResponse> Signals::ListOwn(
   const std::string prefix = keys::OrgPrefix(caller.organisation_id);
   std::unique_ptr<rocksdb::Iterator> it = context_.store().NewIterator(Family::kOrgSignals);
   uint64_t last_listed = after;
-  for (it->Seek(keys::OrgSignalKey(caller.organisation_id, after + 1));
-       it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  for (it->Seek(keys::OrgSignalKey(caller.organisation_id, after + 1)); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
     uint64_t number = keys::ParseU64(AsView(it->key()).substr(prefix.size()));
     absl::StatusOr<storage::StoredSignal> stored = LoadSignal(context_.store(), number);
     if (!stored.ok()) return stored.status();

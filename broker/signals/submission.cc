@@ -84,8 +84,8 @@ absl::StatusOr<v1::SubmitSignalsResponse> Submission::Submit(const CallerIdentit
   const int max_batch = context_.options().max_batch;
   if (request.items_size() == 0) return absl::InvalidArgumentError("items: at least one signal is required");
   if (request.items_size() > max_batch) {
-    return absl::InvalidArgumentError(absl::StrCat("items: at most ", max_batch, " signals per call (got ",
-                                                   request.items_size(), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("items: at most ", max_batch, " signals per call (got ", request.items_size(), ")"));
   }
   const absl::Time now = context_.Now();
   // The commit number first, then the reads: a commit that lands in between
@@ -123,8 +123,8 @@ absl::StatusOr<v1::SubmitSignalsResponse> Submission::Submit(const CallerIdentit
   return response;
 }
 
-absl::Status Submission::PrepareRange(const CallerIdentity& caller, const v1::SubmitSignalsRequest& request,
-                                      int begin, int end, absl::Time now, const policy::DisclosurePolicy& policy,
+absl::Status Submission::PrepareRange(const CallerIdentity& caller, const v1::SubmitSignalsRequest& request, int begin,
+                                      int end, absl::Time now, const policy::DisclosurePolicy& policy,
                                       std::vector<Prepared>& out) const {
   if (end - begin >= kParallelPrepareFrom) {
     // Both cores: the second half on a thread of its own, each half with its
@@ -194,8 +194,7 @@ absl::Status Submission::Prepare(const CallerIdentity& caller, const v1::SubmitS
 }
 
 absl::Status Submission::Apply(Transaction& write, const CallerIdentity& caller, Prepared& item, absl::Time now,
-                               std::map<std::string, std::string>& ids_in_batch,
-                               v1::SubmitSignalsResponse& response) {
+                               std::map<std::string, std::string>& ids_in_batch, v1::SubmitSignalsResponse& response) {
   if (!item.refusal.ok()) {
     v1::AuditEvent refused = BaseEvent(v1::AUDIT_EVENT_TYPE_REQUEST_REFUSED, caller, now);
     refused.set_reason(absl::StrCat("SubmitSignals: ", item.refusal.message()));

@@ -54,8 +54,7 @@ class Submission {
 
   // Prepares items [begin, end) of `request` into `out`.
   absl::Status PrepareRange(const CallerIdentity& caller, const v1::SubmitSignalsRequest& request, int begin, int end,
-                            absl::Time now, const policy::DisclosurePolicy& policy,
-                            std::vector<Prepared>& out) const;
+                            absl::Time now, const policy::DisclosurePolicy& policy, std::vector<Prepared>& out) const;
   absl::Status Prepare(const CallerIdentity& caller, const v1::SubmitSignalItem& item, int index, absl::Time now,
                        const policy::DisclosurePolicy& policy, PersonIndexReaders& readers, Prepared& out) const;
   // Adds one prepared item to the write and its result to `response`.

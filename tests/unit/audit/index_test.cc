@@ -66,7 +66,6 @@ class AuditIndexTest : public testing::AuditLogFixture {
     } while (plan->start < end && *pages < 100);
     return leaves;
   }
-
 };
 
 TEST_F(AuditIndexTest, ASubjectQueryReadsOnlyThePersonsLeaves) {
