@@ -13,20 +13,14 @@
 #include "broker/core/schema.h"
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "bench/logs_to_stderr.h"
 #include "broker/ledger.h"
 #include "rocksdb/db.h"
-#include "spdlog/sinks/stdout_color_sinks.h"
-#include "spdlog/spdlog.h"
 
 namespace {
 
 using namespace samenloop;
 
-// Logs (RocksDB's among them) go to stderr: stdout is the JSON report.
-const bool kLogsToStderr = [] {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("bench"));
-  return true;
-}();
 
 std::string TempDir() {
   char pattern[] = "/tmp/samenloop-bench-XXXXXX";

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
+#include "bench/logs_to_stderr.h"
 #include "client/connection.h"
 #include "client/pseudonymiser_client.h"
 #include "common/server_builder.h"
