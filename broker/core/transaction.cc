@@ -25,7 +25,8 @@ void PutChanged(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* meta,
 }  // namespace
 
 Transaction::Transaction(LedgerContext& context)
-    : context_(context), counters_(context.counters()), audit_(context.store(), counters_.audit) {}
+    // The writer owns the log state while the write is assembled; Commit puts it back.
+    : context_(context), counters_(context.counters()), audit_(context.store(), std::move(counters_.audit)) {}
 
 void Transaction::Put(Family family, const std::string& key, const std::string& value) {
   batch_.Put(store().Handle(family), key, value);

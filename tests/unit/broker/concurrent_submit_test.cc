@@ -19,14 +19,19 @@
 namespace samenloop::broker {
 namespace {
 
-TEST(ConcurrentSubmit, TwoOrganisationsOnTheSamePersonsAtTheSameMomentArePairedExactlyOnce) {
-  ASSERT_GE(sodium_init(), 0);
+// What each test's ledger runs on: a store in a temporary directory.
+struct StoreOnDisk {
   samenloop::testing::TempDir dir;
-  SubjectKeyer keyer(testing::TestSecret());
+  SubjectKeyer keyer{testing::TestSecret()};
   NotificationHub hub;
   std::unique_ptr<Store> store = *OpenBrokerStore(dir.Sub("db"));
+};
+
+TEST(ConcurrentSubmit, TwoOrganisationsOnTheSamePersonsAtTheSameMomentArePairedExactlyOnce) {
+  ASSERT_GE(sodium_init(), 0);
+  StoreOnDisk disk;
   std::unique_ptr<Ledger> ledger =
-      *Ledger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
+      *Ledger::Create(disk.store.get(), &disk.keyer, policy::MakeBuiltinDefaultPolicy(), &disk.hub);
 
   constexpr int kPersons = 40;
   constexpr int kRounds = 5;
@@ -81,10 +86,7 @@ TEST(ConcurrentSubmit, TwoOrganisationsOnTheSamePersonsAtTheSameMomentArePairedE
 // decided, once per direction, by the police's commit.
 TEST(ConcurrentSubmit, ACommitBetweenPrepareAndApplyIsSeen) {
   ASSERT_GE(sodium_init(), 0);
-  samenloop::testing::TempDir dir;
-  SubjectKeyer keyer(testing::TestSecret());
-  NotificationHub hub;
-  std::unique_ptr<Store> store = *OpenBrokerStore(dir.Sub("db"));
+  StoreOnDisk disk;
   const v1::Pseudonym person = testing::RandomPseudonym();
   Ledger* ledger_ptr = nullptr;
   bool interleaved = false;
@@ -101,7 +103,7 @@ TEST(ConcurrentSubmit, ACommitBetweenPrepareAndApplyIsSeen) {
     EXPECT_EQ(committed->results(0).notifications_created(), 0u);  // the police's signal is not there yet
   };
   std::unique_ptr<Ledger> ledger =
-      *Ledger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub, options);
+      *Ledger::Create(disk.store.get(), &disk.keyer, policy::MakeBuiltinDefaultPolicy(), &disk.hub, options);
   ledger_ptr = ledger.get();
 
   v1::SubmitSignalsRequest request;
@@ -124,10 +126,7 @@ TEST(ConcurrentSubmit, ACommitBetweenPrepareAndApplyIsSeen) {
 // second signal.
 TEST(ConcurrentSubmit, AnIdempotencyKeyCommittedBetweenPrepareAndApplyIsADuplicate) {
   ASSERT_GE(sodium_init(), 0);
-  samenloop::testing::TempDir dir;
-  SubjectKeyer keyer(testing::TestSecret());
-  NotificationHub hub;
-  std::unique_ptr<Store> store = *OpenBrokerStore(dir.Sub("db"));
+  StoreOnDisk disk;
   v1::SubmitSignalsRequest request;
   v1::SubmitSignalItem* item = request.add_items();
   item->set_idempotency_key("retry-me");
@@ -143,7 +142,7 @@ TEST(ConcurrentSubmit, AnIdempotencyKeyCommittedBetweenPrepareAndApplyIsADuplica
     first_id = committed->results(0).signal_id();
   };
   std::unique_ptr<Ledger> ledger =
-      *Ledger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub, options);
+      *Ledger::Create(disk.store.get(), &disk.keyer, policy::MakeBuiltinDefaultPolicy(), &disk.hub, options);
   ledger_ptr = ledger.get();
   absl::StatusOr<v1::SubmitSignalsResponse> retried = ledger->submission().Submit(testing::kPolice, request);
   ASSERT_TRUE(retried.ok()) << retried.status();
