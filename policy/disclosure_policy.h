@@ -48,6 +48,11 @@ enum class Relation {
 enum class AgeBand { kUnspecified, k0To11, k12To15, k16To17, k18To22, k23Plus };
 enum class Nature { kUnspecified, kFact, kSuspicion, kConcern };
 enum class Severity { kUnspecified, kLow, kElevated, kHigh, kAcute };
+// The framework the signal's organisation works under, and the role of the
+// signal's subject in what the signal is about (common.proto's LegalFramework
+// and PersonRole, same numbering). kUnspecified: the signal does not say.
+enum class LegalFramework { kUnspecified, kVoluntary, kPreventive, kCourtMeasure, kCriminal };
+enum class PersonRole { kUnspecified, kVictim, kAllegedPerpetrator, kWitness, kInvolved };
 
 // The facts about one signal that rules may look at. Never a pseudonym,
 // never contact details: the policy does not need them.
@@ -58,6 +63,8 @@ struct SignalFacts {
   AgeBand age_band = AgeBand::kUnspecified;  // of the signal's subject
   Nature nature = Nature::kUnspecified;
   Severity severity = Severity::kUnspecified;
+  LegalFramework legal_framework = LegalFramework::kUnspecified;
+  PersonRole subject_role = PersonRole::kUnspecified;
   bool closed = false;
   bool is_protected = false;
 };

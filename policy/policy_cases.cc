@@ -17,8 +17,8 @@ class CaseReader : public YamlReader {
     s.at = At(node.Mark());
     s.opened = c.date;
     if (!CheckMap(node, "a signal",
-                  {"key", "organisation", "subject", "category", "nature", "severity", "status", "protected",
-                   "protected_against", "related", "opened"})) {
+                  {"key", "organisation", "subject", "category", "nature", "severity", "legal_framework", "role",
+                   "status", "protected", "protected_against", "related", "opened"})) {
       return s;
     }
     s.key = Scalar(node, "key", "a signal", true);
@@ -28,6 +28,8 @@ class CaseReader : public YamlReader {
     s.category = Scalar(node, "category", what.c_str(), true);
     s.nature = EnumChoice(node, "nature", what, kAllNatures, Nature::kUnspecified);
     s.severity = EnumChoice(node, "severity", what, kAllSeverities, Severity::kUnspecified);
+    s.legal_framework = EnumChoice(node, "legal_framework", what, kAllLegalFrameworks, LegalFramework::kUnspecified);
+    s.subject_role = EnumChoice(node, "role", what, kAllPersonRoles, PersonRole::kUnspecified);
     s.closed = Choice<bool>(node, "status", what.c_str(), {{"open", false}, {"closed", true}}, false);
     s.is_protected = Choice<bool>(node, "protected", what.c_str(), {{"true", true}, {"false", false}}, false);
     for (auto& [name, at] : List(node["protected_against"], "protected_against")) s.protected_against.push_back(name);

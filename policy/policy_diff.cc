@@ -73,6 +73,14 @@ std::vector<Dimension> Dimensions(const RulePolicy& a, const RulePolicy& b, cons
                                        [](MatchCandidate& c, Nature v) { c.other.nature = v; }));
   dims.push_back(EnumDimension<Severity>("severity", kAllSeverities, rules, &RuleDecl::severities,
                                          [](MatchCandidate& c, Severity v) { c.other.severity = v; }));
+  dims.push_back(EnumDimension<LegalFramework>(
+      "legal framework", kAllLegalFrameworks, rules, &RuleDecl::legal_frameworks,
+      [](MatchCandidate& c, LegalFramework v) { c.other.legal_framework = v; }));
+  dims.push_back(EnumDimension<LegalFramework>(
+      "recipient's legal framework", kAllLegalFrameworks, rules, &RuleDecl::recipient_legal_frameworks,
+      [](MatchCandidate& c, LegalFramework v) { c.recipient.legal_framework = v; }));
+  dims.push_back(EnumDimension<PersonRole>("subject's role", kAllPersonRoles, rules, &RuleDecl::subject_roles,
+                                           [](MatchCandidate& c, PersonRole v) { c.other.subject_role = v; }));
   {
     auto classes = Classes<std::string>(categories, rules, [](const RuleDecl& r, const std::string& v) {
       return r.recipient_categories.empty() || r.recipient_categories.contains(v);

@@ -6,10 +6,11 @@
 // Both policies decide every kind of candidate the pair of files can tell
 // apart: each recipient organisation and source organisation declared in
 // either file, each category, each match kind; and for the conditions
-// rules can narrow (relation, age bands, nature, severity, status,
-// protected, the recipient's own category, consent) one representative of
-// each group of values that every rule in both files treats alike. So the
-// comparison is exhaustive without trying every combination of every value.
+// rules can narrow (relation, age bands, nature, severity, legal
+// frameworks, subject's role, status, protected, the recipient's own
+// category, consent) one representative of each group of values that every
+// rule in both files treats alike. So the comparison is exhaustive without
+// trying every combination of every value.
 // Rows that differ in one condition only are merged.
 
 #include <string>

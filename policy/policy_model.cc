@@ -59,6 +59,28 @@ const char* Name(Severity severity) {
   return "?";
 }
 
+const char* Name(LegalFramework framework) {
+  switch (framework) {
+    case LegalFramework::kUnspecified: return "unspecified";
+    case LegalFramework::kVoluntary: return "voluntary";
+    case LegalFramework::kPreventive: return "preventive";
+    case LegalFramework::kCourtMeasure: return "court_measure";
+    case LegalFramework::kCriminal: return "criminal";
+  }
+  return "?";
+}
+
+const char* Name(PersonRole role) {
+  switch (role) {
+    case PersonRole::kUnspecified: return "unspecified";
+    case PersonRole::kVictim: return "victim";
+    case PersonRole::kAllegedPerpetrator: return "alleged_perpetrator";
+    case PersonRole::kWitness: return "witness";
+    case PersonRole::kInvolved: return "involved";
+  }
+  return "?";
+}
+
 const char* Name(DisclosureLevel level) {
   switch (level) {
     case DisclosureLevel::kNone: return "none";

@@ -74,6 +74,9 @@ struct RuleDecl {
   ValueSet<AgeBand> recipient_age_bands;  // of the recipient signal's subject
   ValueSet<Nature> natures;
   ValueSet<Severity> severities;
+  ValueSet<LegalFramework> legal_frameworks;            // of the disclosed signal
+  ValueSet<LegalFramework> recipient_legal_frameworks;  // of the recipient's own signal
+  ValueSet<PersonRole> subject_roles;                   // of the disclosed signal's subject
   // Of the disclosed signal: open, closed, or either (both false = either).
   bool open_only = false;
   bool closed_only = false;
@@ -119,6 +122,8 @@ const char* Name(Relation relation);
 const char* Name(AgeBand band);
 const char* Name(Nature nature);
 const char* Name(Severity severity);
+const char* Name(LegalFramework framework);
+const char* Name(PersonRole role);
 const char* Name(DisclosureLevel level);
 
 // Every value a policy file may name, in file-name order.
@@ -132,6 +137,12 @@ inline constexpr AgeBand kAllAgeBands[] = {AgeBand::kUnspecified, AgeBand::k0To1
 inline constexpr Nature kAllNatures[] = {Nature::kUnspecified, Nature::kFact, Nature::kSuspicion, Nature::kConcern};
 inline constexpr Severity kAllSeverities[] = {Severity::kUnspecified, Severity::kLow, Severity::kElevated,
                                        Severity::kHigh, Severity::kAcute};
+inline constexpr LegalFramework kAllLegalFrameworks[] = {LegalFramework::kUnspecified, LegalFramework::kVoluntary,
+                                                         LegalFramework::kPreventive, LegalFramework::kCourtMeasure,
+                                                         LegalFramework::kCriminal};
+inline constexpr PersonRole kAllPersonRoles[] = {PersonRole::kUnspecified, PersonRole::kVictim,
+                                                 PersonRole::kAllegedPerpetrator, PersonRole::kWitness,
+                                                 PersonRole::kInvolved};
 inline constexpr DisclosureLevel kGrantableLevels[] = {DisclosureLevel::kExistenceAndContact,
                                                 DisclosureLevel::kCategory, DisclosureLevel::kDetails};
 

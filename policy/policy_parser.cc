@@ -36,9 +36,9 @@ class Reader : public YamlReader {
                                   : std::string("a rule");
     if (!CheckMap(node, named.c_str(),
                   {"id", "effect", "description", "recipient", "source", "categories", "recipient_categories",
-                   "match", "relations", "age_bands", "recipient_age_bands", "natures", "severities", "status",
-                   "protected", "level", "legal_basis", "consent", "objection", "effective_from",
-                   "effective_until"})) {
+                   "match", "relations", "age_bands", "recipient_age_bands", "natures", "severities",
+                   "legal_frameworks", "recipient_legal_frameworks", "subject_roles", "status", "protected", "level",
+                   "legal_basis", "consent", "objection", "effective_from", "effective_until"})) {
       return rule;
     }
     rule.id = Scalar(node, "id", "a rule", true);
@@ -80,6 +80,10 @@ class Reader : public YamlReader {
     rule.recipient_age_bands = EnumSet(node["recipient_age_bands"], "recipient_age_bands", kAllAgeBands);
     rule.natures = EnumSet(node["natures"], "natures", kAllNatures);
     rule.severities = EnumSet(node["severities"], "severities", kAllSeverities);
+    rule.legal_frameworks = EnumSet(node["legal_frameworks"], "legal_frameworks", kAllLegalFrameworks);
+    rule.recipient_legal_frameworks =
+        EnumSet(node["recipient_legal_frameworks"], "recipient_legal_frameworks", kAllLegalFrameworks);
+    rule.subject_roles = EnumSet(node["subject_roles"], "subject_roles", kAllPersonRoles);
     const int status = Choice<int>(node, "status", w, {{"any", 0}, {"open", 1}, {"closed", 2}}, 0);
     rule.open_only = status == 1;
     rule.closed_only = status == 2;

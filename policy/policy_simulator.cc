@@ -73,6 +73,8 @@ class World {
     if (person != case_.persons.end()) facts.age_band = person->second;
     facts.nature = s.nature;
     facts.severity = s.severity;
+    facts.legal_framework = s.legal_framework;
+    facts.subject_role = s.subject_role;
     facts.closed = s.closed;
     facts.is_protected = s.is_protected;
     return facts;

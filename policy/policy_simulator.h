@@ -32,6 +32,8 @@ struct SimulatedSignal {
   std::string category;
   Nature nature = Nature::kUnspecified;
   Severity severity = Severity::kUnspecified;
+  LegalFramework legal_framework = LegalFramework::kUnspecified;
+  PersonRole subject_role = PersonRole::kUnspecified;  // "role" in a cases file
   bool closed = false;
   bool is_protected = false;
   std::vector<std::string> protected_against;  // persons' names

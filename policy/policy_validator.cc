@@ -172,6 +172,9 @@ class Validator {
            SubsetOrAll(permit.age_bands, forbid.age_bands) &&
            SubsetOrAll(permit.recipient_age_bands, forbid.recipient_age_bands) &&
            SubsetOrAll(permit.natures, forbid.natures) && SubsetOrAll(permit.severities, forbid.severities) &&
+           SubsetOrAll(permit.legal_frameworks, forbid.legal_frameworks) &&
+           SubsetOrAll(permit.recipient_legal_frameworks, forbid.recipient_legal_frameworks) &&
+           SubsetOrAll(permit.subject_roles, forbid.subject_roles) &&
            status_covered && std::includes(fp.begin(), fp.end(), pp.begin(), pp.end()) &&
            forbid.effective_from <= permit.effective_from && forbid.effective_until >= permit.effective_until;
   }

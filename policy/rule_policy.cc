@@ -71,6 +71,7 @@ struct RulePolicy::CompiledRule {
   IdSet recipient_orgs, recipient_kinds, source_orgs, source_kinds;
   IdSet categories, recipient_categories;
   uint32_t match_kinds = 0, relations = 0, age_bands = 0, recipient_age_bands = 0, natures = 0, severities = 0;
+  uint32_t legal_frameworks = 0, recipient_legal_frameworks = 0, subject_roles = 0;
   std::string citation;
 };
 
@@ -117,6 +118,9 @@ RulePolicy::RulePolicy(PolicyDocument doc, std::string version_hash)
     rule.recipient_age_bands = Mask(decl.recipient_age_bands);
     rule.natures = Mask(decl.natures);
     rule.severities = Mask(decl.severities);
+    rule.legal_frameworks = Mask(decl.legal_frameworks);
+    rule.recipient_legal_frameworks = Mask(decl.recipient_legal_frameworks);
+    rule.subject_roles = Mask(decl.subject_roles);
     if (auto it = citation_.find(decl.legal_basis); it != citation_.end()) {
       rule.citation = absl::StrCat(decl.legal_basis, ": ", it->second);
     }
@@ -211,6 +215,13 @@ const char* FirstFailedCondition(const Rule& rule, const Ix& ix, const MatchCand
   }
   if (!InMask(rule.natures, c.other.nature)) return "the nature is not one this rule names";
   if (!InMask(rule.severities, c.other.severity)) return "the severity is not one this rule names";
+  if (!InMask(rule.legal_frameworks, c.other.legal_framework)) {
+    return "the legal framework is not one this rule names";
+  }
+  if (!InMask(rule.recipient_legal_frameworks, c.recipient.legal_framework)) {
+    return "the recipient's own legal framework is not one this rule names";
+  }
+  if (!InMask(rule.subject_roles, c.other.subject_role)) return "the subject's role is not one this rule names";
   if (d.open_only && c.other.closed) return "the signal is closed and this rule is for open signals";
   if (d.closed_only && !c.other.closed) return "the signal is open and this rule is for closed signals";
   if (d.protected_filter == ProtectedFilter::kUnprotectedOnly && c.other.is_protected) {

@@ -21,6 +21,13 @@ v1::MatchKind ToProto(policy::MatchKind kind) {
   return v1::MATCH_KIND_UNSPECIFIED;
 }
 
+// FactsOf casts the API's enums; a value added to one side only must not
+// silently mean another value on the other.
+static_assert(static_cast<int>(policy::LegalFramework::kCriminal) == v1::LEGAL_FRAMEWORK_CRIMINAL &&
+              v1::LegalFramework_MAX == v1::LEGAL_FRAMEWORK_CRIMINAL);
+static_assert(static_cast<int>(policy::PersonRole::kInvolved) == v1::PERSON_ROLE_INVOLVED &&
+              v1::PersonRole_MAX == v1::PERSON_ROLE_INVOLVED);
+
 policy::SignalFacts FactsOf(const storage::StoredSignal& stored) {
   policy::SignalFacts facts;
   facts.organisation_id = stored.signal().source_organisation();
@@ -30,6 +37,8 @@ policy::SignalFacts FactsOf(const storage::StoredSignal& stored) {
   facts.age_band = static_cast<policy::AgeBand>(stored.signal().age_band());
   facts.nature = static_cast<policy::Nature>(stored.signal().nature());
   facts.severity = static_cast<policy::Severity>(stored.signal().severity());
+  facts.legal_framework = static_cast<policy::LegalFramework>(stored.signal().legal_framework());
+  facts.subject_role = static_cast<policy::PersonRole>(stored.signal().subject_role());
   facts.closed = stored.signal().status() == v1::SIGNAL_STATUS_CLOSED;
   facts.is_protected = stored.signal().protected_();
   return facts;

@@ -107,6 +107,7 @@ struct ExplainOptions {
   std::string policy_path, recipient, source, category, recipient_category, match = "subject", relation;
   std::string age_band = "unspecified", recipient_age_band = "unspecified", nature = "unspecified",
               severity = "unspecified", date;
+  std::string legal_framework = "unspecified", recipient_legal_framework = "unspecified", subject_role = "unspecified";
   bool closed = false, is_protected = false, protected_against_recipient = false;
   std::vector<std::string> consents, objections;  // "subject", "parent:NAME", "guardian:NAME"
 };
@@ -176,6 +177,16 @@ absl::StatusOr<policy::MatchCandidate> BuildCandidate(const policy::RulePolicy& 
   absl::StatusOr<policy::Severity> severity = EnumOption("--severity", o.severity, policy::kAllSeverities);
   if (!severity.ok()) return severity.status();
   c.other.severity = *severity;
+  for (auto [flag, text, out] :
+       {std::tuple{"--legal-framework", &o.legal_framework, &c.other.legal_framework},
+        std::tuple{"--recipient-legal-framework", &o.recipient_legal_framework, &c.recipient.legal_framework}}) {
+    absl::StatusOr<policy::LegalFramework> framework = EnumOption(flag, *text, policy::kAllLegalFrameworks);
+    if (!framework.ok()) return framework.status();
+    *out = *framework;
+  }
+  absl::StatusOr<policy::PersonRole> role = EnumOption("--subject-role", o.subject_role, policy::kAllPersonRoles);
+  if (!role.ok()) return role.status();
+  c.other.subject_role = *role;
   int n = 0;
   for (const std::string& text : o.consents) {
     absl::StatusOr<policy::ConsentFacts> r = GiverRecord(text, policy::ConsentKind::kConsent, ++n);
@@ -283,6 +294,12 @@ void RegisterPolicyCommands(CLI::App& app, GlobalOptions& options) {
   explain->add_option("--recipient-age-band", o->recipient_age_band, "age band of the recipient's subject");
   explain->add_option("--nature", o->nature, "fact, suspicion or concern");
   explain->add_option("--severity", o->severity, "low, elevated, high or acute");
+  explain->add_option("--legal-framework", o->legal_framework,
+                      "framework of the other signal: voluntary, preventive, court_measure or criminal");
+  explain->add_option("--recipient-legal-framework", o->recipient_legal_framework,
+                      "framework of the recipient's own signal");
+  explain->add_option("--subject-role", o->subject_role,
+                      "role of the other signal's subject: victim, alleged_perpetrator, witness or involved");
   explain->add_flag("--closed", o->closed, "the other signal is closed");
   explain->add_flag("--protected", o->is_protected, "the other signal is protected");
   explain->add_flag("--protected-against-recipient", o->protected_against_recipient,

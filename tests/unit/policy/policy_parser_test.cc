@@ -94,6 +94,50 @@ TEST(PolicyParser, UnknownTopLevelKeyAndUnknownEnumValue) {
   EXPECT_THAT(diagnostics[1].message, HasSubstr("unknown key \"colour\" in the policy file"));
 }
 
+TEST(PolicyParser, ReadsLegalFrameworksAndSubjectRoles) {
+  PolicyDocument doc;
+  auto diagnostics = Parse(PolicyWith(R"(  - id: measures
+    effect: permit
+    legal_frameworks: [court_measure, criminal]
+    recipient_legal_frameworks: court_measure
+    subject_roles: [victim, unspecified]
+    level: details
+    legal_basis: convenant
+  - { id: plain, effect: forbid }
+)"),
+                           &doc);
+  ASSERT_TRUE(diagnostics.empty()) << Describe(diagnostics);
+  ASSERT_EQ(doc.rules.size(), 2u);
+  const RuleDecl& rule = doc.rules[0];
+  EXPECT_EQ(rule.legal_frameworks,
+            (std::set<LegalFramework>{LegalFramework::kCourtMeasure, LegalFramework::kCriminal}));
+  EXPECT_EQ(rule.recipient_legal_frameworks, (std::set<LegalFramework>{LegalFramework::kCourtMeasure}));
+  // "unspecified" is a value one can name: signals that do not say.
+  EXPECT_EQ(rule.subject_roles, (std::set<PersonRole>{PersonRole::kUnspecified, PersonRole::kVictim}));
+  // Absent keys mean any.
+  EXPECT_TRUE(doc.rules[1].legal_frameworks.empty());
+  EXPECT_TRUE(doc.rules[1].recipient_legal_frameworks.empty());
+  EXPECT_TRUE(doc.rules[1].subject_roles.empty());
+}
+
+TEST(PolicyParser, AnUnknownLegalFrameworkOrRoleIsAnErrorAtTheValue) {
+  auto diagnostics = Parse(PolicyWith("  - id: a\n    effect: permit\n    level: details\n    legal_basis: convenant\n"
+                                      "    legal_frameworks: [court_measure, court_order]\n"
+                                      "  - { id: b, effect: forbid, subject_roles: [victim, suspect] }\n"));
+  ASSERT_EQ(diagnostics.size(), 2u) << Describe(diagnostics);
+  EXPECT_EQ(diagnostics[0].ToString(),
+            "region.yaml:20:39: error: \"court_order\" is not a valid value for \"legal_frameworks\"; use one of: "
+            "unspecified, voluntary, preventive, court_measure, criminal");
+  EXPECT_EQ(diagnostics[1].ToString(),
+            "region.yaml:21:54: error: \"suspect\" is not a valid value for \"subject_roles\"; use one of: "
+            "unspecified, victim, alleged_perpetrator, witness, involved");
+  // The singular is a typo, not a synonym.
+  auto singular = Parse(PolicyWith("  - { id: c, effect: forbid, legal_framework: criminal }\n"));
+  ASSERT_EQ(singular.size(), 1u) << Describe(singular);
+  EXPECT_THAT(singular[0].message, HasSubstr("unknown key \"legal_framework\" in rule c"));
+  EXPECT_THAT(singular[0].message, HasSubstr("legal_frameworks, recipient_legal_frameworks, subject_roles"));
+}
+
 TEST(PolicyParser, BadDurationsAreErrorsThatSayWhatIsAllowed) {
   std::string text = PolicyWith("");
   text.replace(text.find("active: 30d"), 11, "active: 3m");

@@ -1,7 +1,9 @@
 // The engines behind `samenloop policy test` and `policy diff`.
 
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -120,6 +122,63 @@ TEST(PolicyCases, TheExampleRegionCasesPass) {
   for (const CaseResult& r : results) EXPECT_TRUE(r.passed()) << r.name;
 }
 
+constexpr char kFrameworkRules[] =
+    "  - { id: measures, effect: permit, legal_frameworks: [court_measure], level: existence_and_contact, "
+    "legal_basis: convenant }\n"
+    "  - { id: not-of-victims, effect: forbid, subject_roles: [victim] }\n";
+
+// The school's signal says nothing of a framework; Veilig Thuis's and the
+// police's are under a court measure, the police's about the child as victim.
+constexpr char kFrameworkCases[] = R"yaml(cases:
+  - name: measures
+    date: 2026-11-23
+    persons: { KID: 0-11 }
+    signals:
+      - { key: s1, organisation: school, subject: KID, category: school_absence }
+      - { key: v1, organisation: vt, subject: KID, category: domestic_violence, legal_framework: court_measure,
+          role: involved }
+      - { key: p1, organisation: politie, subject: KID, category: domestic_violence, legal_framework: court_measure,
+          role: victim }
+    expect:
+      - "school s1 <- vt v1 subject existence_and_contact"
+      - "politie p1 <- vt v1 subject existence_and_contact"
+)yaml";
+
+TEST(PolicyCases, LegalFrameworkAndRoleReachTheRules) {
+  auto policy = Load(kFrameworkRules);
+  auto results = RunPolicyCases(*policy, ParseCases(*policy, kFrameworkCases));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].passed());
+  for (const auto& m : results[0].unexpected) ADD_FAILURE() << "unexpected " << m.line << "\n" << m.explanation;
+  for (const auto& m : results[0].missing) ADD_FAILURE() << "missing " << m.line << "\n" << m.explanation;
+
+  // A witness is no victim: the forbid no longer holds the police signal back.
+  std::string witness = kFrameworkCases;
+  witness.replace(witness.find("role: victim"), 12, "role: witness");
+  results = RunPolicyCases(*policy, ParseCases(*policy, witness));
+  ASSERT_EQ(results.size(), 1u);
+  std::vector<std::string> unexpected;
+  for (const auto& m : results[0].unexpected) unexpected.push_back(m.line);
+  EXPECT_THAT(unexpected, ::testing::UnorderedElementsAre("school s1 <- politie p1 subject existence_and_contact",
+                                                          "vt v1 <- politie p1 subject existence_and_contact"));
+  EXPECT_THAT(results[0].missing, IsEmpty());
+}
+
+TEST(PolicyCases, AnUnknownLegalFrameworkOrRoleIsAnErrorAtTheValue) {
+  std::string text = kFrameworkCases;
+  text.replace(text.find("legal_framework: court_measure"), 30, "legal_framework: court_order");
+  text.replace(text.find("role: victim"), 12, "role: suspect");
+  std::vector<Diagnostic> diagnostics;
+  ParsePolicyCases(text, "cases.yaml", diagnostics);
+  ASSERT_EQ(diagnostics.size(), 2u) << Describe(diagnostics);
+  EXPECT_EQ(diagnostics[0].ToString(),
+            "cases.yaml:7:98: error: \"legal_framework\" of signal v1 must be one of: unspecified, voluntary, "
+            "preventive, court_measure, criminal");
+  EXPECT_EQ(diagnostics[1].ToString(),
+            "cases.yaml:10:17: error: \"role\" of signal p1 must be one of: unspecified, victim, "
+            "alleged_perpetrator, witness, involved");
+}
+
 TEST(PolicyDiff, IdenticalPoliciesHaveNoDifference) {
   auto a = Load(kRules);
   auto b = Load(kRules);
@@ -162,6 +221,51 @@ TEST(PolicyDiff, AWiderRelationAddsAccessOnlyUnderItsConditions) {
     EXPECT_THAT(c.when, ::testing::Contains("relation: sibling"));
     EXPECT_THAT(c.when, ::testing::Contains("consent: given"));
   }
+}
+
+TEST(PolicyDiff, AChangeInLegalFrameworksAloneIsFoundUnderThatCondition) {
+  auto before = Load(kFrameworkRules);
+  std::string wider = kFrameworkRules;
+  wider.replace(wider.find("legal_frameworks: [court_measure]"), 33, "legal_frameworks: [court_measure, criminal]");
+  auto after = Load(wider);
+  auto changes = DiffPolicies(*before, *after, absl::Now());
+  // Each of the 12 ordered pairs of the four organisations, three
+  // categories, three match kinds.
+  ASSERT_EQ(changes.size(), 12u * 3u * 3u);
+  for (const AccessChange& c : changes) {
+    EXPECT_TRUE(c.added());
+    EXPECT_EQ(c.after, DisclosureLevel::kExistenceAndContact);
+    EXPECT_EQ(c.rules_after, std::vector<std::string>{"measures"});
+    // Not for victims, whom the forbid still holds back.
+    EXPECT_THAT(c.when, ::testing::ElementsAre("legal framework: criminal",
+                                               "subject's role: unspecified,alleged_perpetrator,witness,involved",
+                                               "protected: no", "consent: none,given"));
+  }
+}
+
+TEST(PolicyDiff, TheRecipientsLegalFrameworkAndTheSubjectsRoleAreConditionsToo) {
+  auto before = Load(kFrameworkRules);
+  auto after = Load(std::string(kFrameworkRules) +
+                    "  - { id: not-under-voluntary, effect: forbid, recipient_legal_frameworks: [voluntary] }\n"
+                    "  - { id: not-of-witnesses, effect: forbid, subject_roles: [witness] }\n");
+  auto changes = DiffPolicies(*before, *after, absl::Now());
+  ASSERT_FALSE(changes.empty());
+  std::set<std::string> conditions;
+  for (const AccessChange& c : changes) {
+    EXPECT_FALSE(c.added());
+    conditions.insert(absl::StrJoin(c.when, "; "));
+  }
+  // Under a voluntary framework every role's signal is gone (victims' never
+  // showed), a witness's whatever the recipient's framework; the row where
+  // both forbids hold names both, so it stays a row of its own.
+  EXPECT_THAT(conditions,
+              ::testing::UnorderedElementsAre(
+                  "legal framework: court_measure; recipient's legal framework: voluntary; "
+                  "subject's role: unspecified,alleged_perpetrator,involved; protected: no; consent: none,given",
+                  "legal framework: court_measure; recipient's legal framework: voluntary; "
+                  "subject's role: witness; protected: no; consent: none,given",
+                  "legal framework: court_measure; recipient's legal framework: unspecified,preventive,court_measure,"
+                  "criminal; subject's role: witness; protected: no; consent: none,given"));
 }
 
 }  // namespace

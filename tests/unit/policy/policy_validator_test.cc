@@ -88,6 +88,22 @@ TEST(PolicyValidator, AForbidLimitedInTimeDoesNotMakeAPermanentPermitUnreachable
   EXPECT_TRUE(diagnostics.empty()) << Describe(diagnostics);
 }
 
+TEST(PolicyValidator, AForbidNarrowedByFrameworkOrRoleCoversOnlyPermitsAsNarrow) {
+  // Narrower forbids leave the wider permit reachable...
+  EXPECT_TRUE(Check(PolicyWith("  - { id: f, effect: forbid, legal_frameworks: [criminal] }\n"
+                               "  - { id: g, effect: forbid, recipient_legal_frameworks: [voluntary] }\n"
+                               "  - { id: h, effect: forbid, subject_roles: [victim] }\n"
+                               "  - { id: p, effect: permit, level: details, legal_basis: convenant }\n"))
+                  .empty());
+  // ...and one as narrow as the permit makes it unreachable.
+  auto diagnostics = Check(PolicyWith(
+      "  - { id: f, effect: forbid, legal_frameworks: [criminal, court_measure], subject_roles: [victim] }\n"
+      "  - { id: p, effect: permit, legal_frameworks: [criminal], subject_roles: [victim], level: details, "
+      "legal_basis: convenant }\n"));
+  ASSERT_EQ(diagnostics.size(), 1u) << Describe(diagnostics);
+  EXPECT_THAT(diagnostics[0].message, HasSubstr("rule p can never take effect: forbid rule f"));
+}
+
 TEST(PolicyValidator, RulesThatCanNeverMatchAreWarnings) {
   auto diagnostics = Check(PolicyWith(
       "  - { id: own, effect: permit, recipient: { organisations: [vt] }, source: { organisations: [vt] }, "

@@ -103,13 +103,17 @@ TEST(RulePolicy, EveryConditionNarrows) {
   auto policy = Load(
       "  - id: narrow\n    effect: permit\n    source: { kinds: [veilig_thuis] }\n    categories: [domestic_violence]\n"
       "    recipient_categories: [housing_nuisance]\n    match: household_related\n    relations: [partner]\n"
-      "    age_bands: [\"23+\"]\n    natures: [fact]\n    severities: [high]\n    status: open\n"
+      "    age_bands: [\"23+\"]\n    natures: [fact]\n    severities: [high]\n    legal_frameworks: [criminal]\n"
+      "    recipient_legal_frameworks: [criminal]\n    subject_roles: [alleged_perpetrator]\n    status: open\n"
       "    level: details\n    legal_basis: convenant\n");
   MatchCandidate base = Candidate("politie", "vt", "domestic_violence", MatchKind::kHouseholdRelated);
   base.relation = Relation::kPartner;
   base.other.age_band = AgeBand::k23Plus;
   base.other.nature = Nature::kFact;
   base.other.severity = Severity::kHigh;
+  base.other.legal_framework = LegalFramework::kCriminal;
+  base.recipient.legal_framework = LegalFramework::kCriminal;
+  base.other.subject_role = PersonRole::kAllegedPerpetrator;
   ASSERT_TRUE(policy->Decide(base).allow);
   std::vector<std::pair<std::string, std::function<void(MatchCandidate&)>>> changes = {
       {"source", [](MatchCandidate& c) { c.other.organisation_id = "wijkteam"; }},
@@ -120,6 +124,10 @@ TEST(RulePolicy, EveryConditionNarrows) {
       {"age band", [](MatchCandidate& c) { c.other.age_band = AgeBand::k12To15; }},
       {"nature", [](MatchCandidate& c) { c.other.nature = Nature::kSuspicion; }},
       {"severity", [](MatchCandidate& c) { c.other.severity = Severity::kLow; }},
+      {"legal framework", [](MatchCandidate& c) { c.other.legal_framework = LegalFramework::kVoluntary; }},
+      {"recipient's legal framework",
+       [](MatchCandidate& c) { c.recipient.legal_framework = LegalFramework::kUnspecified; }},
+      {"subject's role", [](MatchCandidate& c) { c.other.subject_role = PersonRole::kWitness; }},
       {"status", [](MatchCandidate& c) { c.other.closed = true; }},
       {"protected", [](MatchCandidate& c) { c.other.is_protected = true; }},
   };
@@ -128,6 +136,61 @@ TEST(RulePolicy, EveryConditionNarrows) {
     change(c);
     EXPECT_FALSE(policy->Decide(c).allow) << what;
   }
+}
+
+TEST(RulePolicy, APermitForCourtMeasuresAllowsOnlyThoseAndExplainSaysWhy) {
+  auto policy = Load("  - { id: measures, effect: permit, legal_frameworks: [court_measure], level: category, "
+                     "legal_basis: convenant }\n");
+  MatchCandidate c = Candidate("school", "vt", "domestic_violence");
+  c.other.legal_framework = LegalFramework::kCourtMeasure;
+  Decision court = policy->Decide(c);
+  EXPECT_TRUE(court.allow);
+  EXPECT_EQ(court.level, DisclosureLevel::kCategory);
+  EXPECT_THAT(court.rule_ids, ElementsAre("measures"));
+
+  for (LegalFramework other : {LegalFramework::kVoluntary, LegalFramework::kUnspecified}) {
+    c.other.legal_framework = other;
+    Explanation e = policy->Explain(c);
+    EXPECT_FALSE(e.decision.allow) << Name(other);
+    EXPECT_THAT(e.decision.rule_ids, ElementsAre(kDefaultDenyRule)) << Name(other);
+    ASSERT_EQ(e.rules.size(), 1u);
+    EXPECT_FALSE(e.rules[0].matched);
+    EXPECT_EQ(e.rules[0].note, "the legal framework is not one this rule names");
+  }
+}
+
+TEST(RulePolicy, TheRecipientsOwnLegalFrameworkIsItsOwnCondition) {
+  auto policy = Load("  - { id: under-measure, effect: permit, recipient: { kinds: [veilig_thuis] }, "
+                     "recipient_legal_frameworks: [court_measure], level: details, legal_basis: convenant }\n");
+  MatchCandidate c = Candidate("vt", "politie", "domestic_violence");
+  c.recipient.legal_framework = LegalFramework::kCourtMeasure;
+  EXPECT_TRUE(policy->Decide(c).allow);
+  // The disclosed signal's framework is no stand-in for the recipient's.
+  c.recipient.legal_framework = LegalFramework::kVoluntary;
+  c.other.legal_framework = LegalFramework::kCourtMeasure;
+  Explanation e = policy->Explain(c);
+  EXPECT_FALSE(e.decision.allow);
+  ASSERT_EQ(e.rules.size(), 1u);
+  EXPECT_EQ(e.rules[0].note, "the recipient's own legal framework is not one this rule names");
+}
+
+TEST(RulePolicy, AForbidOnTheSubjectsRoleForbidsThatRoleOnly) {
+  auto policy =
+      Load(std::string(kAnyExistence) + "  - { id: not-of-victims, effect: forbid, subject_roles: [victim] }\n");
+  MatchCandidate c = Candidate("politie", "vt", "domestic_violence");
+  c.other.subject_role = PersonRole::kVictim;
+  Decision victim = policy->Decide(c);
+  EXPECT_FALSE(victim.allow);
+  EXPECT_THAT(victim.rule_ids, ElementsAre("not-of-victims"));
+  EXPECT_THAT(victim.reason, HasSubstr("forbidden by not-of-victims"));
+  // The recipient's own subject's role does not count.
+  c.other.subject_role = PersonRole::kWitness;
+  c.recipient.subject_role = PersonRole::kVictim;
+  Explanation witness = policy->Explain(c);
+  EXPECT_TRUE(witness.decision.allow);
+  EXPECT_THAT(witness.decision.rule_ids, ElementsAre("any-exist"));
+  ASSERT_EQ(witness.rules.size(), 2u);
+  EXPECT_EQ(witness.rules[1].note, "the subject's role is not one this rule names");
 }
 
 TEST(RulePolicy, RelationsNarrowOnlyHouseholdRelatedMatches) {
