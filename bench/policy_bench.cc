@@ -72,10 +72,20 @@ std::vector<MatchCandidate> Candidates() {
   std::vector<MatchCandidate> out(1024);
   for (MatchCandidate& c : out) {
     const int recipient = pick(kOrganisations), source = pick(kOrganisations);
-    c.recipient = {Org(recipient), Kind(recipient % kKinds), Category(pick(kCategories)), AgeBand::k23Plus,
-                   Nature::kFact, Severity::kHigh, false, false};
-    c.other = {Org(source), Kind(source % kKinds), Category(pick(kCategories)), AgeBand::k23Plus,
-               static_cast<Nature>(1 + pick(3)), static_cast<Severity>(1 + pick(4)), false, false};
+    c.recipient = SignalFacts{};
+    c.recipient.organisation_id = Org(recipient);
+    c.recipient.organisation_kind = Kind(recipient % kKinds);
+    c.recipient.category = Category(pick(kCategories));
+    c.recipient.age_band = AgeBand::k23Plus;
+    c.recipient.nature = Nature::kFact;
+    c.recipient.severity = Severity::kHigh;
+    c.other = SignalFacts{};
+    c.other.organisation_id = Org(source);
+    c.other.organisation_kind = Kind(source % kKinds);
+    c.other.category = Category(pick(kCategories));
+    c.other.age_band = AgeBand::k23Plus;
+    c.other.nature = static_cast<Nature>(1 + pick(3));
+    c.other.severity = static_cast<Severity>(1 + pick(4));
     c.kind = static_cast<MatchKind>(pick(3));
     c.relation = c.kind == MatchKind::kHouseholdRelated ? static_cast<Relation>(1 + pick(5)) : Relation::kNone;
     c.decision_time = absl::FromUnixSeconds(1795000000);

@@ -43,6 +43,7 @@ class BuiltinDefaultPolicy final : public DisclosurePolicy {
       decision.level = DisclosureLevel::kExistenceAndContact;
       decision.rule_ids.push_back(candidate.kind == MatchKind::kSubject ? kSubjectRule : kHouseholdRule);
       decision.legal_bases.push_back(kDevelopmentBasis);
+      decision.notify_changes = kDefaultNotifiedChanges;
       return decision;
     }
     decision.rule_ids.push_back(kDefaultDeny);

@@ -9,6 +9,7 @@
 // Default deny: a policy returns a Decision with allow == false unless a rule
 // permits the disclosure, and every Decision names the rules that decided it.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +54,21 @@ enum class Severity { kUnspecified, kLow, kElevated, kHigh, kAcute };
 // and PersonRole, same numbering). kUnspecified: the signal does not say.
 enum class LegalFramework { kUnspecified, kVoluntary, kPreventive, kCourtMeasure, kCriminal };
 enum class PersonRole { kUnspecified, kVictim, kAllegedPerpetrator, kWitness, kInvolved };
+
+// Changes to a signal a recipient was told of, of which a rule may tell it
+// (the API's SignalChange, same numbering). A set of them is a bit mask:
+// bit (1 << value).
+enum class ChangeKind { kClosed = 1, kReopened, kEscalated, kSeverity, kCategory, kNature, kContact };
+using ChangeMask = uint32_t;
+constexpr ChangeMask Bit(ChangeKind kind) { return ChangeMask{1} << static_cast<int>(kind); }
+// What a rule notifies when it does not say (docs/policy-guide.md):
+// closing, reopening, escalation and a new contact.
+inline constexpr ChangeMask kDefaultNotifiedChanges =
+    Bit(ChangeKind::kClosed) | Bit(ChangeKind::kReopened) | Bit(ChangeKind::kEscalated) | Bit(ChangeKind::kContact);
+// The changes a recipient at `level` can see at all: a change is shown only
+// with fields the level discloses (status and contact at every level:
+// whether the organisation is still involved and whom to call).
+ChangeMask ChangesVisibleAt(DisclosureLevel level);
 
 // The facts about one signal that rules may look at. Never a pseudonym,
 // never contact details: the policy does not need them.
@@ -116,6 +132,9 @@ struct Decision {
   std::vector<std::string> consent_ids;  // consent records relied on (or the objections that stood)
   std::string policy_version;            // hash of the deciding policy
   std::string reason;                    // one sentence: why, for the audit log and explain
+  // Allowed decisions: the changes of the disclosed signal the recipient is
+  // told of later, the union over the rules cited (before the level's limit).
+  ChangeMask notify_changes = 0;
 };
 
 // A coordination (pattern) rule (ARCHITECTURE.md §4): acting on patterns,

@@ -81,6 +81,19 @@ const char* Name(PersonRole role) {
   return "?";
 }
 
+const char* Name(ChangeKind change) {
+  switch (change) {
+    case ChangeKind::kClosed: return "closed";
+    case ChangeKind::kReopened: return "reopened";
+    case ChangeKind::kEscalated: return "escalated";
+    case ChangeKind::kSeverity: return "severity";
+    case ChangeKind::kCategory: return "category";
+    case ChangeKind::kNature: return "nature";
+    case ChangeKind::kContact: return "contact";
+  }
+  return "?";
+}
+
 const char* Name(DisclosureLevel level) {
   switch (level) {
     case DisclosureLevel::kNone: return "none";

@@ -86,12 +86,15 @@ struct RuleDecl {
   std::string legal_basis;  // id of a LegalBasisDecl
   bool needs_consent = false;
   bool objection_stops = true;
+  // Permits only: the changes of a disclosed signal its recipient is told
+  // of afterwards (change notifications).
+  ChangeMask notify_changes = kDefaultNotifiedChanges;
   absl::Time effective_from = absl::InfinitePast();
   absl::Time effective_until = absl::InfiniteFuture();
   SourceLocation at;
   SourceLocation legal_basis_at;
   // Location of each key, for diagnostics about that key.
-  SourceLocation categories_at, recipient_categories_at, relations_at, match_at, effective_at;
+  SourceLocation categories_at, recipient_categories_at, relations_at, match_at, effective_at, notify_changes_at;
 };
 
 struct CoordinationDecl {
@@ -125,6 +128,7 @@ const char* Name(Severity severity);
 const char* Name(LegalFramework framework);
 const char* Name(PersonRole role);
 const char* Name(DisclosureLevel level);
+const char* Name(ChangeKind change);
 
 // Every value a policy file may name, in file-name order.
 inline constexpr MatchKind kAllMatchKinds[] = {MatchKind::kSubject, MatchKind::kHouseholdRelated,
@@ -143,6 +147,9 @@ inline constexpr LegalFramework kAllLegalFrameworks[] = {LegalFramework::kUnspec
 inline constexpr PersonRole kAllPersonRoles[] = {PersonRole::kUnspecified, PersonRole::kVictim,
                                                  PersonRole::kAllegedPerpetrator, PersonRole::kWitness,
                                                  PersonRole::kInvolved};
+inline constexpr ChangeKind kAllChangeKinds[] = {ChangeKind::kClosed,   ChangeKind::kReopened, ChangeKind::kEscalated,
+                                                ChangeKind::kSeverity, ChangeKind::kCategory, ChangeKind::kNature,
+                                                ChangeKind::kContact};
 inline constexpr DisclosureLevel kGrantableLevels[] = {DisclosureLevel::kExistenceAndContact,
                                                 DisclosureLevel::kCategory, DisclosureLevel::kDetails};
 

@@ -38,7 +38,7 @@ class Reader : public YamlReader {
                   {"id", "effect", "description", "recipient", "source", "categories", "recipient_categories",
                    "match", "relations", "age_bands", "recipient_age_bands", "natures", "severities",
                    "legal_frameworks", "recipient_legal_frameworks", "subject_roles", "status", "protected", "level",
-                   "legal_basis", "consent", "objection", "effective_from", "effective_until"})) {
+                   "legal_basis", "consent", "objection", "notify_changes", "effective_from", "effective_until"})) {
       return rule;
     }
     rule.id = Scalar(node, "id", "a rule", true);
@@ -127,6 +127,18 @@ class Reader : public YamlReader {
         Choice<bool>(node, "consent", w, {{"required", true}, {"not_required", false}}, false);
     rule.objection_stops =
         Choice<bool>(node, "objection", w, {{"stops", true}, {"does_not_stop", false}}, true);
+    if (node["notify_changes"]) {
+      if (rule.effect == RuleEffect::kForbid) {
+        Error(KeyAt(node, "notify_changes"),
+              absl::StrCat(what, " forbids; \"notify_changes\" applies to permits"));
+      }
+      // An empty list is an explicit "tell of no changes".
+      rule.notify_changes = 0;
+      for (ChangeKind change : EnumSet(node["notify_changes"], "notify_changes", kAllChangeKinds)) {
+        rule.notify_changes |= Bit(change);
+      }
+    }
+    rule.notify_changes_at = KeyAt(node, "notify_changes");
     rule.effective_from = Date(node, "effective_from", w, absl::InfinitePast());
     rule.effective_until = Date(node, "effective_until", w, absl::InfiniteFuture());
     rule.effective_at = (node["effective_from"] ? KeyAt(node, "effective_from") : KeyAt(node, "effective_until"));

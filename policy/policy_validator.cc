@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace samenloop::policy {
 namespace {
@@ -107,6 +108,22 @@ class Validator {
         !rule.relations.empty()) {
       Warning(rule.relations_at, absl::StrCat(what, ": \"relations\" has no effect, because relations only narrow "
                                               "household_related matches and this rule has none"));
+    }
+    // A change notice shows the changed field, so changes above the rule's
+    // level are never told under it (policy::ChangesVisibleAt).
+    if (rule.effect == RuleEffect::kPermit && rule.notify_changes_at.line != 0) {
+      std::vector<std::string> hidden;
+      for (ChangeKind change : kAllChangeKinds) {
+        if ((rule.notify_changes & Bit(change)) != 0 && (ChangesVisibleAt(rule.level) & Bit(change)) == 0) {
+          hidden.emplace_back(Name(change));
+        }
+      }
+      if (!hidden.empty()) {
+        Warning(rule.notify_changes_at,
+                absl::StrCat(what, ": \"notify_changes\" names ", absl::StrJoin(hidden, ", "),
+                             ", which level ", Name(rule.level), " does not show; recipients under this rule are "
+                             "not told of ", hidden.size() == 1 ? "it" : "them"));
+      }
     }
     if (rule.recipient.kinds.empty() && rule.source.kinds.empty() && rule.recipient.organisations.size() == 1 &&
         rule.recipient.organisations == rule.source.organisations) {

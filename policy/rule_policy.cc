@@ -346,6 +346,7 @@ Decision RulePolicy::Evaluate(const MatchCandidate& candidate, std::vector<RuleT
   for (const CompiledRule* rule : permits) {
     if (rule->decl->level != level) continue;
     decision.rule_ids.push_back(rule->decl->id);
+    decision.notify_changes |= rule->decl->notify_changes;
     AddUnique(decision.legal_bases, {rule->citation});
     if (rule->decl->needs_consent) AddUnique(decision.consent_ids, resolve_consent().consent_ids);
   }

@@ -31,16 +31,19 @@ namespace samenloop::broker {
 
 // What a notification is about, as its id records it.
 struct NotificationRef {
-  enum class Kind : uint8_t { kMatch = 1, kCoordination = 2, kRetraction = 3 };
+  enum class Kind : uint8_t { kMatch = 1, kCoordination = 2, kRetraction = 3, kChange = 4 };
   Kind kind = Kind::kMatch;
-  // kMatch: the recipient's signal. kCoordination: the signal the
+  // kMatch and kChange: the recipient's signal. kCoordination: the signal the
   // coordinator is told of. kRetraction: the recipient's signal named in the
   // retracted notification (0 for a coordinator).
   uint64_t signal = 0;
-  // kMatch: the other organisation's signal. kCoordination: a tag of the
+  // kMatch and kChange: the other organisation's signal. kCoordination: a tag of the
   // coordinator (ids of different coordinators never collide). kRetraction:
   // the revoked signal.
   uint64_t other = 0;
+  // kMatch: counts the pair's match notifications. kChange: the revision
+  // of the changed signal (one notice per change). kRetraction: the
+  // retracted entry's cursor.
   uint64_t generation = 1;
 };
 
@@ -68,7 +71,7 @@ class OpaqueIds {
 std::optional<NotificationRef> ParseFirstFormatNotificationId(absl::string_view id);
 
 // The signal numbers a notification names and is withdrawn with: both
-// signals of a match, the signal of a coordination notice, none for a
+// signals of a match or a change notice, the signal of a coordination notice, none for a
 // retraction (it must reach the recipient although its signal is revoked).
 std::vector<uint64_t> SignalsNamedBy(const NotificationRef& ref);
 

@@ -28,6 +28,15 @@ static_assert(static_cast<int>(policy::LegalFramework::kCriminal) == v1::LEGAL_F
 static_assert(static_cast<int>(policy::PersonRole::kInvolved) == v1::PERSON_ROLE_INVOLVED &&
               v1::PersonRole_MAX == v1::PERSON_ROLE_INVOLVED);
 
+v1::DecisionBasis BasisOf(const policy::Decision& decision) {
+  v1::DecisionBasis basis;
+  for (const std::string& rule : decision.rule_ids) basis.add_rule_ids(rule);
+  for (const std::string& legal : decision.legal_bases) basis.add_legal_bases(legal);
+  for (const std::string& consent : decision.consent_ids) basis.add_consent_ids(consent);
+  basis.set_policy_version(decision.policy_version);
+  return basis;
+}
+
 policy::SignalFacts FactsOf(const storage::StoredSignal& stored) {
   policy::SignalFacts facts;
   facts.organisation_id = stored.signal().source_organisation();

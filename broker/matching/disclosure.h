@@ -15,6 +15,9 @@ namespace samenloop::broker {
 v1::DisclosureLevel ToProto(policy::DisclosureLevel level);
 v1::MatchKind ToProto(policy::MatchKind kind);
 
+// The rules, legal bases, consents and policy version a decision cites.
+v1::DecisionBasis BasisOf(const policy::Decision& decision);
+
 // The facts rules may look at; never a pseudonym or a contact.
 policy::SignalFacts FactsOf(const storage::StoredSignal& stored);
 

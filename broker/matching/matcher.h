@@ -26,11 +26,19 @@ class Matcher {
       : context_(context), decisions_(decisions), coordinator_(coordinator) {}
 
   // Decides both directions of every pair of `signal` (number `number`) and
-  // queues the decisions, notifications and audit events; `renotify` tells
-  // again what was told before (a reopen). Nothing for a signal that is no
-  // longer live.
+  // queues the decisions, notifications and audit events. `changes` are what
+  // this write changed about the signal: organisations already told of it
+  // are told of them (change_notices.h), and a reopen tells the signal's own
+  // organisation again of what it was told before. Nothing for a signal that
+  // is no longer live.
   absl::Status MatchAndNotify(Transaction& write, uint64_t number, const storage::StoredSignal& signal,
-                              bool renotify);
+                              policy::ChangeMask changes);
+
+  // Tells the organisations already told of `signal` of `changes` (a close):
+  // decides again only the directions towards them. Its own organisation
+  // learns nothing new by closing its signal, and coordination is not run.
+  absl::Status TellOfChange(Transaction& write, uint64_t number, const storage::StoredSignal& signal,
+                            policy::ChangeMask changes);
 
   PairDecisions& decisions() { return decisions_; }
   Coordinator& coordinator() { return coordinator_; }

@@ -5,6 +5,7 @@
 
 #include "audit/events.h"
 #include "broker/core/reads.h"
+#include "broker/matching/change_notices.h"
 #include "broker/matching/disclosure.h"
 #include "broker/core/subject_keyer.h"
 #include "broker/notifications/notices.h"
@@ -14,15 +15,6 @@ namespace samenloop::broker {
 namespace {
 
 const CallerIdentity kBrokerCaller{"broker", Role::kOperator, ""};
-
-v1::DecisionBasis BasisOf(const policy::Decision& decision) {
-  v1::DecisionBasis basis;
-  for (const std::string& rule : decision.rule_ids) basis.add_rule_ids(rule);
-  for (const std::string& legal : decision.legal_bases) basis.add_legal_bases(legal);
-  for (const std::string& consent : decision.consent_ids) basis.add_consent_ids(consent);
-  basis.set_policy_version(decision.policy_version);
-  return basis;
-}
 
 v1::AuditEvent DecisionEvent(const Direction& d, const policy::Decision& decision, absl::Time now) {
   v1::AuditEvent audit = BaseEvent(v1::AUDIT_EVENT_TYPE_MATCH_DECISION, kBrokerCaller, now);
@@ -99,56 +91,77 @@ absl::StatusOr<std::optional<storage::PairDecision>> PairDecisions::Recorded(con
 }
 
 absl::StatusOr<bool> PairDecisions::Record(Transaction& write, const Direction& d, const policy::Decision& decision,
-                                           const std::optional<storage::PairDecision>& previous, bool renotify,
-                                           absl::Time now) {
+                                           const std::optional<storage::PairDecision>& previous,
+                                           const Occasion& occasion, absl::Time now) {
   const policy::DisclosurePolicy& policy = context_.PolicyLocked();
   v1::AuditEvent audit = DecisionEvent(d, decision, now);
-  bool notify = false;
+  bool notified = false;
   storage::PairDecision pair;
   pair.set_allowed(decision.allow);
   pair.set_level(decision.allow ? ToProto(decision.level) : v1::DISCLOSURE_LEVEL_NONE);
   pair.set_policy_version(decision.policy_version);
-  if (decision.allow) {
-    uint64_t generation = 1;
-    notify = true;
-    if (previous.has_value()) {
-      // Notify again only on a reopen or a wider disclosure.
-      notify = renotify || previous->level() < ToProto(decision.level) || !previous->allowed();
-      std::optional<NotificationRef> last = context_.ids().ParseNotificationId(previous->notification_id());
-      generation = (last.has_value() ? last->generation : 0) + 1;
-      if (!notify) pair.set_notification_id(previous->notification_id());
-    }
-    if (notify) {
-      // Stable id: the same (recipient signal, other signal, generation)
-      // always has the same id, so a redelivered notification deduplicates.
-      NotificationRef ref;
-      ref.kind = NotificationRef::Kind::kMatch;
-      ref.signal = d.recipient_number;
-      ref.other = d.other_number;
-      ref.generation = generation;
-      const std::string notification_id = context_.ids().NotificationId(ref);
-      pair.set_notification_id(notification_id);
-      audit.set_notification_id(notification_id);
-      Notify(write, d, decision, notification_id, policy, now);
+  const bool told_before = previous.has_value() && previous->allowed() && !previous->notification_id().empty();
+  if (decision.allow && (!told_before || occasion.renotify || previous->level() < ToProto(decision.level))) {
+    // New, wider, or told again on a reopen: a match notification.
+    const std::string notification_id = NextMatchId(d, previous);
+    pair.set_notification_id(notification_id);
+    audit.set_notification_id(notification_id);
+    Notify(write, d, decision, notification_id, policy, now);
+    notified = true;
+  } else if (decision.allow) {
+    // Told before: what changed, if the deciding rules notify it and the
+    // level shows it.
+    pair.set_notification_id(previous->notification_id());
+    if (const policy::ChangeMask changes = ChangesToTell(occasion.changes_of_other, decision); changes != 0) {
+      const std::string notice_id = ChangeNoticeId(d);
+      audit.set_notification_id(notice_id);
+      QueueChangeNotice(write, d, decision, changes, notice_id, previous->notification_id(), policy, now);
+      notified = true;
     }
   } else if (previous.has_value()) {
     // What was told stays told; keep its id so a later re-allow is a new
     // generation. What was not yet delivered is withdrawn: the recipient may
     // no longer learn of it (a protection, an objection, a new policy).
     pair.set_notification_id(previous->notification_id());
-    if (previous->allowed() && !previous->notification_id().empty()) {
-      absl::StatusOr<bool> withdrawn =
-          WithdrawIfUnseen(write, d.other_number, *d.other, d.recipient->signal().source_organisation(),
-                           previous->notification_id(), "no longer disclosed", now);
+    if (previous->allowed()) {
+      absl::StatusOr<int> withdrawn =
+          WithdrawUnseenOfPair(write, d.other_number, *d.other, d.recipient->signal().source_organisation(),
+                               d.recipient->signal().signal_id(), "no longer disclosed", now);
       if (!withdrawn.ok()) return withdrawn.status();
     }
   }
   write.Put(Family::kPairDecisions, keys::PairKey(d.recipient_number, d.other_number), pair.SerializeAsString());
   write.AppendAudit(std::move(audit));
-  return notify;
+  return notified;
 }
 
-absl::StatusOr<bool> PairDecisions::DecideAndRecord(Transaction& write, const Direction& d, bool renotify,
+std::string PairDecisions::NextMatchId(const Direction& d, const std::optional<storage::PairDecision>& previous) const {
+  // Stable id: the same (recipient signal, other signal, generation) always
+  // has the same id, so a redelivered notification deduplicates.
+  NotificationRef ref;
+  ref.kind = NotificationRef::Kind::kMatch;
+  ref.signal = d.recipient_number;
+  ref.other = d.other_number;
+  ref.generation = 1;
+  if (previous.has_value()) {
+    std::optional<NotificationRef> last = context_.ids().ParseNotificationId(previous->notification_id());
+    ref.generation = (last.has_value() ? last->generation : 0) + 1;
+  }
+  return context_.ids().NotificationId(ref);
+}
+
+std::string PairDecisions::ChangeNoticeId(const Direction& d) const {
+  // One notice per pair and revision of the changed signal (a signal's
+  // revision grows by one with every change).
+  NotificationRef ref;
+  ref.kind = NotificationRef::Kind::kChange;
+  ref.signal = d.recipient_number;
+  ref.other = d.other_number;
+  ref.generation = d.other->signal().revision();
+  return context_.ids().NotificationId(ref);
+}
+
+absl::StatusOr<bool> PairDecisions::DecideAndRecord(Transaction& write, const Direction& d, const Occasion& occasion,
                                                     bool only_if_changed, bool* changed) {
   const absl::Time now = context_.Now();
   absl::StatusOr<policy::Decision> decision = Decide(context_.PolicyLocked(), d, now);
@@ -159,7 +172,7 @@ absl::StatusOr<bool> PairDecisions::DecideAndRecord(Transaction& write, const Di
                     (*previous)->level() == ToProto(decision->level);
   if (changed != nullptr) *changed = !(only_if_changed && same);
   if (only_if_changed && same) return false;
-  return Record(write, d, *decision, *previous, renotify, now);
+  return Record(write, d, *decision, *previous, occasion, now);
 }
 
 }  // namespace samenloop::broker

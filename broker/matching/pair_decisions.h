@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -36,6 +37,15 @@ struct Direction {
   v1::Relation relation = v1::RELATION_UNSPECIFIED;
 };
 
+// Why a direction is decided (again), beyond the decision itself.
+struct Occasion {
+  // Tell again what was told before (the recipient reopened its signal).
+  bool renotify = false;
+  // What changed about `other` in this write: a recipient already told of
+  // it is told of the changes the decision lets it see (change_notices.h).
+  policy::ChangeMask changes_of_other = 0;
+};
+
 class PairDecisions {
  public:
   explicit PairDecisions(LedgerContext& context) : context_(context) {}
@@ -49,18 +59,25 @@ class PairDecisions {
   absl::StatusOr<std::optional<storage::PairDecision>> Recorded(const Direction& direction) const;
 
   // Records `decision` (taken under the policy in force) over `previous`;
-  // notifies when allowed and new, wider, or `renotify` (a reopen). Returns
-  // whether it notified.
+  // notifies when allowed and new, wider, or on `occasion.renotify`, and
+  // otherwise queues a change notice when `occasion` brings changes the
+  // recipient may be told of. Returns whether it queued a notification.
   absl::StatusOr<bool> Record(Transaction& write, const Direction& direction, const policy::Decision& decision,
-                              const std::optional<storage::PairDecision>& previous, bool renotify, absl::Time now);
+                              const std::optional<storage::PairDecision>& previous, const Occasion& occasion,
+                              absl::Time now);
 
   // Decide, then Record over the recorded decision. With `only_if_changed`,
   // a decision equal to the recorded one writes nothing (re-evaluation
   // audits changes only); `*changed` says whether it differed.
-  absl::StatusOr<bool> DecideAndRecord(Transaction& write, const Direction& direction, bool renotify,
+  absl::StatusOr<bool> DecideAndRecord(Transaction& write, const Direction& direction, const Occasion& occasion,
                                        bool only_if_changed = false, bool* changed = nullptr);
 
  private:
+  // The id of the pair's next match notification (generation + 1).
+  std::string NextMatchId(const Direction& direction, const std::optional<storage::PairDecision>& previous) const;
+  // The id of the change notice for the other signal's current revision.
+  std::string ChangeNoticeId(const Direction& direction) const;
+
   LedgerContext& context_;
 };
 

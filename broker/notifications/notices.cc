@@ -85,6 +85,11 @@ void Retract(Transaction& write, const OpaqueIds& ids, const Notice& notice, con
   write.AppendAudit(std::move(event));
 }
 
+bool IsChangeNotice(const OpaqueIds& ids, const Notice& notice) {
+  std::optional<NotificationRef> ref = ids.ParseNotificationId(notice.record.notification_id());
+  return ref.has_value() && ref->kind == NotificationRef::Kind::kChange;
+}
+
 }  // namespace
 
 void RecordNotice(Transaction& write, uint64_t signal, const std::string& recipient, uint64_t cursor,
@@ -124,10 +129,12 @@ absl::StatusOr<Withdrawal> WithdrawNoticesOf(Transaction& write, const OpaqueIds
       if (!*exists) continue;  // withdrawn or swept already
       Withdraw(write, notice, signal_id, revoked.subject_key(), "the signal was revoked", now);
       ++result.withdrawn;
-    } else if (notice.record.link() == storage::NoticeRecord::LINK_ABOUT) {
+    } else if (notice.record.link() == storage::NoticeRecord::LINK_ABOUT && !IsChangeNotice(ids, notice)) {
       // Seen: the professional may act on it, so tell them to stop. What
       // the revoking organisation received through its own signal, and
-      // coordination notices about other signals, stay as they were.
+      // coordination notices about other signals, stay as they were. A
+      // change notice follows a match notification, whose retraction
+      // covers it.
       Retract(write, ids, notice, revoked, number, by, reason, now);
       ++result.retracted;
     }
@@ -135,22 +142,26 @@ absl::StatusOr<Withdrawal> WithdrawNoticesOf(Transaction& write, const OpaqueIds
   return result;
 }
 
-absl::StatusOr<bool> WithdrawIfUnseen(Transaction& write, uint64_t signal, const storage::StoredSignal& about,
-                                      const std::string& recipient, absl::string_view notification_id,
-                                      absl::string_view why, absl::Time now) {
+absl::StatusOr<int> WithdrawUnseenOfPair(Transaction& write, uint64_t signal, const storage::StoredSignal& about,
+                                         const std::string& recipient, absl::string_view recipient_signal_id,
+                                         absl::string_view why, absl::Time now) {
   absl::StatusOr<std::vector<Notice>> notices = NoticesOf(write.store(), signal);
   if (!notices.ok()) return notices.status();
+  int withdrawn = 0;
   for (const Notice& notice : *notices) {
-    if (notice.recipient != recipient || notice.record.notification_id() != notification_id) continue;
-    if (write.MayHaveSeen(recipient, notice.cursor)) return false;
+    if (notice.recipient != recipient || notice.record.link() != storage::NoticeRecord::LINK_ABOUT ||
+        notice.record.your_signal_id() != recipient_signal_id) {
+      continue;
+    }
+    if (write.MayHaveSeen(recipient, notice.cursor)) continue;
     absl::StatusOr<bool> exists = EntryExists(write.store(), recipient, notice.cursor);
     if (!exists.ok()) return exists.status();
-    if (!*exists) return false;
+    if (!*exists) continue;
     write.batch().Delete(write.store().Handle(Family::kNotices), keys::NoticeKey(signal, recipient, notice.cursor));
     Withdraw(write, notice, about.signal().signal_id(), about.subject_key(), why, now);
-    return true;
+    ++withdrawn;
   }
-  return false;
+  return withdrawn;
 }
 
 }  // namespace samenloop::broker

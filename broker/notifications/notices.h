@@ -64,13 +64,13 @@ absl::StatusOr<Withdrawal> WithdrawNoticesOf(Transaction& write, const OpaqueIds
                                              const storage::StoredSignal& revoked, const Withdrawer& by,
                                              v1::RevocationReason reason, absl::Time now);
 
-// Withdraws the one entry `notification_id` about `signal` (stored as
-// `about`) queued for
-// `recipient`, if the recipient has not seen it yet (a disclosure the policy
-// or a consent no longer allows). True if an entry was withdrawn.
-absl::StatusOr<bool> WithdrawIfUnseen(Transaction& write, uint64_t signal, const storage::StoredSignal& about,
-                                      const std::string& recipient, absl::string_view notification_id,
-                                      absl::string_view why, absl::Time now);
+// Withdraws every entry about `signal` (stored as `about`) that `recipient`
+// was queued through its signal `recipient_signal_id` (match notifications
+// and change notices of that pair) and has not seen yet: a disclosure the
+// policy or a consent no longer allows. Returns how many it withdrew.
+absl::StatusOr<int> WithdrawUnseenOfPair(Transaction& write, uint64_t signal, const storage::StoredSignal& about,
+                                         const std::string& recipient, absl::string_view recipient_signal_id,
+                                         absl::string_view why, absl::Time now);
 
 }  // namespace samenloop::broker
 

@@ -145,7 +145,7 @@ absl::Status Reevaluation::Signal(Transaction& write, uint64_t number, const sto
     for (const Direction& direction : directions) {
       bool changed = false;
       absl::StatusOr<bool> notified =
-          decisions.DecideAndRecord(write, direction, /*renotify=*/false, /*only_if_changed=*/true, &changed);
+          decisions.DecideAndRecord(write, direction, Occasion{}, /*only_if_changed=*/true, &changed);
       if (!notified.ok()) return notified.status();
       result.pairs_changed += changed ? 1u : 0u;
       result.notifications += *notified ? 1u : 0u;

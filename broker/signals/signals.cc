@@ -11,6 +11,7 @@
 #include "broker/core/reads.h"
 #include "broker/core/transaction.h"
 #include "broker/core/subject_keyer.h"
+#include "broker/matching/change_notices.h"
 #include "broker/notifications/notices.h"
 #include "broker/signals/policy_checks.h"
 #include "broker/signals/signal_validation.h"
@@ -35,7 +36,7 @@ absl::StatusOr<v1::Signal> Signals::Transition(const CallerIdentity& caller, abs
   absl::StatusOr<storage::StoredSignal> stored =
       LoadOwnSignal(context_.store(), context_.ids(), caller, signal_id, &number);
   if (!stored.ok()) return stored.status();
-  const v1::SignalStatus before = stored->signal().status();
+  const v1::Signal before = stored->signal();
   if (absl::Status s = change(*stored); !s.ok()) return s;
   v1::Signal& signal = *stored->mutable_signal();
   signal.set_revision(signal.revision() + 1);
@@ -63,8 +64,13 @@ absl::StatusOr<v1::Signal> Signals::Transition(const CallerIdentity& caller, abs
   event.set_category(signal.category());
   event.set_reason(std::string(reason));
   write.AppendAudit(std::move(event));
-  if (before == v1::SIGNAL_STATUS_CLOSED && signal.status() == v1::SIGNAL_STATUS_OPEN) {
-    if (absl::Status s = matcher_.MatchAndNotify(write, number, *stored, /*renotify=*/true); !s.ok()) return s;
+  // Organisations told of the signal hear that it closed or reopened
+  // (change_notices.h); a reopen also matches it again.
+  const policy::ChangeMask changes = ChangesBetween(before, signal);
+  if ((changes & policy::Bit(policy::ChangeKind::kReopened)) != 0) {
+    if (absl::Status s = matcher_.MatchAndNotify(write, number, *stored, changes); !s.ok()) return s;
+  } else if ((changes & policy::Bit(policy::ChangeKind::kClosed)) != 0) {
+    if (absl::Status s = matcher_.TellOfChange(write, number, *stored, changes); !s.ok()) return s;
   }
   if (absl::Status committed = write.Commit(); !committed.ok()) return committed;
   return ClientView(*stored);
@@ -145,6 +151,7 @@ absl::StatusOr<v1::Signal> Signals::Update(const CallerIdentity& caller, const v
   }
   merged.set_revision(merged.revision() + 1);
   *merged.mutable_updated_at() = ToProto(now);
+  const policy::ChangeMask changes = ChangesBetween(stored->signal(), merged);
   *stored->mutable_signal() = merged;
   write.Put(Family::kSignals, keys::SignalKey(number), stored->SerializeAsString());
 
@@ -154,7 +161,7 @@ absl::StatusOr<v1::Signal> Signals::Update(const CallerIdentity& caller, const v
   event.set_category(merged.category());
   event.set_reason(absl::StrCat("updated: ", absl::StrJoin(paths, ", ")));
   write.AppendAudit(std::move(event));
-  if (absl::Status s = matcher_.MatchAndNotify(write, number, *stored, /*renotify=*/false); !s.ok()) return s;
+  if (absl::Status s = matcher_.MatchAndNotify(write, number, *stored, changes); !s.ok()) return s;
   if (absl::Status committed = write.Commit(); !committed.ok()) return committed;
   return ClientView(*stored);
 }

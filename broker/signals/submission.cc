@@ -251,10 +251,10 @@ absl::Status Submission::RecordNewSignal(Transaction& write, const CallerIdentit
     const Prepared::PairOutcome& outcome = item.outcomes.at(other_number);
     // A new signal has no recorded decision yet: numbers are never reused.
     const Direction to_other{other_number, &match.signal, number, &stored, match.kind, InverseRelation(match.relation)};
-    absl::StatusOr<bool> told = decisions_.Record(write, to_other, outcome.to_other, std::nullopt, false, now);
+    absl::StatusOr<bool> told = decisions_.Record(write, to_other, outcome.to_other, std::nullopt, Occasion{}, now);
     if (!told.ok()) return told.status();
     const Direction to_self{number, &stored, other_number, &match.signal, match.kind, match.relation};
-    told = decisions_.Record(write, to_self, outcome.to_self, std::nullopt, false, now);
+    told = decisions_.Record(write, to_self, outcome.to_self, std::nullopt, Occasion{}, now);
     if (!told.ok()) return told.status();
   }
   return coordinator_.Coordinate(write, number, stored, item.matches, now).status();

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <iomanip>
 #include <thread>
+#include <vector>
 
+#include "absl/strings/str_join.h"
 #include "client/cli/cli_context.h"
 #include "google/protobuf/util/json_util.h"
 #include "samenloop/v1/notifications.grpc.pb.h"
@@ -68,6 +70,15 @@ void PrintRow(const v1::Notification& n) {
                          ShortEnumName(v1::RevocationReason_descriptor(), n.retraction_reason(), "REVOCATION_REASON_"),
                          ")");
     contact = absl::StrCat("withdraws ", n.retracts_notification_id());
+  }
+  if (n.kind() == v1::NOTIFICATION_KIND_CHANGE) {
+    // What changed about a signal you were told of; the row shows it as it
+    // is now (docs/notifications.md).
+    std::vector<std::string> changes;
+    for (int change : n.changes()) {
+      changes.push_back(ShortEnumName(v1::SignalChange_descriptor(), change, "SIGNAL_CHANGE_"));
+    }
+    match = absl::StrCat("CHANGED (", absl::StrJoin(changes, ", "), ")");
   }
   std::string organisation = n.other().organisation_id();
   std::cout << Column(absl::StrCat(n.cursor()), 7) << Column(own, 14) << Column(organisation, 26) << Column(match, 28)

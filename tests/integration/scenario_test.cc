@@ -77,6 +77,9 @@ class ScenarioRunner {
         ASSERT_TRUE(words.size() == 3u || (verb == "revoke" && words.size() == 4u))
             << verb << " ORG KEY (revoke: [reason=CLASS])";
         Change(verb, words[1], words[2], words.size() == 4u ? words[3] : "");
+      } else if (verb == "update") {
+        ASSERT_GE(words.size(), 4u) << "update ORG KEY [severity=S] [category=C] [contact=NAME]";
+        Update(words);
       } else if (verb == "policy") {
         ASSERT_EQ(words.size(), 2u) << "policy FILE (relative to the repository)";
         ApplyPolicy(words[1]);
@@ -113,6 +116,16 @@ class ScenarioRunner {
         std::string line = absl::StrCat(org, " ", own, " <- ", n.other().organisation_id(), " ",
                                         n.other().contact().name(), " ",
                                         ShortName(v1::MatchKind_descriptor(), n.match_kind(), "MATCH_KIND_"));
+        if (n.kind() == v1::NOTIFICATION_KIND_CHANGE) {
+          // <recipient> <own key> <- <org> <contact> change <what>[,<what>]
+          std::vector<std::string> changes;
+          for (int change : n.changes()) {
+            changes.push_back(ShortName(v1::SignalChange_descriptor(), change, "SIGNAL_CHANGE_"));
+          }
+          lines.push_back(absl::StrCat(org, " ", own, " <- ", n.other().organisation_id(), " ",
+                                       n.other().contact().name(), " change ", absl::StrJoin(changes, ",")));
+          continue;
+        }
         if (n.relation() != v1::RELATION_UNSPECIFIED) {
           absl::StrAppend(&line, " ", ShortName(v1::Relation_descriptor(), n.relation(), "RELATION_"));
         }
@@ -305,6 +318,37 @@ class ScenarioRunner {
       status = stub->RevokeSignal(&context, request, &out);
     }
     ASSERT_TRUE(status.ok()) << verb << ": " << status.error_message();
+  }
+
+  // update ORG KEY field=value...: severity, category, nature or contact
+  // (the contact's name).
+  void Update(const std::vector<std::string>& words) {
+    auto stub = v1::SignalService::NewStub(stack_->BrokerChannelAs(words[1]));
+    v1::UpdateSignalRequest request;
+    request.set_signal_id(keys_[words[1] + "/" + words[2]]);
+    ASSERT_FALSE(request.signal_id().empty()) << "no signal " << words[2] << " of " << words[1];
+    for (size_t i = 3; i < words.size(); ++i) {
+      const size_t eq = words[i].find('=');
+      ASSERT_NE(eq, std::string::npos) << words[i];
+      const std::string field = words[i].substr(0, eq), value = words[i].substr(eq + 1);
+      v1::Signal& signal = *request.mutable_signal();
+      if (field == "severity") {
+        signal.set_severity(ParseEnum<v1::Severity>(v1::Severity_descriptor(), "SEVERITY_", value));
+      } else if (field == "nature") {
+        signal.set_nature(ParseEnum<v1::Nature>(v1::Nature_descriptor(), "NATURE_", value));
+      } else if (field == "category") {
+        signal.set_category(value);
+      } else if (field == "contact") {
+        signal.mutable_contact()->set_name(value);
+      } else {
+        FAIL() << "update: unknown field " << field;
+      }
+      request.mutable_update_mask()->add_paths(field);
+    }
+    grpc::ClientContext context;
+    v1::Signal out;
+    grpc::Status status = stub->UpdateSignal(&context, request, &out);
+    ASSERT_TRUE(status.ok()) << "update: " << status.error_message();
   }
 
   std::string KeyOf(const std::string& signal_id) {

@@ -59,7 +59,7 @@ struct Scenario {
   };
   std::vector<SignalSpec> signals;
   struct Step {
-    enum Kind { kSubmit, kClose, kRevoke, kConsent, kDeliver } kind;
+    enum Kind { kSubmit, kClose, kReopen, kEscalate, kRevoke, kConsent, kDeliver } kind;
     int signal = -1;      // index into signals (submit, close, revoke)
     std::string org;      // consent giver's registrar, or the recipient
     v1::ConsentRecord consent;
@@ -155,6 +155,9 @@ Scenario Generate(uint64_t seed) {
     s.steps.push_back({Scenario::Step::kSubmit, i, "", {}});
     submitted.push_back(i);
     if (chance(25)) s.steps.push_back({Scenario::Step::kClose, submitted[static_cast<size_t>(pick(static_cast<int>(submitted.size())))], "", {}});
+    // Changes a recipient told of the signal hears of (change notices).
+    if (chance(10)) s.steps.push_back({Scenario::Step::kReopen, submitted[static_cast<size_t>(pick(static_cast<int>(submitted.size())))], "", {}});
+    if (chance(10)) s.steps.push_back({Scenario::Step::kEscalate, submitted[static_cast<size_t>(pick(static_cast<int>(submitted.size())))], "", {}});
     if (chance(8)) s.steps.push_back({Scenario::Step::kRevoke, submitted[static_cast<size_t>(pick(static_cast<int>(submitted.size())))], "", {}});
     if (chance(20)) {
       Scenario::Step consent{Scenario::Step::kConsent, -1, OrgId(pick(kOrganisations)), {}};
@@ -197,6 +200,7 @@ class Observer {
     for (v1::Notification n : page) {
       n.set_notification_id(Alias(n.notification_id()));
       if (!n.retracts_notification_id().empty()) n.set_retracts_notification_id(Alias(n.retracts_notification_id()));
+      if (!n.follows_notification_id().empty()) n.set_follows_notification_id(Alias(n.follows_notification_id()));
       n.clear_your_signal_id();  // the local reference names the same signal
       lines_.push_back(n.ShortDebugString());
     }
@@ -252,6 +256,23 @@ std::map<std::string, Observer> RunScenario(const Scenario& s, const std::set<in
         v1::CloseSignalRequest request;
         request.set_signal_id(ids[st.signal]);
         (void)ledger->signals().Close(Caller(s.signals[static_cast<size_t>(st.signal)].org), request);
+        break;
+      }
+      case Scenario::Step::kReopen: {
+        v1::ReopenSignalRequest request;
+        request.set_signal_id(ids[st.signal]);
+        (void)ledger->signals().Reopen(Caller(s.signals[static_cast<size_t>(st.signal)].org), request);
+        break;
+      }
+      case Scenario::Step::kEscalate: {
+        // Acute, and a new number to call.
+        v1::UpdateSignalRequest request;
+        request.set_signal_id(ids[st.signal]);
+        request.mutable_signal()->set_severity(v1::SEVERITY_ACUTE);
+        request.mutable_signal()->mutable_contact()->set_name("Crisisdienst");
+        request.mutable_update_mask()->add_paths("severity");
+        request.mutable_update_mask()->add_paths("contact");
+        (void)ledger->signals().Update(Caller(s.signals[static_cast<size_t>(st.signal)].org), request);
         break;
       }
       case Scenario::Step::kRevoke: {

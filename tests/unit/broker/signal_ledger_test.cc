@@ -206,22 +206,6 @@ TEST_F(SignalLedgerTest, RevokedSignalIsGoneFromMatchingAtOnce) {
   EXPECT_TRUE(Outbox(kPolice).empty());
 }
 
-TEST_F(SignalLedgerTest, ReopenNotifiesAgainWithANewStableId) {
-  v1::Pseudonym m = RandomPseudonym();
-  v1::SubmitSignalResult police = SubmitOne(kPolice, ValidSignal(m), "p-1");
-  SubmitOne(kGgz, ValidSignal(m), "g-1");
-  v1::CloseSignalRequest close;
-  close.set_signal_id(police.signal_id());
-  ASSERT_TRUE(ledger_->signals().Close(kPolice, close).ok());
-  v1::ReopenSignalRequest reopen;
-  reopen.set_signal_id(police.signal_id());
-  ASSERT_TRUE(ledger_->signals().Reopen(kPolice, reopen).ok());
-  std::vector<v1::Notification> ggz = Outbox(kGgz);
-  ASSERT_EQ(ggz.size(), 2u);
-  EXPECT_NE(ggz[0].notification_id(), ggz[1].notification_id());
-  EXPECT_EQ(ggz[1].cursor(), 2u);
-}
-
 TEST_F(SignalLedgerTest, AnotherOrganisationsSignalLooksMissing) {
   v1::SubmitSignalResult police = SubmitOne(kPolice, ValidSignal(RandomPseudonym()), "p-1");
   EXPECT_EQ(ledger_->signals().Get(kGgz, police.signal_id()).status().code(), absl::StatusCode::kNotFound);
