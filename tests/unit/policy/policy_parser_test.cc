@@ -211,3 +211,76 @@ TEST(PolicyDuration, DaysWeeksYearsAndRefusals) {
 
 }  // namespace
 }  // namespace samenloop::policy
+
+namespace samenloop::policy {
+namespace {
+
+TEST(PolicyParser, NotifyChangesIsASetOfChangesAndAnEmptyListMeansNone) {
+  PolicyDocument doc;
+  auto diagnostics = Parse(PolicyWith(R"(  - { id: a, effect: permit, level: details, legal_basis: convenant,
+      notify_changes: [closed, escalated, category] }
+  - { id: b, effect: permit, level: category, legal_basis: convenant, notify_changes: [] }
+  - { id: c, effect: permit, level: category, legal_basis: convenant }
+)"),
+                           &doc);
+  ASSERT_TRUE(diagnostics.empty()) << Describe(diagnostics);
+  ASSERT_EQ(doc.rules.size(), 3u);
+  EXPECT_EQ(doc.rules[0].notify_changes,
+            Bit(ChangeKind::kClosed) | Bit(ChangeKind::kEscalated) | Bit(ChangeKind::kCategory));
+  EXPECT_EQ(doc.rules[1].notify_changes, 0u);
+  EXPECT_EQ(doc.rules[2].notify_changes, kDefaultNotifiedChanges);
+}
+
+TEST(PolicyParser, NotifyChangesRefusesUnknownChangesAndForbids) {
+  auto unknown = Parse(PolicyWith(
+      "  - { id: a, effect: permit, level: details, legal_basis: convenant, notify_changes: [closd] }\n"));
+  ASSERT_EQ(unknown.size(), 1u) << Describe(unknown);
+  EXPECT_THAT(unknown[0].message, HasSubstr("\"closd\" is not a valid value for \"notify_changes\""));
+  EXPECT_EQ(unknown[0].at.line, kFirstRuleLine);
+  auto forbid = Parse(PolicyWith("  - { id: f, effect: forbid, notify_changes: [closed] }\n"));
+  ASSERT_EQ(forbid.size(), 1u) << Describe(forbid);
+  EXPECT_THAT(forbid[0].message, HasSubstr("\"notify_changes\" applies to permits"));
+}
+
+TEST(PolicyParser, ADecisionCarriesTheChangesOfThePermitsItCites) {
+  std::shared_ptr<const RulePolicy> policy = testing::LoadWithRules(
+      R"(  - { id: a, effect: permit, recipient: { kinds: [police] }, level: details, legal_basis: convenant,
+      notify_changes: [severity] }
+  - { id: b, effect: permit, recipient: { kinds: [police] }, level: details, legal_basis: convenant,
+      notify_changes: [nature] }
+  - { id: c, effect: permit, recipient: { kinds: [police] }, level: category, legal_basis: convenant,
+      notify_changes: [contact] }
+)");
+  ASSERT_NE(policy, nullptr);
+  MatchCandidate candidate;
+  candidate.recipient.organisation_id = "politie";
+  candidate.other.organisation_id = "vt";
+  candidate.other.category = "domestic_violence";
+  const Decision decision = policy->Decide(candidate);
+  ASSERT_TRUE(decision.allow);
+  // The permits at the granted level (details) only: c is not cited.
+  EXPECT_EQ(decision.notify_changes, Bit(ChangeKind::kSeverity) | Bit(ChangeKind::kNature));
+}
+
+TEST(PolicyParser, ChangesALevelDoesNotShowAreAWarning) {
+  LoadedPolicy loaded = LoadPolicy(PolicyWith("  - { id: a, effect: permit, level: existence_and_contact, "
+                                              "legal_basis: convenant, notify_changes: [closed, escalated] }\n"),
+                                   "p.yaml");
+  ASSERT_NE(loaded.policy, nullptr) << Describe(loaded.diagnostics);
+  ASSERT_EQ(loaded.diagnostics.size(), 1u) << Describe(loaded.diagnostics);
+  EXPECT_EQ(loaded.diagnostics[0].severity, Diagnostic::Severity::kWarning);
+  EXPECT_THAT(loaded.diagnostics[0].message, HasSubstr("names escalated, which level existence_and_contact does not show"));
+}
+
+TEST(ChangesVisibleAt, EachLevelShowsItsFieldsAndNoneShowsNothing) {
+  EXPECT_EQ(ChangesVisibleAt(DisclosureLevel::kNone), 0u);
+  const ChangeMask existence = ChangesVisibleAt(DisclosureLevel::kExistenceAndContact);
+  EXPECT_EQ(existence, Bit(ChangeKind::kClosed) | Bit(ChangeKind::kReopened) | Bit(ChangeKind::kContact));
+  EXPECT_EQ(ChangesVisibleAt(DisclosureLevel::kCategory),
+            existence | Bit(ChangeKind::kCategory) | Bit(ChangeKind::kNature));
+  EXPECT_EQ(ChangesVisibleAt(DisclosureLevel::kDetails),
+            ChangesVisibleAt(DisclosureLevel::kCategory) | Bit(ChangeKind::kEscalated) | Bit(ChangeKind::kSeverity));
+}
+
+}  // namespace
+}  // namespace samenloop::policy
