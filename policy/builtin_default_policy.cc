@@ -28,6 +28,13 @@ class BuiltinDefaultPolicy final : public DisclosurePolicy {
     history.legal_basis = kDevelopmentBasis;
     history.closed_category = "domestic_violence";
     coordination_.push_back(history);
+    CoordinationRule out_of_view;
+    out_of_view.id = "builtin.coordination.out-of-view-after-domestic-violence";
+    out_of_view.coordinator = coordinator;
+    out_of_view.legal_basis = kDevelopmentBasis;
+    out_of_view.out_of_view = true;
+    out_of_view.history_category = "domestic_violence";
+    coordination_.push_back(out_of_view);
   }
 
   Decision Decide(const MatchCandidate& candidate) const override {

@@ -7,13 +7,18 @@ namespace samenloop::policy {
 bool CoordinationFires(const CoordinationRule& rule, const std::vector<PatternMember>& members, size_t arrived_index,
                        absl::Time now) {
   const PatternMember& arrived = members[arrived_index];
-  if (arrived.is_protected) return false;
+  if (arrived.is_protected || rule.out_of_view) return false;
   if (rule.min_organisations > 0) {
     std::set<std::string> recent;
     for (const PatternMember& m : members) {
       if (!m.is_protected && now - m.opened <= rule.window) recent.insert(m.organisation);
     }
     if (static_cast<int>(recent.size()) >= rule.min_organisations) return true;
+  }
+  if (rule.waiting_longer_than > absl::ZeroDuration()) {
+    for (const PatternMember& m : members) {
+      if (!m.is_protected && !m.closed && now - m.waiting_since > rule.waiting_longer_than) return true;
+    }
   }
   if (!rule.closed_category.empty() && !arrived.closed) {
     for (size_t i = 0; i < members.size(); ++i) {
@@ -22,6 +27,17 @@ bool CoordinationFires(const CoordinationRule& rule, const std::vector<PatternMe
     }
   }
   return false;
+}
+
+bool OutOfViewFires(const CoordinationRule& rule, const std::vector<PatternMember>& members, size_t closed_index) {
+  if (!rule.out_of_view || members[closed_index].is_protected || !members[closed_index].closed) return false;
+  bool history = rule.history_category.empty();
+  for (const PatternMember& m : members) {
+    if (m.is_protected) continue;
+    if (!m.closed) return false;  // someone is still involved
+    if (m.category == rule.history_category) history = true;
+  }
+  return history;
 }
 
 size_t VisibleOrganisations(const std::vector<PatternMember>& members) {

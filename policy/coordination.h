@@ -25,12 +25,22 @@ struct PatternMember {
   absl::Time opened;
   bool closed = false;
   bool is_protected = false;
+  // When the organisation started waiting for a professional; infinite
+  // future when someone is assigned.
+  absl::Time waiting_since = absl::InfiniteFuture();
 };
 
 // Whether `rule` fires when `arrived` (one of `members`, at `arrived_index`)
 // arrives, at `now`. False whenever `arrived` is protected.
 bool CoordinationFires(const CoordinationRule& rule, const std::vector<PatternMember>& members, size_t arrived_index,
                        absl::Time now);
+
+// Whether the out-of-view `rule` fires when `closed` (one of `members`, at
+// `closed_index`, already in its closed state) closes: no visible member is
+// open any more, and, with a history category, a visible member has it.
+// Protected members are no part of it: an open protected signal does not
+// keep the person "in view", or its absence would show.
+bool OutOfViewFires(const CoordinationRule& rule, const std::vector<PatternMember>& members, size_t closed_index);
 
 // Distinct organisations among the visible members: the count a
 // coordination notification shows.

@@ -152,6 +152,17 @@ struct CoordinationRule {
   // ...or, when set, when a new signal arrives while a closed signal of this
   // category exists (e.g. earlier domestic violence).
   std::string closed_category;
+  // "Out of view": fires instead when a signal closes and no open signal is
+  // left on the person (nobody is involved any more); with
+  // `history_category`, only when the person has a signal of that category
+  // (the Mr M. moment: domestic violence, and then nobody). Such a rule
+  // never fires on an arrival.
+  bool out_of_view = false;
+  std::string history_category;
+  // ...or, when longer than zero, when a new signal arrives on a person one
+  // of whose organisations has been waiting longer than this for a
+  // professional (Signal.waiting_since).
+  absl::Duration waiting_longer_than = absl::ZeroDuration();
 };
 
 // How long a category's signals live (ARCHITECTURE.md §8). A signal is

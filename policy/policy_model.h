@@ -103,6 +103,7 @@ struct CoordinationDecl {
   SourceLocation coordinator_at;
   SourceLocation legal_basis_at;
   SourceLocation closed_category_at;
+  SourceLocation history_category_at;
   std::string legal_basis_id;
 };
 

@@ -151,7 +151,7 @@ class Reader : public YamlReader {
     decl.at = At(node.Mark());
     if (!CheckMap(node, "a coordination rule",
                   {"id", "description", "coordinator", "legal_basis", "min_organisations", "window",
-                   "closed_category"})) {
+                   "closed_category", "out_of_view", "history_category", "waiting_longer_than"})) {
       return decl;
     }
     decl.rule.id = Scalar(node, "id", "a coordination rule", true);
@@ -171,8 +171,21 @@ class Reader : public YamlReader {
     decl.rule.window = Duration(node, "window", what.c_str(), absl::InfiniteDuration());
     if (node["closed_category"]) decl.rule.closed_category = Scalar(node, "closed_category", what.c_str(), false);
     decl.closed_category_at = KeyAt(node, "closed_category");
-    if (decl.rule.min_organisations == 0 && decl.rule.closed_category.empty()) {
-      Error(decl.at, absl::StrCat(what, " needs \"min_organisations\" or \"closed_category\" to say when it fires"));
+    decl.rule.waiting_longer_than =
+        Duration(node, "waiting_longer_than", what.c_str(), absl::ZeroDuration());
+    decl.rule.out_of_view = Choice<bool>(node, "out_of_view", what.c_str(), {{"true", true}, {"false", false}}, false);
+    if (node["history_category"]) decl.rule.history_category = Scalar(node, "history_category", what.c_str(), false);
+    decl.history_category_at = KeyAt(node, "history_category");
+    const bool on_arrival = decl.rule.min_organisations != 0 || !decl.rule.closed_category.empty() ||
+                            decl.rule.waiting_longer_than > absl::ZeroDuration();
+    if (decl.rule.out_of_view && on_arrival) {
+      Error(decl.at, absl::StrCat(what, " is an out_of_view rule, which fires when the last open signal closes; "
+                                  "it cannot also have \"min_organisations\", \"closed_category\" or \"waiting_longer_than\""));
+    } else if (!decl.rule.history_category.empty() && !decl.rule.out_of_view) {
+      Error(decl.history_category_at, absl::StrCat(what, ": \"history_category\" belongs to out_of_view rules"));
+    } else if (!on_arrival && !decl.rule.out_of_view) {
+      Error(decl.at, absl::StrCat(what, " needs \"min_organisations\", \"closed_category\", "
+                                  "\"waiting_longer_than\" or \"out_of_view\" to say when it fires"));
     }
     return decl;
   }

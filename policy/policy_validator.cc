@@ -223,6 +223,10 @@ class Validator {
       Error(decl.closed_category_at, absl::StrCat(what, " names category \"", decl.rule.closed_category,
                                                   "\", which is not declared under categories"));
     }
+    if (!decl.rule.history_category.empty() && !categories_.contains(decl.rule.history_category)) {
+      Error(decl.history_category_at, absl::StrCat(what, " names category \"", decl.rule.history_category,
+                                                   "\", which is not declared under categories"));
+    }
     if (!coordination_ids_.insert(decl.rule.id).second) {
       Error(decl.at, absl::StrCat(what, " is declared twice"));
     }

@@ -31,13 +31,15 @@ namespace samenloop::broker {
 
 // What a notification is about, as its id records it.
 struct NotificationRef {
-  enum class Kind : uint8_t { kMatch = 1, kCoordination = 2, kRetraction = 3, kChange = 4 };
+  enum class Kind : uint8_t { kMatch = 1, kCoordination = 2, kRetraction = 3, kChange = 4, kOutOfView = 5 };
   Kind kind = Kind::kMatch;
-  // kMatch and kChange: the recipient's signal. kCoordination: the signal the
+  // kMatch and kChange: the recipient's signal. kOutOfView: the signal
+  // whose closing left the person out of view. kCoordination: the signal the
   // coordinator is told of. kRetraction: the recipient's signal named in the
   // retracted notification (0 for a coordinator).
   uint64_t signal = 0;
-  // kMatch and kChange: the other organisation's signal. kCoordination: a tag of the
+  // kMatch and kChange: the other organisation's signal. kOutOfView: the
+  // coordinator's tag, as for kCoordination. kCoordination: a tag of the
   // coordinator (ids of different coordinators never collide). kRetraction:
   // the revoked signal.
   uint64_t other = 0;

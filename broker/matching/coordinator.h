@@ -34,6 +34,13 @@ class Coordinator {
   absl::StatusOr<uint32_t> Coordinate(Transaction& write, uint64_t number, const storage::StoredSignal& signal,
                                       const std::map<uint64_t, MatchedSignal>& matches, absl::Time now);
 
+  // Applies the out-of-view rules to the person of `closed` (number
+  // `number`, just closed; the store still holds it open): tells each rule's
+  // coordinator, once for this closing, when no open signal is left on the
+  // person (policy/coordination.h OutOfViewFires). Returns the notices queued.
+  absl::StatusOr<uint32_t> OutOfView(Transaction& write, uint64_t number, const storage::StoredSignal& closed,
+                                     absl::Time now);
+
  private:
   LedgerContext& context_;
 };

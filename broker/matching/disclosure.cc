@@ -68,6 +68,7 @@ v1::DisclosedSignal Disclose(const storage::StoredSignal& other, policy::Disclos
     *out.mutable_opened_at() = other.signal().opened_at();
     out.set_status(other.signal().status());
     out.set_severity(other.signal().severity());
+    if (other.signal().has_waiting_since()) *out.mutable_waiting_since() = other.signal().waiting_since();
   }
   return out;
 }

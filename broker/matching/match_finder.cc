@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "storage/keys.h"
 #include "broker/core/liveness.h"
+#include "broker/core/reads.h"
 
 namespace samenloop::broker {
 namespace {
@@ -146,6 +147,22 @@ absl::StatusOr<std::map<uint64_t, MatchedSignal>> FindMatches(const Store& store
     if (!status.ok()) return status;
   }
   return collector.Take();
+}
+
+absl::StatusOr<std::map<uint64_t, storage::StoredSignal>> LiveSignalsOn(const Store& store,
+                                                                       const std::string& subject_key,
+                                                                       const policy::DisclosurePolicy& policy,
+                                                                       absl::Time now) {
+  std::map<uint64_t, storage::StoredSignal> out;
+  absl::Status status = ScanIndex(store, Family::kSubjectIndex, subject_key, [&](uint64_t number) -> absl::Status {
+    absl::StatusOr<storage::StoredSignal> signal = LoadSignal(store, number);
+    if (absl::IsNotFound(signal.status())) return absl::OkStatus();  // deleted by the sweeper meanwhile
+    if (!signal.ok()) return signal.status();
+    if (IsLive(*signal, policy, now)) out.emplace(number, *std::move(signal));
+    return absl::OkStatus();
+  }, nullptr);
+  if (!status.ok()) return status;
+  return out;
 }
 
 }  // namespace samenloop::broker

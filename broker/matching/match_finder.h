@@ -61,6 +61,14 @@ absl::StatusOr<std::map<uint64_t, MatchedSignal>> FindMatches(const Store& store
 // grandparent <-> grandchild; the other relations are symmetric.
 v1::Relation InverseRelation(v1::Relation relation);
 
+// Every live signal on the person `subject_key`, of any organisation (the
+// person's own picture for patterns, where one organisation's two signals
+// count too).
+absl::StatusOr<std::map<uint64_t, storage::StoredSignal>> LiveSignalsOn(const Store& store,
+                                                                       const std::string& subject_key,
+                                                                       const policy::DisclosurePolicy& policy,
+                                                                       absl::Time now);
+
 }  // namespace samenloop::broker
 
 #endif  // SAMENLOOP_BROKER_MATCHING_MATCH_FINDER_H_

@@ -52,7 +52,8 @@ absl::Status Matcher::TellOfChange(Transaction& write, uint64_t number, const st
       return told.status();
     }
   }
-  return absl::OkStatus();
+  if ((changes & policy::Bit(policy::ChangeKind::kClosed)) == 0) return absl::OkStatus();
+  return coordinator_.OutOfView(write, number, signal, now).status();
 }
 
 }  // namespace samenloop::broker

@@ -36,7 +36,8 @@ class Matcher {
 
   // Tells the organisations already told of `signal` of `changes` (a close):
   // decides again only the directions towards them. Its own organisation
-  // learns nothing new by closing its signal, and coordination is not run.
+  // learns nothing new by closing its signal. Of the coordination rules only
+  // the out-of-view ones run: a close may leave the person out of view.
   absl::Status TellOfChange(Transaction& write, uint64_t number, const storage::StoredSignal& signal,
                             policy::ChangeMask changes);
 

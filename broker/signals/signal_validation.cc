@@ -197,6 +197,12 @@ absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view pa
       return Invalid(path, "last_confirmed_at", "is before opened_at");
     }
   }
+  if (signal.has_waiting_since()) {
+    if (absl::Status s = ValidateEventTime(signal.waiting_since(), absl::StrCat(path, ".waiting_since"), now);
+        !s.ok()) {
+      return s;
+    }
+  }
   const v1::DutyToInform& duty = signal.duty_to_inform();
   if (duty.has_informed_at()) {
     if (absl::Status s =

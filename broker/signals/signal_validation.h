@@ -43,7 +43,7 @@ absl::Status ValidateSignalFields(const v1::Signal& signal, absl::string_view pa
 // Fields UpdateSignal may change (UpdateSignalRequest.update_mask paths).
 inline constexpr const char* kUpdatableFields[] = {
     "age_band", "subject_role", "related", "category", "nature", "severity", "last_confirmed_at", "contact",
-    "local_reference", "protected", "protected_against", "legal_framework", "duty_to_inform"};
+    "local_reference", "protected", "protected_against", "legal_framework", "duty_to_inform", "waiting_since"};
 
 // UpdateSignal before the stored signal is read: the mask names each
 // updatable field at most once, and the body sets nothing the mask does not

@@ -80,6 +80,7 @@ void PrintRow(const v1::Notification& n) {
     }
     match = absl::StrCat("CHANGED (", absl::StrJoin(changes, ", "), ")");
   }
+  if (n.coordination_event() == v1::COORDINATION_EVENT_OUT_OF_VIEW) match = "OUT OF VIEW";
   std::string organisation = n.other().organisation_id();
   std::cout << Column(absl::StrCat(n.cursor()), 7) << Column(own, 14) << Column(organisation, 26) << Column(match, 28)
             << Column(category, 28) << Column(contact, 44) << rule << "\n";

@@ -129,6 +129,7 @@ class ScenarioRunner {
         if (n.relation() != v1::RELATION_UNSPECIFIED) {
           absl::StrAppend(&line, " ", ShortName(v1::Relation_descriptor(), n.relation(), "RELATION_"));
         }
+        if (n.coordination_event() == v1::COORDINATION_EVENT_OUT_OF_VIEW) absl::StrAppend(&line, " out_of_view");
         lines.push_back(line);
       }
     }

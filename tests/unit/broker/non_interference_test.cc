@@ -115,7 +115,8 @@ Scenario Generate(uint64_t seed) {
       "legal_bases:\n  - { id: task, citation: \"AVG art. 6(1)(e)\" }\n  - { id: consent, citation: \"AVG art. 6(1)(a)\" }\n",
       "rules:\n", rules.empty() ? "  - { id: none, effect: forbid, categories: [school_absence] }\n" : rules,
       "coordination:\n  - { id: many, coordinator: zvh, legal_basis: task, min_organisations: ", 2 + pick(2),
-      ", window: 1y }\n  - { id: dv-history, coordinator: zvh, legal_basis: task, closed_category: domestic_violence }\n");
+      ", window: 1y }\n  - { id: dv-history, coordinator: zvh, legal_basis: task, closed_category: domestic_violence }\n"
+      "  - { id: out-of-view, coordinator: zvh, legal_basis: task, out_of_view: true }\n");
 
   const int persons = 3 + pick(4);
   std::vector<v1::Pseudonym> people(static_cast<size_t>(persons));

@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "policy/coordination.h"
 #include "policy/duration.h"
 #include "tests/unit/policy/policy_test_support.h"
 
@@ -280,6 +281,59 @@ TEST(ChangesVisibleAt, EachLevelShowsItsFieldsAndNoneShowsNothing) {
             existence | Bit(ChangeKind::kCategory) | Bit(ChangeKind::kNature));
   EXPECT_EQ(ChangesVisibleAt(DisclosureLevel::kDetails),
             ChangesVisibleAt(DisclosureLevel::kCategory) | Bit(ChangeKind::kEscalated) | Bit(ChangeKind::kSeverity));
+}
+
+}  // namespace
+}  // namespace samenloop::policy
+
+namespace samenloop::policy {
+namespace {
+
+TEST(PolicyParser, OutOfViewRulesStandAloneAndNameADeclaredHistory) {
+  const std::string head = std::string(testing::kPolicyHead) + "coordination:\n";
+  LoadedPolicy good = LoadPolicy(head + "  - { id: oov, coordinator: vt, legal_basis: convenant, out_of_view: true, "
+                                        "history_category: domestic_violence }\n",
+                                 "p.yaml");
+  ASSERT_NE(good.policy, nullptr) << testing::Describe(good.diagnostics);
+  ASSERT_EQ(good.policy->CoordinationRules().size(), 1u);
+  EXPECT_TRUE(good.policy->CoordinationRules()[0].out_of_view);
+  EXPECT_EQ(good.policy->CoordinationRules()[0].history_category, "domestic_violence");
+
+  for (const auto& [rule, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"out_of_view: true, min_organisations: 3", "cannot also have"},
+           {"min_organisations: 3, history_category: domestic_violence", "belongs to out_of_view rules"},
+           {"out_of_view: true, history_category: burglary", "names category \"burglary\""},
+           {"out_of_view: maybe", "out_of_view"}}) {
+    LoadedPolicy bad =
+        LoadPolicy(head + "  - { id: oov, coordinator: vt, legal_basis: convenant, " + rule + " }\n", "p.yaml");
+    EXPECT_EQ(bad.policy, nullptr) << rule;
+    EXPECT_THAT(testing::Describe(bad.diagnostics), HasSubstr(expected)) << rule;
+  }
+}
+
+TEST(OutOfViewFires, OnlyWhenNoVisibleMemberIsOpenAndTheHistoryIsThere) {
+  CoordinationRule rule;
+  rule.out_of_view = true;
+  rule.history_category = "domestic_violence";
+  const absl::Time t = absl::FromUnixSeconds(1'700'000'000);
+  std::vector<PatternMember> members = {{"politie", "housing_nuisance", t, true, false},
+                                        {"vt", "domestic_violence", t, true, false}};
+  EXPECT_TRUE(OutOfViewFires(rule, members, 0));
+  members.push_back({"ggz", "psychiatric_concern", t, false, false});
+  EXPECT_FALSE(OutOfViewFires(rule, members, 0)) << "GGZ is still involved";
+  members.back().is_protected = true;
+  EXPECT_TRUE(OutOfViewFires(rule, members, 0)) << "a protected member is no part of it";
+  members[1].category = "school_absence";
+  EXPECT_FALSE(OutOfViewFires(rule, members, 0)) << "no domestic-violence history";
+  rule.history_category.clear();
+  EXPECT_TRUE(OutOfViewFires(rule, members, 0));
+  rule.out_of_view = false;
+  EXPECT_FALSE(OutOfViewFires(rule, members, 0));
+  CoordinationRule on_arrival;
+  on_arrival.out_of_view = true;
+  on_arrival.min_organisations = 2;
+  EXPECT_FALSE(CoordinationFires(on_arrival, members, 0, t))
+      << "an out-of-view rule never fires on an arrival";
 }
 
 }  // namespace
