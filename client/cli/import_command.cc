@@ -27,7 +27,7 @@ const std::vector<std::string>& KnownColumns() {
   static const std::vector<std::string> columns = {
       "idempotency_key", "bsn",   "age_band",       "category",        "nature",  "severity",
       "subject_role",    "contact_name", "contact_phone", "contact_email", "local_reference",
-      "legal_framework", "related", "protected",    "protected_against"};
+      "legal_framework", "related", "protected",    "protected_against", "waiting_since"};
   return columns;
 }
 
@@ -50,6 +50,7 @@ absl::StatusOr<SignalFields> FieldsOf(const std::map<std::string, size_t>& index
   fields.contact_email = get("contact_email");
   fields.local_reference = get("local_reference");
   fields.legal_framework = get("legal_framework");
+  fields.waiting_since = get("waiting_since");
   for (absl::string_view r : absl::StrSplit(get("related"), ';', absl::SkipEmpty())) fields.related.emplace_back(r);
   for (absl::string_view p : absl::StrSplit(get("protected_against"), ';', absl::SkipEmpty())) {
     fields.protected_against.emplace_back(p);

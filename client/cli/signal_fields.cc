@@ -1,6 +1,7 @@
 #include "client/cli/signal_fields.h"
 
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "client/cli/cli_context.h"
 
 namespace samenloop::cli {
@@ -30,6 +31,14 @@ absl::StatusOr<UnpseudonymisedSignal> ToSignal(const SignalFields& fields) {
                                                        v1::LegalFramework_descriptor());
     if (!framework.ok()) return framework.status();
     signal.set_legal_framework(*framework);
+  }
+  if (!fields.waiting_since.empty()) {
+    absl::Time since;
+    std::string error;
+    if (!absl::ParseTime("%Y-%m-%d", fields.waiting_since, absl::UTCTimeZone(), &since, &error)) {
+      return absl::InvalidArgumentError("waiting_since: not a date YYYY-MM-DD");
+    }
+    signal.mutable_waiting_since()->set_seconds(absl::ToUnixSeconds(since));
   }
   signal.set_category(fields.category);
   signal.mutable_contact()->set_name(fields.contact_name);

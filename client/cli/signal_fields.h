@@ -25,6 +25,8 @@ struct SignalFields {
   std::string contact_name, contact_phone, contact_email;
   std::string local_reference;
   std::string legal_framework;
+  // YYYY-MM-DD: involved but no professional assigned since then.
+  std::string waiting_since;
   std::vector<std::string> related;  // BSN:relation[:role]
   bool is_protected = false;
   std::vector<std::string> protected_against;  // BSNs

@@ -65,6 +65,8 @@ void RegisterSubmitCommand(CLI::App& app, GlobalOptions& options) {
   cmd->add_option("--contact-phone", args->contact_phone, "their phone number");
   cmd->add_option("--contact-email", args->contact_email, "their e-mail address");
   cmd->add_option("--local-ref", args->local_reference, "your own case id (never disclosed to others)");
+  cmd->add_option("--waiting-since", args->waiting_since,
+                  "YYYY-MM-DD: involved, but no professional assigned yet since then");
   cmd->add_option("--idempotency-key", args->idempotency_key, "retry-safe key; defaults to --local-ref");
   cmd->add_option("--legal-framework", args->legal_framework, "voluntary, preventive, court_measure or criminal");
   cmd->add_option("--related", args->related, "a related person as BSN:relation[:role]; repeatable");

@@ -83,7 +83,9 @@ void RegisterUpdateCommand(CLI::App& app, GlobalOptions& options) {
                              Field{"--severity", &f.severity, "severity", "low, elevated, high or acute"},
                              Field{"--subject-role", &f.subject_role, "subject_role", "the subject's role"},
                              Field{"--local-ref", &f.local_reference, "local_reference", "your own case id"},
-                             Field{"--legal-framework", &f.legal_framework, "legal_framework", "legal framework"}}) {
+                             Field{"--legal-framework", &f.legal_framework, "legal_framework", "legal framework"},
+                             Field{"--waiting-since", &f.waiting_since, "waiting_since",
+                                   "YYYY-MM-DD: no professional assigned yet since then"}}) {
     const char* path = field.path;
     cmd->add_option_function<std::string>(
         field.option, [args, value = field.value, path](const std::string& v) {
@@ -107,6 +109,9 @@ void RegisterUpdateCommand(CLI::App& app, GlobalOptions& options) {
       },
       "the new list of related persons, BSN:relation[:role]; repeatable");
   cmd->add_flag("--clear-related", args->clear_related, "remove every related person");
+  cmd->add_flag_function(
+      "--assigned", [args](int64_t) { args->changed.push_back("waiting_since"); },
+      "a professional is assigned now (clears --waiting-since)");
   cmd->add_flag("--confirm", args->confirm, "record that the signal is still current (last confirmed now)");
   cmd->callback([&options, args] {
     if (int code = Run(options, *args); code != 0) throw CLI::RuntimeError(code);

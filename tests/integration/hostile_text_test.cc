@@ -87,13 +87,13 @@ TEST_F(HostileTextTest, SignalServiceFreeTextRefusesControlCharacters) {
 
 TEST_F(HostileTextTest, SignalServiceRepeatedFieldsAndTokensAreBounded) {
   std::vector<HostileCase> cases;
-  cases.push_back({"14 update_mask paths",
+  cases.push_back({"15 update_mask paths",
                    [this] {
                      return Update([](v1::UpdateSignalRequest& r) {
-                       for (int i = 0; i < 14; ++i) r.mutable_update_mask()->add_paths("severity");
+                       for (int i = 0; i < 15; ++i) r.mutable_update_mask()->add_paths("severity");
                      });
                    },
-                   INVALID, "update_mask.paths: at most 13", 0});
+                   INVALID, "update_mask.paths: at most 14", 0});
   cases.push_back({"a repeated update_mask path",
                    [this] {
                      return Update([](v1::UpdateSignalRequest& r) {

@@ -247,6 +247,23 @@ TEST(ImportCommand, ImportsGoodRowsRefusesBadOnesByLineAndNeverDuplicates) {
   ASSERT_EQ(told.size(), 1u);
   EXPECT_EQ(told[0].match_kind(), v1::MATCH_KIND_HOUSEHOLD_RELATED);
   EXPECT_EQ(told[0].relation(), v1::RELATION_SIBLING);
+
+  // Waiting for a professional: set by date, refused when not a date,
+  // cleared with --assigned.
+  ASSERT_TRUE(RunCommand(update + "--waiting-since 2026-09-01 > /dev/null").ok());
+  auto read_back = [&] {
+    grpc::ClientContext get_context;
+    v1::GetSignalRequest get;
+    get.set_signal_id(first);
+    v1::Signal signal;
+    EXPECT_TRUE(own->GetSignal(&get_context, get, &signal).ok());
+    return signal;
+  };
+  EXPECT_EQ(read_back().waiting_since().seconds(), 1788220800) << "2026-09-01T00:00:00Z";
+  EXPECT_FALSE(RunCommand(update + "--waiting-since 1-9-2026 2> " + stack.Sub("err")).ok());
+  EXPECT_NE(ReadFileToString(stack.Sub("err"))->find("waiting_since: not a date"), std::string::npos);
+  ASSERT_TRUE(RunCommand(update + "--assigned > /dev/null").ok());
+  EXPECT_FALSE(read_back().has_waiting_since());
 }
 
 }  // namespace

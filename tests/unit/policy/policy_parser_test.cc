@@ -338,3 +338,41 @@ TEST(OutOfViewFires, OnlyWhenNoVisibleMemberIsOpenAndTheHistoryIsThere) {
 
 }  // namespace
 }  // namespace samenloop::policy
+
+namespace samenloop::policy {
+namespace {
+
+TEST(PolicyParser, WaitingLongerThanIsACoordinationCondition) {
+  const std::string head = std::string(testing::kPolicyHead) + "coordination:\n";
+  LoadedPolicy good =
+      LoadPolicy(head + "  - { id: w, coordinator: vt, legal_basis: convenant, waiting_longer_than: 12w }\n", "p.yaml");
+  ASSERT_NE(good.policy, nullptr) << testing::Describe(good.diagnostics);
+  EXPECT_EQ(good.policy->CoordinationRules()[0].waiting_longer_than, absl::Hours(24 * 7 * 12));
+  LoadedPolicy bad = LoadPolicy(
+      head + "  - { id: w, coordinator: vt, legal_basis: convenant, waiting_longer_than: 12w, out_of_view: true }\n",
+      "p.yaml");
+  EXPECT_EQ(bad.policy, nullptr);
+  EXPECT_THAT(testing::Describe(bad.diagnostics), HasSubstr("cannot also have"));
+}
+
+TEST(CoordinationFires, AnOpenVisibleMemberWaitingTooLongFiresTheRule) {
+  CoordinationRule rule;
+  rule.waiting_longer_than = absl::Hours(24 * 7 * 12);
+  const absl::Time now = absl::FromUnixSeconds(1'700'000'000);
+  std::vector<PatternMember> members = {{"school", "school_absence", now, false, false},
+                                        {"gi", "child_protection", now - absl::Hours(24 * 7 * 30), false, false}};
+  EXPECT_FALSE(CoordinationFires(rule, members, 0, now)) << "nobody waits";
+  members[1].waiting_since = now - absl::Hours(24 * 7 * 13);
+  EXPECT_TRUE(CoordinationFires(rule, members, 0, now));
+  members[1].waiting_since = now - absl::Hours(24 * 7 * 11);
+  EXPECT_FALSE(CoordinationFires(rule, members, 0, now)) << "not long enough";
+  members[1].waiting_since = now - absl::Hours(24 * 7 * 13);
+  members[1].is_protected = true;
+  EXPECT_FALSE(CoordinationFires(rule, members, 0, now)) << "a protected member is no part of it";
+  members[1].is_protected = false;
+  members[1].closed = true;
+  EXPECT_FALSE(CoordinationFires(rule, members, 0, now)) << "a closed case waits for nobody";
+}
+
+}  // namespace
+}  // namespace samenloop::policy
