@@ -64,10 +64,7 @@ void QueueChangeNotice(Transaction& write, const Direction& d, const policy::Dec
   record.set_notification_id(notification_id);
   record.set_your_signal_id(d.recipient->signal().signal_id());
   record.set_your_local_reference(d.recipient->signal().local_reference());
-  record.set_link(storage::NoticeRecord::LINK_ABOUT);
-  RecordNotice(write, d.other_number, recipient_org, cursor, record);
-  record.set_link(storage::NoticeRecord::LINK_THROUGH);
-  RecordNotice(write, d.recipient_number, recipient_org, cursor, record);
+  RecordPairNotices(write, d.recipient_number, d.other_number, recipient_org, cursor, std::move(record));
 }
 
 }  // namespace samenloop::broker

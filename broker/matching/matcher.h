@@ -45,6 +45,12 @@ class Matcher {
   Coordinator& coordinator() { return coordinator_; }
 
  private:
+  // Both of the above: the directions towards others, and with
+  // `both_directions` those towards this signal's organisation and the
+  // arrival coordination rules; otherwise the out-of-view rules on a close.
+  absl::Status Decide(Transaction& write, uint64_t number, const storage::StoredSignal& signal,
+                      policy::ChangeMask changes, bool both_directions);
+
   LedgerContext& context_;
   PairDecisions& decisions_;
   Coordinator& coordinator_;

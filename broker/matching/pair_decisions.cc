@@ -54,10 +54,7 @@ void Notify(Transaction& write, const Direction& d, const policy::Decision& deci
   notice.set_notification_id(notification_id);
   notice.set_your_signal_id(d.recipient->signal().signal_id());
   notice.set_your_local_reference(d.recipient->signal().local_reference());
-  notice.set_link(storage::NoticeRecord::LINK_ABOUT);
-  RecordNotice(write, d.other_number, recipient_org, cursor, notice);
-  notice.set_link(storage::NoticeRecord::LINK_THROUGH);
-  RecordNotice(write, d.recipient_number, recipient_org, cursor, notice);
+  RecordPairNotices(write, d.recipient_number, d.other_number, recipient_org, cursor, std::move(notice));
 }
 
 }  // namespace

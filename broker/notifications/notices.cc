@@ -98,6 +98,14 @@ void RecordNotice(Transaction& write, uint64_t signal, const std::string& recipi
                     record.SerializeAsString());
 }
 
+void RecordPairNotices(Transaction& write, uint64_t recipient_signal, uint64_t other_signal,
+                       const std::string& recipient, uint64_t cursor, storage::NoticeRecord record) {
+  record.set_link(storage::NoticeRecord::LINK_ABOUT);
+  RecordNotice(write, other_signal, recipient, cursor, record);
+  record.set_link(storage::NoticeRecord::LINK_THROUGH);
+  RecordNotice(write, recipient_signal, recipient, cursor, record);
+}
+
 absl::StatusOr<std::vector<Notice>> NoticesOf(const Store& store, uint64_t signal) {
   std::vector<Notice> out;
   const std::string prefix = keys::NoticePrefix(signal);

@@ -40,6 +40,13 @@ struct Notice {
 void RecordNotice(Transaction& write, uint64_t signal, const std::string& recipient, uint64_t cursor,
                   const storage::NoticeRecord& record);
 
+// Records the entry at (recipient, cursor) that tells the organisation of
+// signal `recipient_signal` about `other_signal` (a match notification or a
+// change notice): LINK_ABOUT under the other signal, LINK_THROUGH under the
+// recipient's, so revoking either finds it. `record` names the notification.
+void RecordPairNotices(Transaction& write, uint64_t recipient_signal, uint64_t other_signal,
+                       const std::string& recipient, uint64_t cursor, storage::NoticeRecord record);
+
 // Every notice recorded under `signal`, in key order.
 absl::StatusOr<std::vector<Notice>> NoticesOf(const Store& store, uint64_t signal);
 
