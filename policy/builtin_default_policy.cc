@@ -22,6 +22,14 @@ class BuiltinDefaultPolicy final : public DisclosurePolicy {
     accumulation.min_organisations = 3;
     accumulation.window = absl::Hours(24 * 365);
     coordination_.push_back(accumulation);
+    CoordinationRule household;
+    household.id = "builtin.coordination.four-organisations-in-a-household-in-a-year";
+    household.coordinator = coordinator;
+    household.legal_basis = kDevelopmentBasis;
+    household.scope = CoordinationRule::Scope::kHousehold;
+    household.min_organisations = 4;
+    household.window = absl::Hours(24 * 365);
+    coordination_.push_back(household);
     CoordinationRule history;
     history.id = "builtin.coordination.closed-domestic-violence";
     history.coordinator = coordinator;

@@ -142,9 +142,18 @@ struct Decision {
 // is told (existence and contact) of each live signal on that person, once
 // per signal. Protected signals are never included.
 struct CoordinationRule {
+  // What a rule counts over (docs/policy-guide.md "Coordination"): the
+  // person's signals, or the household's: the person, the persons its
+  // signals name as related, and the persons whose signals name it.
+  enum class Scope { kPerson, kHousehold };
+
   std::string id;
   std::string coordinator;  // organisation id of the coordinating organisation
   std::string legal_basis;
+  Scope scope = Scope::kPerson;
+  // What the coordinator is shown of each member of a pattern: existence
+  // and contact, or the category too.
+  DisclosureLevel level = DisclosureLevel::kExistenceAndContact;
   // Fires when at least this many distinct organisations have a live signal
   // on the person opened within `window` (0: this condition is off)...
   int min_organisations = 0;

@@ -150,8 +150,8 @@ class Reader : public YamlReader {
     CoordinationDecl decl;
     decl.at = At(node.Mark());
     if (!CheckMap(node, "a coordination rule",
-                  {"id", "description", "coordinator", "legal_basis", "min_organisations", "window",
-                   "closed_category", "out_of_view", "history_category", "waiting_longer_than"})) {
+                  {"id", "description", "coordinator", "legal_basis", "scope", "level", "min_organisations",
+                   "window", "closed_category", "out_of_view", "history_category", "waiting_longer_than"})) {
       return decl;
     }
     decl.rule.id = Scalar(node, "id", "a coordination rule", true);
@@ -160,6 +160,14 @@ class Reader : public YamlReader {
     decl.coordinator_at = KeyAt(node, "coordinator");
     decl.legal_basis_id = Scalar(node, "legal_basis", what.c_str(), true);
     decl.legal_basis_at = KeyAt(node, "legal_basis");
+    decl.rule.scope = Choice<CoordinationRule::Scope>(
+        node, "scope", what.c_str(),
+        {{"person", CoordinationRule::Scope::kPerson}, {"household", CoordinationRule::Scope::kHousehold}},
+        CoordinationRule::Scope::kPerson);
+    decl.rule.level = Choice<DisclosureLevel>(
+        node, "level", what.c_str(),
+        {{"existence_and_contact", DisclosureLevel::kExistenceAndContact}, {"category", DisclosureLevel::kCategory}},
+        DisclosureLevel::kExistenceAndContact);
     if (const YAML::Node min = node["min_organisations"]; min) {
       int value = 0;
       if (!YAML::convert<int>::decode(min, value) || value < 2 || value > 100) {

@@ -1,11 +1,12 @@
 #include "policy/policy_simulator.h"
 
-#include "policy/coordination.h"
+#include "policy/simulated_patterns.h"
 
 #include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "policy/policy_model.h"
 
 namespace samenloop::policy {
@@ -108,45 +109,9 @@ class World {
     return d;
   }
 
-  void Coordinate(size_t index, const std::vector<std::pair<size_t, Match>>& matches,
-                  std::vector<SimulatedDecision>& out) {
-    std::vector<size_t> group = {index};
-    for (const auto& [other, match] : matches) {
-      if (match.kind == MatchKind::kSubject) group.push_back(other);
-    }
-    std::vector<PatternMember> members;
-    for (size_t n : group) {
-      const SimulatedSignal& m = case_.signals[n];
-      members.push_back(PatternMember{m.organisation, m.category, m.opened, m.closed, m.is_protected});
-    }
-    for (const CoordinationRule& rule : policy_.CoordinationRules()) {
-      const bool fires = CoordinationFires(rule, members, 0, case_.date);
-      if (!fires) continue;
-      for (size_t n : group) {
-        const SimulatedSignal& s = case_.signals[n];
-        if (s.is_protected || s.organisation == rule.coordinator) continue;
-        if (!coordinated_.insert({rule.coordinator, n}).second) continue;  // once per (coordinator, signal)
-        SimulatedDecision d;
-        d.recipient_organisation = rule.coordinator;
-        d.recipient_key = std::string(1, '-');  // GCC 12 -Wrestrict false positive on = "-"
-        d.other_organisation = s.organisation;
-        d.other_key = s.key;
-        d.coordination = true;
-        d.decision.allow = true;
-        d.decision.level = DisclosureLevel::kExistenceAndContact;
-        d.decision.rule_ids = {rule.id};
-        d.decision.legal_bases = {rule.legal_basis};
-        d.decision.policy_version = policy_.Version();
-        d.decision.reason = absl::StrCat("coordination rule ", rule.id, " fired");
-        out.push_back(std::move(d));
-      }
-    }
-  }
-
  private:
   const RulePolicy& policy_;
   const PolicyCase& case_;
-  std::set<std::pair<std::string, size_t>> coordinated_;
 };
 
 }  // namespace
@@ -154,7 +119,8 @@ class World {
 std::string SimulatedDecision::Line() const {
   if (coordination) {
     return absl::StrCat(recipient_organisation, " - <- ", other_organisation, " ", other_key, " coordination ",
-                        Name(decision.level));
+                        Name(decision.level), " pattern=", pattern, pattern_updated ? " updated" : "",
+                        " members=", absl::StrJoin(pattern_members, ","));
   }
   std::string kind = Name(candidate.kind);
   if (candidate.kind == MatchKind::kHouseholdRelated && candidate.relation != Relation::kNone) {
@@ -166,6 +132,7 @@ std::string SimulatedDecision::Line() const {
 
 std::vector<SimulatedDecision> Simulate(const RulePolicy& policy, const PolicyCase& c) {
   World world(policy, c);
+  SimulatedPatterns patterns(policy, c);
   std::vector<SimulatedDecision> out;
   for (size_t i = 0; i < c.signals.size(); ++i) {
     const SimulatedSignal& mine = c.signals[i];
@@ -182,7 +149,11 @@ std::vector<SimulatedDecision> Simulate(const RulePolicy& policy, const PolicyCa
       out.push_back(world.Decide(other, mine, match.kind, Inverse(match.relation)));
       out.push_back(world.Decide(mine, other, match.kind, match.relation));
     }
-    world.Coordinate(i, matches, out);
+    std::vector<size_t> person = {i};
+    for (const auto& [j, match] : matches) {
+      if (match.kind == MatchKind::kSubject) person.push_back(j);
+    }
+    patterns.Arrive(i, person, out);
   }
   return out;
 }

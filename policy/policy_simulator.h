@@ -59,7 +59,7 @@ struct PolicyCase {
   SourceLocation at;
 };
 
-// One direction of a candidate pair (or a coordination notice) and its
+// One direction of a candidate pair (or a coordination pattern notice) and its
 // decision.
 struct SimulatedDecision {
   std::string recipient_organisation;
@@ -69,6 +69,11 @@ struct SimulatedDecision {
   bool coordination = false;
   MatchCandidate candidate;  // for explain; unused for coordination
   Decision decision;
+  // Coordination: the pattern (pattern=N, in the order patterns formed),
+  // whether this notice is an update, and every member as "ORG:KEY".
+  int pattern = 0;
+  bool pattern_updated = false;
+  std::vector<std::string> pattern_members;
 
   // The expectation line this decision produces when allowed, e.g.
   // "school-de-horizon school-1 <- politie-amsterdam pol-1 household_related:parent existence_and_contact".

@@ -155,6 +155,14 @@ uint64_t OpaqueIds::CoordinatorTag(absl::string_view coordinator) {
   return tag;
 }
 
+std::string OpaqueIds::PatternHandle(absl::string_view coordinator, uint64_t anchor) const {
+  crypto::IdBlock block{};
+  block[0] = 0xff;  // no notification kind: a handle never opens as a notification id
+  PutBigEndian(block, 1, 6, anchor & k48Bits);
+  PutBigEndian(block, 7, 6, CoordinatorTag(coordinator) & k48Bits);
+  return absl::StrCat("pat_", Base32(cipher_.Seal(block)));
+}
+
 std::vector<uint64_t> SignalsNamedBy(const NotificationRef& ref) {
   switch (ref.kind) {
     case NotificationRef::Kind::kMatch: return {ref.signal, ref.other};

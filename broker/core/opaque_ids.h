@@ -14,6 +14,7 @@
 //
 //   signal        sig_<26 chars>   block = number (8 bytes) || 8 zero bytes
 //   notification  ntf_<26 chars>   block = kind || signal || other || generation
+//   pattern       pat_<26 chars>   block = 0xff || anchor || coordinator tag || 0
 //
 // The zero half of a signal id authenticates it: a made-up id opens to a
 // block that fails the check (2^-64), so ids cannot be guessed or enumerated.
@@ -64,6 +65,12 @@ class OpaqueIds {
 
   // The `other` of a coordination ref: 48 bits of a hash of the coordinator.
   static uint64_t CoordinatorTag(absl::string_view coordinator);
+
+  // A coordination pattern's handle, "pat_<26 chars>": one AES block of
+  // (a pattern marker, the coordinator's tag, the anchor signal number), so
+  // it is stable for the pattern, differs between coordinators and tells
+  // nothing of the broker's numbering. Never parsed back.
+  std::string PatternHandle(absl::string_view coordinator, uint64_t anchor) const;
 
  private:
   crypto::IdCipher cipher_;

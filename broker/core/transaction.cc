@@ -34,6 +34,24 @@ void Transaction::Put(Family family, const std::string& key, const std::string& 
 
 void Transaction::Delete(Family family, const std::string& key) { batch_.Delete(store().Handle(family), key); }
 
+void Transaction::PutStaged(Family family, const std::string& key, const std::string& value) {
+  Put(family, key, value);
+  staged_[{family, key}] = value;
+}
+
+void Transaction::DeleteStaged(Family family, const std::string& key) {
+  Delete(family, key);
+  staged_[{family, key}] = std::nullopt;
+}
+
+absl::StatusOr<std::optional<std::string>> Transaction::GetStaged(Family family, const std::string& key) const {
+  if (auto it = staged_.find({family, key}); it != staged_.end()) return it->second;
+  absl::StatusOr<std::string> value = context_.store().Get(family, key);
+  if (absl::IsNotFound(value.status())) return std::optional<std::string>();
+  if (!value.ok()) return value.status();
+  return std::optional<std::string>(*std::move(value));
+}
+
 uint64_t Transaction::OutboxHead(const std::string& recipient) const {
   return ValueOr0(counters_.outbox_head, recipient);
 }

@@ -14,11 +14,14 @@
 // narrows that.
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "audit/log_writer.h"
 #include "broker/core/context.h"
 #include "rocksdb/write_batch.h"
@@ -61,6 +64,14 @@ class Transaction {
   // must happen once even when one batch meets them twice.
   bool MarkOnce(const std::string& key) { return marked_.insert(key).second; }
 
+  // Records this write reads back before it commits (coordination patterns
+  // two signals of one batch both join): Staged* writes to the batch and
+  // remembers; GetStaged sees them, else the committed store (nullopt: not
+  // there, or deleted in this write).
+  void PutStaged(Family family, const std::string& key, const std::string& value);
+  void DeleteStaged(Family family, const std::string& key);
+  absl::StatusOr<std::optional<std::string>> GetStaged(Family family, const std::string& key) const;
+
   // What this write changes of the inputs of matching: only what is stored
   // under these keys (person keys, idempotency stripes) ...
   void TouchOnly(const std::string& key);
@@ -78,6 +89,7 @@ class Transaction {
   rocksdb::WriteBatch batch_;
   std::set<std::string> recipients_;
   std::set<std::string> marked_;
+  std::map<std::pair<Family, std::string>, std::optional<std::string>> staged_;
   std::vector<std::string> touched_;
   bool touches_everything_ = true;
 };

@@ -1,20 +1,23 @@
 #include "broker/matching/coordinator.h"
 
-#include <set>
+#include <algorithm>
+#include <optional>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "broker/matching/disclosure.h"
-#include "storage/keys.h"
-#include "audit/events.h"
+#include "broker/core/liveness.h"
+#include "broker/core/reads.h"
+#include "broker/matching/coordination_notices.h"
+#include "broker/matching/household.h"
 #include "broker/notifications/notices.h"
 #include "policy/coordination.h"
+#include "storage/keys.h"
 
 namespace samenloop::broker {
 namespace {
 
-const CallerIdentity kBrokerCaller{"broker", Role::kOperator, ""};
-
-using Group = std::vector<std::pair<uint64_t, const storage::StoredSignal*>>;
+using Scope = policy::CoordinationRule::Scope;
+using Members = std::map<uint64_t, storage::StoredSignal>;
 
 policy::PatternMember MemberOf(const storage::StoredSignal& s) {
   policy::PatternMember member{s.signal().source_organisation(), s.signal().category(),
@@ -24,162 +27,294 @@ policy::PatternMember MemberOf(const storage::StoredSignal& s) {
   return member;
 }
 
-v1::DecisionBasis RuleBasis(const policy::CoordinationRule& rule, const policy::DisclosurePolicy& policy) {
-  v1::DecisionBasis basis;
-  basis.add_rule_ids(rule.id);
-  basis.add_legal_bases(rule.legal_basis);
-  basis.set_policy_version(policy.Version());
-  return basis;
-}
-
-// The coordinator's notice about `about` (existence and contact).
-v1::Notification CoordinationNotice(const std::string& notification_id, const policy::CoordinationRule& rule,
-                                    const storage::StoredSignal& about, uint32_t count, v1::CoordinationEvent event,
-                                    const policy::DisclosurePolicy& policy, absl::Time now) {
-  v1::Notification notification;
-  notification.set_notification_id(notification_id);
-  *notification.mutable_created_at() = ToProto(now);
-  notification.set_kind(v1::NOTIFICATION_KIND_COORDINATION);
-  *notification.mutable_other() = Disclose(about, policy::DisclosureLevel::kExistenceAndContact, policy);
-  notification.set_disclosure_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
-  notification.set_match_kind(v1::MATCH_KIND_COORDINATION);
-  *notification.mutable_basis() = RuleBasis(rule, policy);
-  notification.set_coordination_rule_id(rule.id);
-  notification.set_coordination_count(count);
-  notification.set_coordination_event(event);
-  return notification;
-}
-
-v1::AuditEvent CoordinationAudit(const std::string& notification_id, const policy::CoordinationRule& rule,
-                                 const storage::StoredSignal& about, const policy::DisclosurePolicy& policy,
-                                 absl::string_view reason, absl::Time now) {
-  v1::AuditEvent audit = BaseEvent(v1::AUDIT_EVENT_TYPE_COORDINATION_FIRED, kBrokerCaller, now);
-  audit.add_subject_keys(Hex(about.subject_key()));
-  audit.add_signal_ids(about.signal().signal_id());
-  audit.set_category(about.signal().category());
-  audit.set_recipient_organisation(rule.coordinator);
-  audit.set_outcome(v1::DECISION_OUTCOME_ALLOW);
-  audit.set_disclosure_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
-  audit.set_match_kind(v1::MATCH_KIND_COORDINATION);
-  *audit.mutable_basis() = RuleBasis(rule, policy);
-  audit.set_notification_id(notification_id);
-  audit.set_reason(std::string(reason));
-  return audit;
-}
-
-// The person's live signals as a pattern sees them: `signal` first, then the
-// other signals on the same subject.
-Group PersonGroup(uint64_t number, const storage::StoredSignal& signal,
-                  const std::map<uint64_t, MatchedSignal>& matches) {
-  Group group = {{number, &signal}};
-  for (const auto& [other_number, match] : matches) {
-    if (match.kind == policy::MatchKind::kSubject) group.emplace_back(other_number, &match.signal);
+// The group as policy/coordination.h counts it, `first` at index 0.
+std::vector<policy::PatternMember> PatternMembers(const Members& group, uint64_t first) {
+  std::vector<policy::PatternMember> members = {MemberOf(group.at(first))};
+  for (const auto& [n, s] : group) {
+    if (n != first) members.push_back(MemberOf(s));
   }
-  return group;
+  return members;
 }
+
+// Whether the signals of `group` still meet `rule` with none arriving (a
+// member left): as if any one of them had just arrived.
+bool StillFires(const policy::CoordinationRule& rule, const Members& group, absl::Time now) {
+  for (const auto& [n, s] : group) {
+    if (policy::CoordinationFires(rule, PatternMembers(group, n), 0, now)) return true;
+  }
+  return false;
+}
+
+// The coordinators of the arrival rules, each once, in policy order.
+std::vector<std::string> ArrivalCoordinators(const std::vector<policy::CoordinationRule>& rules) {
+  std::vector<std::string> out;
+  for (const policy::CoordinationRule& rule : rules) {
+    if (rule.out_of_view) continue;
+    if (std::find(out.begin(), out.end(), rule.coordinator) == out.end()) out.push_back(rule.coordinator);
+  }
+  return out;
+}
+
+const policy::CoordinationRule* RuleById(const policy::DisclosurePolicy& policy, const std::string& id) {
+  for (const policy::CoordinationRule& rule : policy.CoordinationRules()) {
+    if (rule.id == id && !rule.out_of_view) return &rule;
+  }
+  return nullptr;
+}
+
+// A signal the coordinator may be shown as part of a pattern: never a
+// protected one, never its own.
+bool MayBeShown(const storage::StoredSignal& s, const std::string& coordinator) {
+  return !s.signal().protected_() && s.signal().source_organisation() != coordinator;
+}
+
+// The groups of signals each scope counts when `signal` arrives, read once
+// per write: the person's signals, or every household the arrival changes.
+class Groups {
+ public:
+  Groups(const Store& store, uint64_t number, const storage::StoredSignal& signal,
+         const std::map<uint64_t, MatchedSignal>& matches, const policy::DisclosurePolicy& policy, absl::Time now)
+      : number_(number), signal_(signal), matches_(matches), households_reader_(store, number, signal, policy, now) {}
+
+  absl::StatusOr<const std::vector<Members>*> Of(Scope scope) {
+    std::optional<std::vector<Members>>& groups = scope == Scope::kPerson ? person_ : households_;
+    if (groups.has_value()) return &*groups;
+    if (scope == Scope::kPerson) {
+      // This signal and other organisations' on the same subject.
+      Members person = {{number_, signal_}};
+      for (const auto& [n, match] : matches_) {
+        if (match.kind == policy::MatchKind::kSubject) person.emplace(n, match.signal);
+      }
+      groups.emplace(std::vector<Members>{std::move(person)});
+    } else {
+      absl::StatusOr<std::vector<Members>> households = households_reader_.HouseholdsChanged();
+      if (!households.ok()) return households.status();
+      groups = *std::move(households);
+    }
+    return &*groups;
+  }
+
+ private:
+  uint64_t number_;
+  const storage::StoredSignal& signal_;
+  const std::map<uint64_t, MatchedSignal>& matches_;
+  HouseholdReader households_reader_;
+  std::optional<std::vector<Members>> person_, households_;
+};
 
 }  // namespace
-
-absl::StatusOr<uint32_t> Coordinator::OutOfView(Transaction& write, uint64_t number,
-                                                const storage::StoredSignal& closed, absl::Time now) {
-  const policy::DisclosurePolicy& policy = context_.PolicyLocked();
-  // Every live signal on the person, the closing organisation's other ones
-  // too: a second open case of the same organisation keeps it in view.
-  absl::StatusOr<std::map<uint64_t, storage::StoredSignal>> on_person =
-      LiveSignalsOn(context_.store(), closed.subject_key(), policy, now);
-  if (!on_person.ok()) return on_person.status();
-  std::vector<policy::PatternMember> members = {MemberOf(closed)};
-  for (const auto& [n, s] : *on_person) {
-    if (n != number) members.push_back(MemberOf(s));
-  }
-  const uint32_t count = static_cast<uint32_t>(policy::VisibleOrganisations(members));
-  uint32_t sent = 0;
-  for (const policy::CoordinationRule& rule : policy.CoordinationRules()) {
-    if (!policy::OutOfViewFires(rule, members, 0) || closed.signal().source_organisation() == rule.coordinator) {
-      continue;
-    }
-    // One notice per coordinator and closing (the signal's revision), also
-    // when two of its rules see the same moment.
-    if (!write.MarkOnce(absl::StrCat("out-of-view/", rule.coordinator, "/", keys::U64(number)))) continue;
-    NotificationRef ref;
-    ref.kind = NotificationRef::Kind::kOutOfView;
-    ref.signal = number;
-    ref.other = OpaqueIds::CoordinatorTag(rule.coordinator);
-    ref.generation = closed.signal().revision();
-    const std::string notification_id = context_.ids().NotificationId(ref);
-    const uint64_t cursor = write.AppendOutbox(
-        rule.coordinator,
-        CoordinationNotice(notification_id, rule, closed, count, v1::COORDINATION_EVENT_OUT_OF_VIEW, policy, now));
-    // Withdrawn or retracted if the signal that closed is revoked.
-    storage::NoticeRecord notice;
-    notice.set_notification_id(notification_id);
-    notice.set_link(storage::NoticeRecord::LINK_ABOUT);
-    RecordNotice(write, number, rule.coordinator, cursor, notice);
-    write.AppendAudit(CoordinationAudit(notification_id, rule, closed, policy,
-                                        "out of view: the last open signal on the person closed", now));
-    ++sent;
-  }
-  return sent;
-}
 
 absl::StatusOr<uint32_t> Coordinator::Coordinate(Transaction& write, uint64_t number,
                                                  const storage::StoredSignal& signal,
                                                  const std::map<uint64_t, MatchedSignal>& matches, absl::Time now) {
   const policy::DisclosurePolicy& policy = context_.PolicyLocked();
   const std::vector<policy::CoordinationRule>& rules = policy.CoordinationRules();
+  // A protected signal evaluates nothing: the pattern of visible signals
+  // was judged when its last visible signal arrived.
   if (rules.empty() || signal.signal().protected_()) return 0;
-  // The person's live signals: this one and other organisations' on the
-  // same subject. Protected ones count for nothing (policy/coordination.h)
-  // and are never told.
-  const Group group = PersonGroup(number, signal, matches);
-  std::vector<policy::PatternMember> members;
-  for (const auto& [n, s] : group) members.push_back(MemberOf(*s));
-  const uint32_t count = static_cast<uint32_t>(policy::VisibleOrganisations(members));
-
+  Groups groups(context_.store(), number, signal, matches, policy, now);
   uint32_t sent = 0;
-  for (const policy::CoordinationRule& rule : rules) {
-    if (!policy::CoordinationFires(rule, members, 0, now)) continue;
-    for (const auto& [n, s] : group) {
-      // Never a protected signal, never an organisation about itself.
-      if (s->signal().protected_() || s->signal().source_organisation() == rule.coordinator) continue;
-      // Once per (coordinator, signal), whichever rule fired first.
-      const std::string once_key = absl::StrCat("coordination/", rule.coordinator, "/", keys::U64(n));
-      if (!write.MarkOnce(once_key)) continue;
-      absl::StatusOr<std::string> seen = context_.store().Get(Family::kPairDecisions, once_key);
-      if (seen.ok()) continue;
-      if (!absl::IsNotFound(seen.status())) return seen.status();
+  for (const std::string& coordinator : ArrivalCoordinators(rules)) {
+    PatternBook book(write, coordinator);
+    absl::StatusOr<bool> marked = book.Marked(number);
+    if (!marked.ok()) return marked.status();
+    if (*marked) continue;  // already in a pattern of this coordinator
 
-      NotificationRef ref;
-      ref.kind = NotificationRef::Kind::kCoordination;
-      ref.signal = n;
-      ref.other = OpaqueIds::CoordinatorTag(rule.coordinator);
-      const std::string notification_id = context_.ids().NotificationId(ref);
-      const uint64_t cursor = write.AppendOutbox(
-          rule.coordinator,
-          CoordinationNotice(notification_id, rule, *s, count, v1::COORDINATION_EVENT_PATTERN, policy, now));
-
-      // Withdrawn with the signal it is about, and with the signal whose
-      // arrival made the rule fire.
-      storage::NoticeRecord notice;
-      notice.set_notification_id(notification_id);
-      notice.set_decision_key(once_key);
-      notice.set_link(storage::NoticeRecord::LINK_ABOUT);
-      RecordNotice(write, n, rule.coordinator, cursor, notice);
-      if (n != number) {
-        notice.set_link(storage::NoticeRecord::LINK_CAUSED);
-        RecordNotice(write, number, rule.coordinator, cursor, notice);
+    // A signal of the same person or household is in a pattern already:
+    // this one joins the earliest such pattern.
+    std::optional<uint64_t> anchor;
+    const policy::CoordinationRule* grouping = nullptr;
+    const Members* joined = nullptr;
+    for (const policy::CoordinationRule& rule : rules) {
+      if (rule.coordinator != coordinator || rule.out_of_view) continue;
+      absl::StatusOr<const std::vector<Members>*> of_scope = groups.Of(rule.scope);
+      if (!of_scope.ok()) return of_scope.status();
+      for (const Members& group : **of_scope) {
+        for (const auto& [n, s] : group) {
+          if (n == number) continue;
+          absl::StatusOr<std::optional<uint64_t>> of = book.AnchorOf(n);
+          if (!of.ok()) return of.status();
+          if (of->has_value() && (!anchor.has_value() || **of < *anchor)) {
+            anchor = **of;
+            grouping = &rule;
+            joined = &group;
+          }
+        }
       }
-
-      storage::PairDecision decision;
-      decision.set_allowed(true);
-      decision.set_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
-      decision.set_policy_version(policy.Version());
-      decision.set_notification_id(notification_id);
-      write.Put(Family::kPairDecisions, once_key, decision.SerializeAsString());
-
-      write.AppendAudit(CoordinationAudit(notification_id, rule, *s, policy, "", now));
-      ++sent;
     }
+    if (anchor.has_value()) {
+      absl::StatusOr<bool> told = Join(book, *anchor, *grouping, *joined, number, write, now);
+      if (!told.ok()) return told.status();
+      sent += *told ? 1u : 0u;
+      continue;
+    }
+
+    // Otherwise the first rule of this coordinator that fires forms one,
+    // over the first of its groups that meets it.
+    bool formed = false;
+    for (const policy::CoordinationRule& rule : rules) {
+      if (rule.coordinator != coordinator || rule.out_of_view) continue;
+      absl::StatusOr<const std::vector<Members>*> of_scope = groups.Of(rule.scope);
+      if (!of_scope.ok()) return of_scope.status();
+      for (const Members& group : **of_scope) {
+        if (!policy::CoordinationFires(rule, PatternMembers(group, number), 0, now)) continue;
+        formed = Form(book, rule, group, number, write, now);
+        break;
+      }
+      if (formed) break;
+    }
+    sent += formed ? 1u : 0u;
+  }
+  return sent;
+}
+
+bool Coordinator::Form(PatternBook& book, const policy::CoordinationRule& rule, const Members& group, uint64_t number,
+                       Transaction& write, absl::Time now) {
+  storage::CoordinationPattern pattern;
+  pattern.set_rule_id(rule.id);
+  uint64_t other = 0;
+  for (const auto& [n, s] : group) {
+    if (!MayBeShown(s, rule.coordinator)) continue;
+    pattern.add_members(n);
+    other = n;  // the newest, unless the arriving signal is shown
+  }
+  if (pattern.members().empty()) return false;  // only the coordinator's own signals
+  if (MayBeShown(group.at(number), rule.coordinator)) other = number;
+  pattern.set_notices(1);
+  const policy::DisclosurePolicy& policy = context_.PolicyLocked();
+  book.Save(number, pattern, policy.Version());
+  QueuePatternNotice(write, context_.ids(), policy,
+                     PatternNoticeSpec{&rule, number, &pattern, other, &group, v1::COORDINATION_EVENT_PATTERN, ""},
+                     now);
+  return true;
+}
+
+absl::StatusOr<bool> Coordinator::Join(PatternBook& book, uint64_t anchor, const policy::CoordinationRule& grouping,
+                                       const Members& group, uint64_t number, Transaction& write, absl::Time now) {
+  absl::StatusOr<std::optional<storage::CoordinationPattern>> stored = book.Load(anchor);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return false;
+  storage::CoordinationPattern& pattern = **stored;
+  const policy::DisclosurePolicy& policy = context_.PolicyLocked();
+  const policy::CoordinationRule* formed_by = RuleById(policy, pattern.rule_id());
+  const policy::CoordinationRule& rule = formed_by != nullptr ? *formed_by : grouping;
+
+  // The members as they are now: those still live, and the group's signals
+  // in no pattern yet (this one first of all).
+  Members members;
+  for (uint64_t n : pattern.members()) {
+    if (auto in_group = group.find(n); in_group != group.end()) {
+      members.emplace(n, in_group->second);
+      continue;
+    }
+    absl::StatusOr<storage::StoredSignal> signal = LoadSignal(context_.store(), n);
+    if (absl::IsNotFound(signal.status())) continue;  // expired
+    if (!signal.ok()) return signal.status();
+    if (IsLive(*signal, policy, now) && !signal->signal().protected_()) members.emplace(n, *std::move(signal));
+  }
+  uint64_t newest = 0;
+  for (const auto& [n, s] : group) {
+    if (members.count(n) > 0 || !MayBeShown(s, rule.coordinator)) continue;
+    absl::StatusOr<bool> marked = book.Marked(n);
+    if (!marked.ok()) return marked.status();
+    if (*marked) continue;  // told in a pattern of its own
+    members.emplace(n, s);
+    newest = n;
+  }
+  if (newest == 0) return false;  // nothing the coordinator does not know
+  const uint64_t other = members.count(number) > 0 ? number : newest;
+  pattern.clear_members();
+  for (const auto& [n, s] : members) pattern.add_members(n);
+  pattern.set_notices(pattern.notices() + 1);
+  book.Save(anchor, pattern, policy.Version());
+  QueuePatternNotice(write, context_.ids(), policy,
+                     PatternNoticeSpec{&rule, anchor, &pattern, other, &members,
+                                       v1::COORDINATION_EVENT_PATTERN_UPDATED, "the pattern grew"},
+                     now);
+  return true;
+}
+
+absl::StatusOr<uint32_t> Coordinator::MemberRevoked(Transaction& write, uint64_t number, absl::Time now) {
+  const policy::DisclosurePolicy& policy = context_.PolicyLocked();
+  absl::StatusOr<std::vector<Notice>> notices = NoticesOf(context_.store(), number);
+  if (!notices.ok()) return notices.status();
+  uint32_t sent = 0;
+  for (const std::string& coordinator : ArrivalCoordinators(policy.CoordinationRules())) {
+    PatternBook book(write, coordinator);
+    absl::StatusOr<std::optional<uint64_t>> anchor = book.AnchorOf(number);
+    if (!anchor.ok()) return anchor.status();
+    if (!anchor->has_value()) continue;
+    book.Forget(number);
+    absl::StatusOr<std::optional<storage::CoordinationPattern>> stored = book.Load(**anchor);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) continue;
+    storage::CoordinationPattern& pattern = **stored;
+
+    // A pattern notice withdrawn before delivery is gone for every member:
+    // forget its records under the others, or revoking one of them later
+    // would retract a notification the coordinator never had.
+    for (const Notice& notice : *notices) {
+      if (notice.recipient != coordinator || write.MayHaveSeen(coordinator, notice.cursor)) continue;
+      for (uint64_t member : pattern.members()) {
+        if (member != number) write.Delete(Family::kNotices, keys::NoticeKey(member, coordinator, notice.cursor));
+      }
+    }
+
+    Members remaining;
+    for (uint64_t n : pattern.members()) {
+      if (n == number) continue;
+      absl::StatusOr<storage::StoredSignal> signal = LoadSignal(context_.store(), n);
+      if (absl::IsNotFound(signal.status())) continue;
+      if (!signal.ok()) return signal.status();
+      if (IsLive(*signal, policy, now) && !signal->signal().protected_()) remaining.emplace(n, *std::move(signal));
+    }
+    pattern.clear_members();
+    for (const auto& [n, s] : remaining) pattern.add_members(n);
+    const policy::CoordinationRule* rule = RuleById(policy, pattern.rule_id());
+    if (rule == nullptr || remaining.empty() || !StillFires(*rule, remaining, now)) {
+      book.Dissolve(**anchor, pattern);  // a later signal is judged afresh
+      continue;
+    }
+    pattern.set_notices(pattern.notices() + 1);
+    book.Save(**anchor, pattern, policy.Version());
+    QueuePatternNotice(write, context_.ids(), policy,
+                       PatternNoticeSpec{rule, **anchor, &pattern, remaining.rbegin()->first, &remaining,
+                                         v1::COORDINATION_EVENT_PATTERN_UPDATED,
+                                         "a member was revoked; the rest still meets the rule"},
+                       now);
+    ++sent;
+  }
+  return sent;
+}
+
+absl::StatusOr<uint32_t> Coordinator::OutOfView(Transaction& write, uint64_t number,
+                                                const storage::StoredSignal& closed, absl::Time now) {
+  const policy::DisclosurePolicy& policy = context_.PolicyLocked();
+  std::optional<std::vector<policy::PatternMember>> person, household;
+  uint32_t sent = 0;
+  for (const policy::CoordinationRule& rule : policy.CoordinationRules()) {
+    if (!rule.out_of_view || closed.signal().source_organisation() == rule.coordinator) continue;
+    std::optional<std::vector<policy::PatternMember>>& members = rule.scope == Scope::kPerson ? person : household;
+    if (!members.has_value()) {
+      // Every live signal on the person (or household), the closing
+      // organisation's other ones too: a second open case of the same
+      // organisation keeps it in view.
+      absl::StatusOr<Members> live = rule.scope == Scope::kPerson
+                                         ? LiveSignalsOn(context_.store(), closed.subject_key(), policy, now)
+                                         : HouseholdReader(context_.store(), number, closed, policy, now).OwnHousehold();
+      if (!live.ok()) return live.status();
+      members.emplace(std::vector<policy::PatternMember>{MemberOf(closed)});
+      for (const auto& [n, s] : *live) {
+        if (n != number) members->push_back(MemberOf(s));
+      }
+    }
+    if (!policy::OutOfViewFires(rule, *members, 0)) continue;
+    // One notice per coordinator and closing (the signal's revision), also
+    // when two of its rules see the same moment.
+    if (!write.MarkOnce(absl::StrCat("out-of-view/", rule.coordinator, "/", keys::U64(number)))) continue;
+    QueueOutOfViewNotice(write, context_.ids(), policy, rule, number, closed,
+                         static_cast<uint32_t>(policy::VisibleOrganisations(*members)), now);
+    ++sent;
   }
   return sent;
 }

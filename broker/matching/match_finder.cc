@@ -149,12 +149,15 @@ absl::StatusOr<std::map<uint64_t, MatchedSignal>> FindMatches(const Store& store
   return collector.Take();
 }
 
-absl::StatusOr<std::map<uint64_t, storage::StoredSignal>> LiveSignalsOn(const Store& store,
-                                                                       const std::string& subject_key,
+namespace {
+
+// The live signals of the index entries under `key`.
+absl::StatusOr<std::map<uint64_t, storage::StoredSignal>> LiveSignalsIn(const Store& store, Family index,
+                                                                       const std::string& key,
                                                                        const policy::DisclosurePolicy& policy,
                                                                        absl::Time now) {
   std::map<uint64_t, storage::StoredSignal> out;
-  absl::Status status = ScanIndex(store, Family::kSubjectIndex, subject_key, [&](uint64_t number) -> absl::Status {
+  absl::Status status = ScanIndex(store, index, key, [&](uint64_t number) -> absl::Status {
     absl::StatusOr<storage::StoredSignal> signal = LoadSignal(store, number);
     if (absl::IsNotFound(signal.status())) return absl::OkStatus();  // deleted by the sweeper meanwhile
     if (!signal.ok()) return signal.status();
@@ -163,6 +166,22 @@ absl::StatusOr<std::map<uint64_t, storage::StoredSignal>> LiveSignalsOn(const St
   }, nullptr);
   if (!status.ok()) return status;
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<uint64_t, storage::StoredSignal>> LiveSignalsOn(const Store& store,
+                                                                       const std::string& subject_key,
+                                                                       const policy::DisclosurePolicy& policy,
+                                                                       absl::Time now) {
+  return LiveSignalsIn(store, Family::kSubjectIndex, subject_key, policy, now);
+}
+
+absl::StatusOr<std::map<uint64_t, storage::StoredSignal>> LiveSignalsNaming(const Store& store,
+                                                                           const std::string& person_key,
+                                                                           const policy::DisclosurePolicy& policy,
+                                                                           absl::Time now) {
+  return LiveSignalsIn(store, Family::kRelatedIndex, person_key, policy, now);
 }
 
 }  // namespace samenloop::broker

@@ -69,6 +69,12 @@ absl::StatusOr<std::map<uint64_t, storage::StoredSignal>> LiveSignalsOn(const St
                                                                        const policy::DisclosurePolicy& policy,
                                                                        absl::Time now);
 
+// Every live signal that names `person_key` as a related person.
+absl::StatusOr<std::map<uint64_t, storage::StoredSignal>> LiveSignalsNaming(const Store& store,
+                                                                           const std::string& person_key,
+                                                                           const policy::DisclosurePolicy& policy,
+                                                                           absl::Time now);
+
 }  // namespace samenloop::broker
 
 #endif  // SAMENLOOP_BROKER_MATCHING_MATCH_FINDER_H_

@@ -57,6 +57,10 @@ absl::StatusOr<v1::Signal> Signals::Transition(const CallerIdentity& caller, abs
     absl::StatusOr<Withdrawal> withdrawn =
         WithdrawNoticesOf(write, context_.ids(), number, *stored, by, reason_class, now);
     if (!withdrawn.ok()) return withdrawn.status();
+    // ...and from the coordination patterns it was part of.
+    if (absl::StatusOr<uint32_t> resent = matcher_.coordinator().MemberRevoked(write, number, now); !resent.ok()) {
+      return resent.status();
+    }
   }
   v1::AuditEvent event = BaseEvent(event_type, caller, now);
   event.add_subject_keys(Hex(stored->subject_key()));

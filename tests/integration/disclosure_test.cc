@@ -95,14 +95,19 @@ TEST_F(DisclosureTest, CoordinationNoticesARevokedSignalCausedAreWithdrawn) {
   ASSERT_TRUE(Revoke("wijkteam-west", third.signal_id(), v1::REVOCATION_REASON_WRONG_PERSON).ok());
   EXPECT_TRUE(stack_.DrainNotifications("zvh-amsterdam").empty())
       << "without the revoked signal there was no pattern";
-  // A real third organisation later: the pattern is told, with every signal.
+  // A real third organisation later: the pattern is told once, with every
+  // signal, under an opaque handle.
   Submit("reclassering-nl", Signal(3, "R-3"), "r-3");
   std::vector<v1::Notification> zvh = stack_.DrainNotifications("zvh-amsterdam");
-  ASSERT_EQ(zvh.size(), 3u);
+  ASSERT_EQ(zvh.size(), 1u);
+  EXPECT_EQ(zvh[0].coordination_event(), v1::COORDINATION_EVENT_PATTERN);
+  EXPECT_EQ(zvh[0].coordination_count(), 3u);
+  EXPECT_EQ(zvh[0].other().organisation_id(), "reclassering-nl") << "the signal whose arrival formed it";
+  EXPECT_EQ(zvh[0].pattern_handle().rfind("pat_", 0), 0u) << zvh[0].pattern_handle();
   std::vector<std::string> organisations;
-  for (const v1::Notification& n : zvh) {
-    organisations.push_back(n.other().organisation_id());
-    EXPECT_EQ(n.coordination_count(), 3u);
+  for (const v1::DisclosedSignal& member : zvh[0].pattern_members()) {
+    organisations.push_back(member.organisation_id());
+    EXPECT_FALSE(member.contact().name().empty()) << "whom to call";
   }
   std::sort(organisations.begin(), organisations.end());
   EXPECT_EQ(organisations, (std::vector<std::string>{"ggz-inforsa", "politie-amsterdam", "reclassering-nl"}));

@@ -105,6 +105,7 @@ class ScenarioRunner {
   std::vector<std::string> Received(const std::set<std::string>& organisations) {
     std::vector<std::string> lines;
     for (const std::string& org : organisations) {
+      std::map<std::string, size_t> patterns;  // handle -> order of first appearance
       for (const v1::Notification& n : stack_->DrainNotifications(org)) {
         std::string own = n.your_signal_id().empty() ? "-" : KeyOf(n.your_signal_id());
         if (n.kind() == v1::NOTIFICATION_KIND_RETRACTION) {
@@ -130,6 +131,18 @@ class ScenarioRunner {
           absl::StrAppend(&line, " ", ShortName(v1::Relation_descriptor(), n.relation(), "RELATION_"));
         }
         if (n.coordination_event() == v1::COORDINATION_EVENT_OUT_OF_VIEW) absl::StrAppend(&line, " out_of_view");
+        if (!n.pattern_handle().empty()) {
+          // ... coordination pattern=N [updated] members=ORG:KEY,...
+          const size_t number = patterns.emplace(n.pattern_handle(), patterns.size() + 1).first->second;
+          absl::StrAppend(&line, " pattern=", number);
+          if (n.coordination_event() == v1::COORDINATION_EVENT_PATTERN_UPDATED) absl::StrAppend(&line, " updated");
+          std::vector<std::string> members;
+          for (const v1::DisclosedSignal& m : n.pattern_members()) {
+            members.push_back(absl::StrCat(m.organisation_id(), ":", m.contact().name()));
+          }
+          std::sort(members.begin(), members.end());
+          absl::StrAppend(&line, " members=", absl::StrJoin(members, ","));
+        }
         lines.push_back(line);
       }
     }

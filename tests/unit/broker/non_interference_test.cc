@@ -4,7 +4,7 @@
 // submissions) is identical with and without the signals it may never learn
 // of. Scenarios are generated: organisations of several kinds, persons in
 // households, a policy with permits, consent-based permits and forbids, two
-// coordination rules, protected signals, consents, closes, revocations and
+// coordination rules (one over households), protected signals, consents, closes, revocations and
 // deliveries at random moments. Each scenario is run once in full and once per
 // recipient without that recipient's hidden signals, on a real RocksDB store.
 //
@@ -115,8 +115,11 @@ Scenario Generate(uint64_t seed) {
       "legal_bases:\n  - { id: task, citation: \"AVG art. 6(1)(e)\" }\n  - { id: consent, citation: \"AVG art. 6(1)(a)\" }\n",
       "rules:\n", rules.empty() ? "  - { id: none, effect: forbid, categories: [school_absence] }\n" : rules,
       "coordination:\n  - { id: many, coordinator: zvh, legal_basis: task, min_organisations: ", 2 + pick(2),
-      ", window: 1y }\n  - { id: dv-history, coordinator: zvh, legal_basis: task, closed_category: domestic_violence }\n"
-      "  - { id: out-of-view, coordinator: zvh, legal_basis: task, out_of_view: true }\n");
+      ", window: 1y }\n  - { id: household, coordinator: zvh, legal_basis: task, scope: household, level: ",
+      chance(50) ? "category" : "existence_and_contact", ", min_organisations: ", 3 + pick(2), ", window: 1y }\n",
+      "  - { id: dv-history, coordinator: zvh, legal_basis: task, closed_category: domestic_violence }\n"
+      "  - { id: out-of-view, coordinator: zvh, legal_basis: task, out_of_view: true",
+      chance(50) ? ", scope: household" : "", " }\n");
 
   const int persons = 3 + pick(4);
   std::vector<v1::Pseudonym> people(static_cast<size_t>(persons));
@@ -202,6 +205,7 @@ class Observer {
       n.set_notification_id(Alias(n.notification_id()));
       if (!n.retracts_notification_id().empty()) n.set_retracts_notification_id(Alias(n.retracts_notification_id()));
       if (!n.follows_notification_id().empty()) n.set_follows_notification_id(Alias(n.follows_notification_id()));
+      if (!n.pattern_handle().empty()) n.set_pattern_handle(Alias(n.pattern_handle()));
       n.clear_your_signal_id();  // the local reference names the same signal
       lines_.push_back(n.ShortDebugString());
     }

@@ -1,0 +1,51 @@
+#ifndef SAMENLOOP_POLICY_SIMULATED_PATTERNS_H_
+#define SAMENLOOP_POLICY_SIMULATED_PATTERNS_H_
+
+// Coordination patterns in `samenloop policy test`, as the broker forms them
+// (broker/matching/coordinator.h): per coordinator, a pattern forms when a
+// rule fires over the person's signals (scope: person) or over a household
+// the arrival changes (scope: household, broker/matching/household.h); a
+// later signal of the same person or household joins it (an update); each
+// pattern is named pattern=1, pattern=2... in the order it formed.
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "policy/policy_simulator.h"
+
+namespace samenloop::policy {
+
+class SimulatedPatterns {
+ public:
+  SimulatedPatterns(const RulePolicy& policy, const PolicyCase& c) : policy_(policy), case_(c) {}
+
+  // Signal `index` arrives; `person` is it and the other organisations'
+  // earlier signals on its subject. Appends the notices it causes.
+  void Arrive(size_t index, const std::vector<size_t>& person, std::vector<SimulatedDecision>& out);
+
+ private:
+  using Group = std::set<size_t>;
+  struct Pattern {
+    int number = 0;
+    const CoordinationRule* rule = nullptr;
+    Group members;
+  };
+
+  std::vector<Group> Households(size_t index) const;
+  std::set<std::string> PersonsOf(const std::string& person, size_t index) const;
+  Group SignalsOn(const std::set<std::string>& persons, size_t index) const;
+  bool Fires(const CoordinationRule& rule, const Group& group, size_t index) const;
+  void Tell(const Pattern& pattern, size_t other, bool updated, std::vector<SimulatedDecision>& out) const;
+
+  const RulePolicy& policy_;
+  const PolicyCase& case_;
+  std::map<std::string, std::vector<Pattern>> patterns_;        // by coordinator
+  std::map<std::pair<std::string, size_t>, size_t> member_of_;  // (coordinator, signal) -> pattern
+  int formed_ = 0;
+};
+
+}  // namespace samenloop::policy
+
+#endif  // SAMENLOOP_POLICY_SIMULATED_PATTERNS_H_
