@@ -6,7 +6,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "broker/core/liveness.h"
-#include "broker/core/reads.h"
 #include "broker/matching/coordination_notices.h"
 #include "broker/matching/household.h"
 #include "broker/notifications/notices.h"
@@ -43,6 +42,20 @@ bool StillFires(const policy::CoordinationRule& rule, const Members& group, absl
     if (policy::CoordinationFires(rule, PatternMembers(group, n), 0, now)) return true;
   }
   return false;
+}
+
+// A member signal as this write sees it (one submitted earlier in the same
+// batch too); nullopt once it is gone (expired), revoked or protected.
+absl::StatusOr<std::optional<storage::StoredSignal>> LoadMember(const Transaction& write, uint64_t number,
+                                                                const policy::DisclosurePolicy& policy,
+                                                                absl::Time now) {
+  absl::StatusOr<std::optional<std::string>> bytes = write.GetStaged(Family::kSignals, keys::SignalKey(number));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::optional<storage::StoredSignal>();
+  storage::StoredSignal signal;
+  if (!signal.ParseFromString(**bytes)) return absl::DataLossError("stored signal does not parse");
+  if (!IsLive(signal, policy, now) || signal.signal().protected_()) return std::optional<storage::StoredSignal>();
+  return std::optional<storage::StoredSignal>(std::move(signal));
 }
 
 // The coordinators of the arrival rules, each once, in policy order.
@@ -207,10 +220,9 @@ absl::StatusOr<bool> Coordinator::Join(PatternBook& book, uint64_t anchor, const
       members.emplace(n, in_group->second);
       continue;
     }
-    absl::StatusOr<storage::StoredSignal> signal = LoadSignal(context_.store(), n);
-    if (absl::IsNotFound(signal.status())) continue;  // expired
+    absl::StatusOr<std::optional<storage::StoredSignal>> signal = LoadMember(write, n, policy, now);
     if (!signal.ok()) return signal.status();
-    if (IsLive(*signal, policy, now) && !signal->signal().protected_()) members.emplace(n, *std::move(signal));
+    if (signal->has_value()) members.emplace(n, **std::move(signal));
   }
   uint64_t newest = 0;
   for (const auto& [n, s] : group) {
@@ -250,11 +262,11 @@ absl::StatusOr<uint32_t> Coordinator::MemberRevoked(Transaction& write, uint64_t
     if (!stored->has_value()) continue;
     storage::CoordinationPattern& pattern = **stored;
 
-    // A pattern notice withdrawn before delivery is gone for every member:
-    // forget its records under the others, or revoking one of them later
-    // would retract a notification the coordinator never had.
+    // A pattern notice naming the revoked signal is withdrawn or retracted
+    // (WithdrawNoticesOf) for every member: forget its records under the
+    // others, or revoking one of them later would take it back again.
     for (const Notice& notice : *notices) {
-      if (notice.recipient != coordinator || write.MayHaveSeen(coordinator, notice.cursor)) continue;
+      if (notice.recipient != coordinator) continue;
       for (uint64_t member : pattern.members()) {
         if (member != number) write.Delete(Family::kNotices, keys::NoticeKey(member, coordinator, notice.cursor));
       }
@@ -263,10 +275,9 @@ absl::StatusOr<uint32_t> Coordinator::MemberRevoked(Transaction& write, uint64_t
     Members remaining;
     for (uint64_t n : pattern.members()) {
       if (n == number) continue;
-      absl::StatusOr<storage::StoredSignal> signal = LoadSignal(context_.store(), n);
-      if (absl::IsNotFound(signal.status())) continue;
+      absl::StatusOr<std::optional<storage::StoredSignal>> signal = LoadMember(write, n, policy, now);
       if (!signal.ok()) return signal.status();
-      if (IsLive(*signal, policy, now) && !signal->signal().protected_()) remaining.emplace(n, *std::move(signal));
+      if (signal->has_value()) remaining.emplace(n, **std::move(signal));
     }
     pattern.clear_members();
     for (const auto& [n, s] : remaining) pattern.add_members(n);

@@ -230,7 +230,9 @@ absl::Status Submission::RecordNewSignal(Transaction& write, const CallerIdentit
   const uint64_t number = write.AllocateSignalNumber();
   stored.mutable_signal()->set_signal_id(context_.ids().SignalId(number));
   const std::string idempotency = keys::IdempotencyKey(caller.organisation_id, stored.idempotency_key());
-  write.Put(Family::kSignals, keys::SignalKey(number), stored.SerializeAsString());
+  // Staged: a later signal of the same batch may join a coordination
+  // pattern with this one (coordinator.h) and must read it back.
+  write.PutStaged(Family::kSignals, keys::SignalKey(number), stored.SerializeAsString());
   write.Put(Family::kSubjectIndex, keys::IndexKey(stored.subject_key(), number), "");
   for (const storage::StoredRelated& related : stored.related()) {
     write.Put(Family::kRelatedIndex, keys::IndexKey(related.key(), number), "");

@@ -376,3 +376,35 @@ TEST(CoordinationFires, AnOpenVisibleMemberWaitingTooLongFiresTheRule) {
 
 }  // namespace
 }  // namespace samenloop::policy
+
+namespace samenloop::policy {
+namespace {
+
+TEST(PolicyParser, CoordinationRulesCountOverAPersonOrAHouseholdAtALevel) {
+  const std::string head = std::string(testing::kPolicyHead) + "coordination:\n";
+  LoadedPolicy plain = LoadPolicy(head + "  - { id: p, coordinator: vt, legal_basis: convenant, min_organisations: 3 }\n",
+                                  "p.yaml");
+  ASSERT_NE(plain.policy, nullptr) << testing::Describe(plain.diagnostics);
+  EXPECT_EQ(plain.policy->CoordinationRules()[0].scope, CoordinationRule::Scope::kPerson) << "the default";
+  EXPECT_EQ(plain.policy->CoordinationRules()[0].level, DisclosureLevel::kExistenceAndContact) << "the default";
+
+  LoadedPolicy household = LoadPolicy(head + "  - { id: h, coordinator: vt, legal_basis: convenant, scope: household, "
+                                             "level: category, min_organisations: 4 }\n",
+                                      "p.yaml");
+  ASSERT_NE(household.policy, nullptr) << testing::Describe(household.diagnostics);
+  EXPECT_EQ(household.policy->CoordinationRules()[0].scope, CoordinationRule::Scope::kHousehold);
+  EXPECT_EQ(household.policy->CoordinationRules()[0].level, DisclosureLevel::kCategory);
+
+  for (const auto& [rule, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"scope: family", "\"scope\" in coordination rule h must be one of: person, household"},
+           {"level: details", "\"level\" in coordination rule h must be one of: existence_and_contact, category"}}) {
+    LoadedPolicy bad = LoadPolicy(
+        head + "  - { id: h, coordinator: vt, legal_basis: convenant, min_organisations: 3, " + rule + " }\n", "p.yaml");
+    EXPECT_EQ(bad.policy, nullptr) << rule;
+    EXPECT_THAT(testing::Describe(bad.diagnostics), HasSubstr(expected)) << rule;
+    EXPECT_THAT(testing::Describe(bad.diagnostics), HasSubstr("p.yaml:")) << "file:line:col";
+  }
+}
+
+}  // namespace
+}  // namespace samenloop::policy
