@@ -81,9 +81,21 @@ void PrintRow(const v1::Notification& n) {
     match = absl::StrCat("CHANGED (", absl::StrJoin(changes, ", "), ")");
   }
   if (n.coordination_event() == v1::COORDINATION_EVENT_OUT_OF_VIEW) match = "OUT OF VIEW";
+  if (n.coordination_event() == v1::COORDINATION_EVENT_PATTERN) match = "PATTERN";
+  if (n.coordination_event() == v1::COORDINATION_EVENT_PATTERN_UPDATED) match = "PATTERN UPDATED";
   std::string organisation = n.other().organisation_id();
   std::cout << Column(absl::StrCat(n.cursor()), 7) << Column(own, 14) << Column(organisation, 26) << Column(match, 28)
             << Column(category, 28) << Column(contact, 44) << rule << "\n";
+  // A pattern notice: its handle (the same on every notice about the same
+  // pattern) and everyone involved, whom to call.
+  if (n.pattern_handle().empty()) return;
+  std::cout << Column("", 7) << Column("", 14) << "pattern " << n.pattern_handle() << ", "
+            << n.pattern_members_size() << " signal(s) of " << n.coordination_count() << " organisation(s):\n";
+  for (const v1::DisclosedSignal& member : n.pattern_members()) {
+    std::cout << Column("", 7) << Column("", 14) << Column(member.organisation_id(), 26) << Column("", 28)
+              << Column(member.category().empty() ? "-" : member.category(), 28) << ContactText(member.contact())
+              << "\n";
+  }
 }
 
 // Prints `notification` and, when following with --ack, acknowledges it.
