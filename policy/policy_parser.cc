@@ -198,8 +198,9 @@ class Reader : public YamlReader {
       return decl;
     }
     if (node["description"]) decl.description = Scalar(node, "description", "\"lead\"", false);
+    const size_t errors_before = DiagnosticCount();
     decl.may_lead = Party(node, "may_lead", "\"lead\"");
-    if (decl.may_lead.IsAny()) {
+    if (decl.may_lead.IsAny() && DiagnosticCount() == errors_before) {
       // Default deny: a section that names nobody would read as "anyone".
       Error(node["may_lead"] ? decl.may_lead.at : decl.at,
             "\"lead\" needs \"may_lead\" naming the organisations or kinds that may take the lead");
