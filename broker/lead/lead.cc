@@ -18,7 +18,6 @@ namespace samenloop::broker {
 namespace {
 
 const CallerIdentity kBrokerCaller{"broker", Role::kOperator, ""};
-constexpr size_t kMaxOrganisationId = 64;
 
 v1::AuditEvent LeadAudit(v1::AuditEventType type, const CallerIdentity& actor, const storage::StoredSignal& lead,
                          absl::string_view reason, absl::Time now) {
@@ -126,8 +125,10 @@ absl::StatusOr<v1::LeadResponse> Leads::HandOver(const CallerIdentity& caller,
                                                  const v1::HandOverLeadRequest& request) {
   const std::string& to = request.to_organisation();
   if (to.empty()) return absl::InvalidArgumentError("to_organisation: name the organisation that takes over");
-  if (to.size() > kMaxOrganisationId) {
-    return absl::InvalidArgumentError(absl::StrCat("to_organisation: at most ", kMaxOrganisationId, " characters"));
+  if (!IsValidOrganisationId(to)) {
+    // Checked before it is echoed in any answer.
+    return absl::InvalidArgumentError(
+        "to_organisation: not an organisation id (1-64 lowercase letters, digits and '-', starting with a letter)");
   }
   if (to == caller.organisation_id) {
     return absl::InvalidArgumentError("to_organisation: is your own organisation; hand over to another one");

@@ -186,6 +186,9 @@ TEST_F(LeadTest, AHandoverIsOneEventBothSidesAndTheMatchedOrganisationsSee) {
   l.Forget({kPolice, kGgz, kWijkteam});
 
   EXPECT_EQ(l.HandOver(kWijkteam, wijkteam, kWijkteam).status().code(), absl::StatusCode::kInvalidArgument);
+  absl::StatusOr<v1::LeadResponse> malformed = l.HandOver(kWijkteam, wijkteam, "Zorg\x1b[31m");
+  EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(malformed.status().message().find("Zorg"), std::string::npos) << "never echoed";
   EXPECT_EQ(l.HandOver(kGgz, ggz, kWijkteam).status().code(), absl::StatusCode::kFailedPrecondition)
       << "only the lead hands over";
   absl::StatusOr<v1::LeadResponse> nobody = l.HandOver(kWijkteam, wijkteam, kReclassering);
