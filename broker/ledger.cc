@@ -31,6 +31,7 @@ Ledger::Ledger(Store* store, const SubjectKeyer* keyer, std::shared_ptr<const po
       consents_(context_, reevaluation_),
       policy_(context_, reevaluation_),
       retention_(context_),
-      events_(context_) {}
+      events_(context_),
+      leads_(context_, decisions_) {}
 
 }  // namespace samenloop::broker

@@ -14,6 +14,7 @@
 //   reevaluation()  deciding pairs again after a policy or consent change
 //   retention()     expiring signals and old notifications
 //   events()        audit events that change nothing else
+//   leads()         who leads for a person: take, hand over (lead/lead.h)
 //
 // Matching (matching/) and notices (notifications/notices.h) are what
 // these components use to decide and to tell; the edge (edge/) turns gRPC
@@ -26,6 +27,7 @@
 #include "broker/core/context.h"
 #include "broker/core/event_recorder.h"
 #include "broker/core/subject_keyer.h"
+#include "broker/lead/lead.h"
 #include "broker/lifecycle/retention.h"
 #include "broker/matching/matching.h"
 #include "broker/notifications/notification_hub.h"
@@ -59,6 +61,7 @@ class Ledger {
   Retention& retention() { return retention_; }
   EventRecorder& events() { return events_; }
   const EventRecorder& events() const { return events_; }
+  Leads& leads() { return leads_; }
 
   // The committed counters (signal and audit numbers, outbox heads,
   // acknowledgements), for metrics.
@@ -81,6 +84,7 @@ class Ledger {
   PolicyInForce policy_;
   Retention retention_;
   EventRecorder events_;
+  Leads leads_;
 };
 
 }  // namespace samenloop::broker

@@ -1,4 +1,5 @@
 #include "policy/disclosure_policy.h"
+#include "policy/lead_rules.h"
 
 namespace samenloop::policy {
 namespace {
@@ -14,6 +15,9 @@ constexpr char kDevelopmentBasis[] =
 class BuiltinDefaultPolicy final : public DisclosurePolicy {
  public:
   explicit BuiltinDefaultPolicy(const std::string& coordinator) {
+    // Development: anyone may lead, as anyone learns of anyone here.
+    lead_.anyone_may_lead = true;
+    lead_.legal_basis = kDevelopmentBasis;
     if (coordinator.empty()) return;
     CoordinationRule accumulation;
     accumulation.id = "builtin.coordination.three-organisations-in-a-year";
@@ -74,9 +78,11 @@ class BuiltinDefaultPolicy final : public DisclosurePolicy {
   // The development default declares no organisations: any is known.
   bool KnowsOrganisation(const std::string&) const override { return true; }
   bool KnowsOrganisationKind(const std::string&) const override { return true; }
+  const LeadRules* Lead() const override { return &lead_; }
 
  private:
   std::vector<CoordinationRule> coordination_;
+  LeadRules lead_;
 };
 
 }  // namespace

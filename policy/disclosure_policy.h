@@ -18,6 +18,8 @@
 
 namespace samenloop::policy {
 
+struct LeadRules;  // policy/lead_rules.h
+
 enum class MatchKind {
   kSubject,                // both signals are about the same person
   kHouseholdRelated,       // one subject is a related person of the other signal
@@ -203,6 +205,14 @@ class DisclosurePolicy {
   // The name the policy gives an organisation, shown to recipients; empty
   // when the policy does not name it.
   virtual std::string OrganisationName(const std::string& /*organisation_id*/) const { return ""; }
+  // Who may lead and who is told of it (policy/lead_rules.h); null when
+  // the policy has no `lead:` section, and then nobody may lead.
+  virtual const LeadRules* Lead() const { return nullptr; }
+  // The kind rules see for an organisation: the one the policy declares it
+  // with, else `certificate_kind`.
+  virtual std::string EffectiveKind(const std::string& /*organisation_id*/, const std::string& certificate_kind) const {
+    return certificate_kind;
+  }
 };
 
 // The development default used until a policy file is applied: a subject or
@@ -210,7 +220,8 @@ class DisclosurePolicy {
 // and contact; anything protected, and everything else, is denied. With a
 // coordinator, two coordination rules notify it: three or more
 // organisations within a year, and any new signal on a person with a closed
-// domestic-violence signal. Every category: active one year, visible five.
+// domestic-violence signal. Every organisation may take the lead. Every
+// category: active one year, visible five.
 std::unique_ptr<DisclosurePolicy> MakeBuiltinDefaultPolicy(const std::string& coordinator = "");
 
 }  // namespace samenloop::policy

@@ -107,6 +107,18 @@ struct CoordinationDecl {
   std::string legal_basis_id;
 };
 
+// The `lead:` section as written (policy/lead_rules.h is what it compiles to).
+struct LeadDecl {
+  bool present = false;
+  std::string description;
+  PartySelector may_lead;
+  PartySelector informs;
+  bool tell_coordinators = true;
+  std::string legal_basis_id;
+  SourceLocation at;
+  SourceLocation legal_basis_at;
+};
+
 struct PolicyDocument {
   std::string file;
   std::string version;  // the file's own version label
@@ -118,6 +130,7 @@ struct PolicyDocument {
   ParentalConsent parental_consent = ParentalConsent::kBothRequired;
   std::vector<RuleDecl> rules;
   std::vector<CoordinationDecl> coordination;
+  LeadDecl lead;
 };
 
 // Names used in the file for the enums (also used by explain and diff).

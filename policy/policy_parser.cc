@@ -198,10 +198,33 @@ class Reader : public YamlReader {
     return decl;
   }
 
+  LeadDecl Lead(const YAML::Node& node) {
+    LeadDecl decl;
+    decl.present = true;
+    decl.at = At(node.Mark());
+    if (!CheckMap(node, "\"lead\"", {"description", "may_lead", "informs", "tell_coordinators", "legal_basis"})) {
+      return decl;
+    }
+    if (node["description"]) decl.description = Scalar(node, "description", "\"lead\"", false);
+    const size_t errors_before = DiagnosticCount();
+    decl.may_lead = Party(node, "may_lead", "\"lead\"");
+    if (decl.may_lead.IsAny() && DiagnosticCount() == errors_before) {
+      // Default deny: a section that names nobody would read as "anyone".
+      Error(node["may_lead"] ? decl.may_lead.at : decl.at,
+            "\"lead\" needs \"may_lead\" naming the organisations or kinds that may take the lead");
+    }
+    decl.informs = Party(node, "informs", "\"lead\"");
+    decl.tell_coordinators =
+        Choice<bool>(node, "tell_coordinators", "\"lead\"", {{"true", true}, {"false", false}}, true);
+    decl.legal_basis_id = Scalar(node, "legal_basis", "\"lead\"", true);
+    decl.legal_basis_at = KeyAt(node, "legal_basis");
+    return decl;
+  }
+
   void Document(const YAML::Node& root, PolicyDocument& doc) {
     if (!CheckMap(root, "the policy file",
                   {"version", "region", "organisation_kinds", "organisations", "categories", "legal_bases",
-                   "consent", "rules", "coordination"})) {
+                   "consent", "rules", "coordination", "lead"})) {
       return;
     }
     doc.version = Scalar(root, "version", "the policy file", true);
@@ -252,6 +275,7 @@ class Reader : public YamlReader {
     }
     ForEach(root, "rules", [&](const YAML::Node& node) { doc.rules.push_back(Rule(node)); });
     ForEach(root, "coordination", [&](const YAML::Node& node) { doc.coordination.push_back(Coordination(node)); });
+    if (const YAML::Node lead = root["lead"]; lead) doc.lead = Lead(lead);
   }
 
 };

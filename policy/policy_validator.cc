@@ -28,6 +28,7 @@ class Validator {
     CheckWindows();
     CheckUnreachable();
     for (const CoordinationDecl& decl : doc_.coordination) CheckCoordination(decl);
+    if (doc_.lead.present) CheckLead(doc_.lead);
   }
 
  private:
@@ -229,6 +230,15 @@ class Validator {
     }
     if (!coordination_ids_.insert(decl.rule.id).second) {
       Error(decl.at, absl::StrCat(what, " is declared twice"));
+    }
+  }
+
+  void CheckLead(const LeadDecl& decl) {
+    CheckParty(decl.may_lead, "\"lead\" may_lead", decl.at);
+    CheckParty(decl.informs, "\"lead\" informs", decl.at);
+    if (!decl.legal_basis_id.empty() && !bases_.contains(decl.legal_basis_id)) {
+      Error(decl.legal_basis_at, absl::StrCat("\"lead\" cites legal basis \"", decl.legal_basis_id,
+                                              "\", which is not declared under legal_bases"));
     }
   }
 

@@ -135,6 +135,22 @@ RulePolicy::RulePolicy(PolicyDocument doc, std::string version_hash)
     }
     coordination_.push_back(std::move(rule));
   }
+  lead_.may_lead_organisations = doc_.lead.may_lead.organisations;
+  lead_.may_lead_kinds = doc_.lead.may_lead.kinds;
+  lead_.informs_organisations = doc_.lead.informs.organisations;
+  lead_.informs_kinds = doc_.lead.informs.kinds;
+  lead_.tell_coordinators = doc_.lead.tell_coordinators;
+  if (auto it = citation_.find(doc_.lead.legal_basis_id); it != citation_.end()) {
+    lead_.legal_basis = absl::StrCat(doc_.lead.legal_basis_id, ": ", it->second);
+  } else {
+    lead_.legal_basis = doc_.lead.legal_basis_id;
+  }
+}
+
+std::string RulePolicy::EffectiveKind(const std::string& organisation_id, const std::string& certificate_kind) const {
+  // As Decide does: a declared organisation's kind is the policy's.
+  std::string declared = KindOf(organisation_id);
+  return declared.empty() ? certificate_kind : declared;
 }
 
 RulePolicy::~RulePolicy() = default;

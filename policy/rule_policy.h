@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "policy/diagnostic.h"
 #include "policy/disclosure_policy.h"
+#include "policy/lead_rules.h"
 #include "policy/policy_model.h"
 
 namespace samenloop::policy {
@@ -59,6 +60,8 @@ class RulePolicy final : public DisclosurePolicy {
   bool KnowsOrganisation(const std::string& organisation) const override;
   bool KnowsOrganisationKind(const std::string& kind) const override;
   std::string OrganisationName(const std::string& organisation_id) const override;
+  const LeadRules* Lead() const override { return doc_.lead.present ? &lead_ : nullptr; }
+  std::string EffectiveKind(const std::string& organisation_id, const std::string& certificate_kind) const override;
 
   const PolicyDocument& document() const { return doc_; }
   // The kind an organisation is declared with, or "" when undeclared.
@@ -73,6 +76,7 @@ class RulePolicy final : public DisclosurePolicy {
   PolicyDocument doc_;
   std::string version_hash_;
   std::vector<CoordinationRule> coordination_;
+  LeadRules lead_;
   absl::flat_hash_map<std::string, int> organisation_index_, kind_index_, category_index_;
   absl::flat_hash_map<std::string, std::string> citation_;  // legal basis id -> citation
   std::vector<CompiledRule> rules_;

@@ -39,6 +39,8 @@ class YamlReader {
  public:
   YamlReader(std::string file, std::vector<Diagnostic>& diagnostics)
       : file_(std::move(file)), diagnostics_(diagnostics) {}
+  // Findings so far (of this file and any before it in the same list).
+  size_t DiagnosticCount() const { return diagnostics_.size(); }
 
   void Error(SourceLocation at, std::string message) {
     diagnostics_.push_back({Diagnostic::Severity::kError, file_, at, std::move(message)});

@@ -53,6 +53,8 @@ std::string OutboxKey(absl::string_view recipient, uint64_t cursor) {
 
 std::string NextSignalNumberKey() { return "next_signal_number"; }
 std::string NextAuditNumberKey() { return "next_audit_number"; }
+std::string LeadEventCounterKey() { return "lead_events"; }
+std::string LeadKey(absl::string_view subject_key) { return absl::StrCat("lead/", subject_key); }
 std::string OutboxHeadKey(absl::string_view recipient) { return absl::StrCat("outbox_head/", recipient); }
 std::string AcknowledgedKey(absl::string_view recipient) { return absl::StrCat("acknowledged/", recipient); }
 

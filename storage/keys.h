@@ -27,10 +27,14 @@ std::string OutboxKey(absl::string_view recipient, uint64_t cursor);
 // every notice of a signal starts with NoticePrefix(signal).
 std::string NoticePrefix(uint64_t signal);
 std::string NoticeKey(uint64_t signal, absl::string_view recipient, uint64_t cursor);
+// Who leads for a person (broker/lead/lead.h), pair-decisions family:
+// "lead/" || subject key.
+std::string LeadKey(absl::string_view subject_key);
 
 // Meta keys.
 std::string NextSignalNumberKey();
 std::string NextAuditNumberKey();
+std::string LeadEventCounterKey();  // lead events so far (their notification ids)
 std::string OutboxHeadKey(absl::string_view recipient);   // last cursor written
 std::string AcknowledgedKey(absl::string_view recipient); // last cursor acknowledged
 

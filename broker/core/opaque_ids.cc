@@ -138,7 +138,9 @@ std::optional<NotificationRef> OpaqueIds::ParseNotificationId(absl::string_view 
   std::optional<crypto::IdBlock> sealed = FromBase32(id);
   if (!sealed.has_value()) return std::nullopt;
   const crypto::IdBlock block = cipher_.Open(*sealed);
-  if (block[0] < 1 || block[0] > 5) return std::nullopt;
+  if ((block[0] < 1 || block[0] > 5) && block[0] != static_cast<uint8_t>(NotificationRef::Kind::kLead)) {
+    return std::nullopt;
+  }
   NotificationRef ref;
   ref.kind = static_cast<NotificationRef::Kind>(block[0]);
   ref.signal = GetBigEndian(block, 1, 6);
@@ -170,6 +172,7 @@ std::vector<uint64_t> SignalsNamedBy(const NotificationRef& ref) {
     case NotificationRef::Kind::kRetraction: return {};
     case NotificationRef::Kind::kChange: return {ref.signal, ref.other};
     case NotificationRef::Kind::kOutOfView: return {ref.signal};
+    case NotificationRef::Kind::kLead: return {ref.signal};
   }
   return {};
 }

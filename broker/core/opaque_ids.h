@@ -32,7 +32,8 @@ namespace samenloop::broker {
 
 // What a notification is about, as its id records it.
 struct NotificationRef {
-  enum class Kind : uint8_t { kMatch = 1, kCoordination = 2, kRetraction = 3, kChange = 4, kOutOfView = 5 };
+  // Values are part of issued ids and never change meaning; kLead is 9.
+  enum class Kind : uint8_t { kMatch = 1, kCoordination = 2, kRetraction = 3, kChange = 4, kOutOfView = 5, kLead = 9 };
   Kind kind = Kind::kMatch;
   // kMatch and kChange: the recipient's signal. kOutOfView: the signal
   // whose closing left the person out of view. kCoordination: the signal the
@@ -42,11 +43,12 @@ struct NotificationRef {
   // kMatch and kChange: the other organisation's signal. kOutOfView: the
   // coordinator's tag, as for kCoordination. kCoordination: a tag of the
   // coordinator (ids of different coordinators never collide). kRetraction:
-  // the revoked signal.
+  // the revoked signal. kLead: the signal whose lead it tells of (signal)
+  // and the recipient's signal or coordinator tag (other).
   uint64_t other = 0;
   // kMatch: counts the pair's match notifications. kChange: the revision
   // of the changed signal (one notice per change). kRetraction: the
-  // retracted entry's cursor.
+  // retracted entry's cursor. kLead: the lead event (a broker-wide count).
   uint64_t generation = 1;
 };
 
@@ -81,7 +83,8 @@ std::optional<NotificationRef> ParseFirstFormatNotificationId(absl::string_view 
 
 // The signal numbers a notification names and is withdrawn with: both
 // signals of a match or a change notice, the signal of a coordination notice, none for a
-// retraction (it must reach the recipient although its signal is revoked).
+// retraction (it must reach the recipient although its signal is revoked);
+// the lead's signal for a lead notice.
 std::vector<uint64_t> SignalsNamedBy(const NotificationRef& ref);
 
 }  // namespace samenloop::broker

@@ -64,6 +64,20 @@ grpc::Status SignalServiceImpl::ListOwnSignals(grpc::ServerContext* context,
   return Finish(ledger_->signals().ListOwn(*caller, *request), response);
 }
 
+grpc::Status SignalServiceImpl::TakeLead(grpc::ServerContext* context, const v1::TakeLeadRequest* request,
+                                         v1::LeadResponse* response) {
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Finish(ledger_->leads().Take(*caller, *request), response);
+}
+
+grpc::Status SignalServiceImpl::HandOverLead(grpc::ServerContext* context, const v1::HandOverLeadRequest* request,
+                                             v1::LeadResponse* response) {
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Finish(ledger_->leads().HandOver(*caller, *request), response);
+}
+
 grpc::Status NotificationServiceImpl::Subscribe(grpc::ServerContext* context,
                                                 const v1::SubscribeRequest* request,
                                                 grpc::ServerWriter<v1::Notification>* writer) {

@@ -30,6 +30,10 @@ class SignalServiceImpl final : public v1::SignalService::Service {
                          v1::Signal* response) override;
   grpc::Status ListOwnSignals(grpc::ServerContext* context, const v1::ListOwnSignalsRequest* request,
                               v1::ListOwnSignalsResponse* response) override;
+  grpc::Status TakeLead(grpc::ServerContext* context, const v1::TakeLeadRequest* request,
+                        v1::LeadResponse* response) override;
+  grpc::Status HandOverLead(grpc::ServerContext* context, const v1::HandOverLeadRequest* request,
+                            v1::LeadResponse* response) override;
 
  private:
   Ledger* ledger_;

@@ -13,6 +13,7 @@
 #include "broker/core/liveness.h"
 #include "broker/core/reads.h"
 #include "broker/core/transaction.h"
+#include "broker/lead/lead.h"
 #include "broker_storage.pb.h"
 
 namespace samenloop::broker {
@@ -53,6 +54,7 @@ absl::StatusOr<SweepResult> Retention::SweepExpired() {
     Transaction write(context_);
     rocksdb::WriteBatch& batch = write.batch();
     std::set<std::pair<std::string, uint64_t>> entries_deleted;  // two expiring signals share a match entry
+    LeadExpiries leads(write);  // a lead held through an expiring signal ends
     for (size_t i = begin; i < std::min(due.size(), begin + kExpiriesPerWrite); ++i) {
       const uint64_t number = due[i];
       absl::StatusOr<storage::StoredSignal> stored = LoadSignal(context_.store(), number);
@@ -93,6 +95,7 @@ absl::StatusOr<SweepResult> Retention::SweepExpired() {
       event.set_reason(absl::StrCat("visible period ended; ", leaves->size(), " event(s) redacted"));
       for (uint64_t leaf : *leaves) event.add_redacted_leaves(leaf);
       write.AppendAudit(std::move(event));  // not indexed by its signal (audit/index.h)
+      if (absl::Status ended = leads.Expire(number, *stored, now); !ended.ok()) return ended;
       batch.DeleteRange(context_.store().Handle(Family::kAuditIndex), AuditSignalPrefix(stored->signal().signal_id()),
                         AuditSignalPrefixEnd(stored->signal().signal_id()));
       // Notifications about it, or told to its organisation through it, go

@@ -11,6 +11,7 @@
 #include "broker/core/reads.h"
 #include "broker/core/transaction.h"
 #include "broker/core/subject_keyer.h"
+#include "broker/lead/lead.h"
 #include "broker/matching/change_notices.h"
 #include "broker/notifications/notices.h"
 #include "broker/signals/policy_checks.h"
@@ -75,6 +76,12 @@ absl::StatusOr<v1::Signal> Signals::Transition(const CallerIdentity& caller, abs
     if (absl::Status s = matcher_.MatchAndNotify(write, number, *stored, changes); !s.ok()) return s;
   } else if ((changes & policy::Bit(policy::ChangeKind::kClosed)) != 0) {
     if (absl::Status s = matcher_.TellOfChange(write, number, *stored, changes); !s.ok()) return s;
+  }
+  // A lead held through the signal ends with it (lead/lead.h).
+  if (signal.status() == v1::SIGNAL_STATUS_CLOSED || signal.status() == v1::SIGNAL_STATUS_REVOKED) {
+    if (absl::Status s = EndLeadOf(write, context_, matcher_.decisions(), number, *stored, caller, now); !s.ok()) {
+      return s;
+    }
   }
   if (absl::Status committed = write.Commit(); !committed.ok()) return committed;
   return ClientView(*stored);

@@ -59,6 +59,7 @@ void RegisterPolicyCommands(CLI::App& app, GlobalOptions& options);
 void RegisterConsentCommands(CLI::App& app, GlobalOptions& options);
 void RegisterAuditCommands(CLI::App& app, GlobalOptions& options);
 void RegisterHealthCommand(CLI::App& app, GlobalOptions& options);
+void RegisterLeadCommands(CLI::App& app, GlobalOptions& options);
 // `policy apply` and `policy show`, under the `policy` subcommand.
 void RegisterPolicyAdminCommands(CLI::App& policy, GlobalOptions& options);
 

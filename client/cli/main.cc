@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   samenloop::cli::RegisterWatchCommand(app, options);
   samenloop::cli::RegisterImportCommand(app, options);
   samenloop::cli::RegisterUpdateCommand(app, options);
+  samenloop::cli::RegisterLeadCommands(app, options);
   samenloop::cli::RegisterPolicyCommands(app, options);
   samenloop::cli::RegisterConsentCommands(app, options);
   samenloop::cli::RegisterAuditCommands(app, options);

@@ -28,6 +28,15 @@ std::string ContactText(const v1::Contact& contact) {
   return text;
 }
 
+std::string LeadText(const v1::Notification& n) {
+  switch (n.lead_event()) {
+    case v1::LEAD_EVENT_TAKEN: return "LEAD TAKEN";
+    case v1::LEAD_EVENT_HANDED_OVER: return absl::StrCat("LEAD HANDED OVER (from ", n.previous_lead().organisation_id(), ")");
+    case v1::LEAD_EVENT_LAPSED: return "LEAD LAPSED (nobody leads)";
+    default: return "LEAD";
+  }
+}
+
 grpc::Status Acknowledge(v1::NotificationService::Stub& stub, uint64_t cursor) {
   grpc::ClientContext context;
   v1::AcknowledgeRequest request;
@@ -84,6 +93,14 @@ void PrintRow(const v1::Notification& n) {
   if (n.coordination_event() == v1::COORDINATION_EVENT_PATTERN) match = "PATTERN";
   if (n.coordination_event() == v1::COORDINATION_EVENT_PATTERN_UPDATED) match = "PATTERN UPDATED";
   std::string organisation = n.other().organisation_id();
+  if (n.kind() == v1::NOTIFICATION_KIND_LEAD) {
+    // Who leads (or led) and how to reach them; a handover names who led
+    // before (docs/notifications.md).
+    organisation = n.lead().organisation_id();
+    contact = ContactText(n.lead().contact());
+    category = "-";
+    match = LeadText(n);
+  }
   std::cout << Column(absl::StrCat(n.cursor()), 7) << Column(own, 14) << Column(organisation, 26) << Column(match, 28)
             << Column(category, 28) << Column(contact, 44) << rule << "\n";
   // A pattern notice: its handle (the same on every notice about the same

@@ -137,6 +137,23 @@ std::vector<Row> Matrix() {
          return v1::SignalService::NewStub(c.broker)->ReopenSignal(Deadline().get(), request, &response);
        },
        Codes(OK, DENIED, DENIED, DENIED)},
+      {"SignalService.TakeLead",
+       [](const Channels& c, const Fixture& f) {
+         v1::TakeLeadRequest request;
+         request.set_signal_id(f.own_signal);
+         v1::LeadResponse response;
+         return v1::SignalService::NewStub(c.broker)->TakeLead(Deadline().get(), request, &response);
+       },
+       Codes(OK, DENIED, DENIED, DENIED)},
+      {"SignalService.HandOverLead",
+       [](const Channels& c, const Fixture& f) {
+         v1::HandOverLeadRequest request;
+         request.set_signal_id(f.own_signal);
+         request.set_to_organisation(kOtherOrg);
+         v1::LeadResponse response;
+         return v1::SignalService::NewStub(c.broker)->HandOverLead(Deadline().get(), request, &response);
+       },
+       Codes(OK, DENIED, DENIED, DENIED)},
       {"SignalService.RevokeSignal",
        [](const Channels& c, const Fixture& f) {
          v1::RevokeSignalRequest request;
@@ -415,7 +432,7 @@ TEST_F(AuthorisationTest, EveryRpcForEveryCallerGivesTheExpectedCode) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 24 * static_cast<int>(kCallers));
+  EXPECT_EQ(cells, 26 * static_cast<int>(kCallers));
 }
 
 // The organisation's own rows succeeded above, so denial here is about whose

@@ -87,6 +87,14 @@ std::vector<RpcRequest> EveryRpcRequest(const std::string& own_signal) {
   list.add_statuses(v1::SIGNAL_STATUS_OPEN);
   out.push_back({Method<v1::SignalService>("ListOwnSignals"), org, false, Own(list)});
 
+  v1::TakeLeadRequest take;
+  take.set_signal_id(own_signal);
+  out.push_back({Method<v1::SignalService>("TakeLead"), org, false, Own(take)});
+  v1::HandOverLeadRequest handover;
+  handover.set_signal_id(own_signal);
+  handover.set_to_organisation("ggz-inforsa");
+  out.push_back({Method<v1::SignalService>("HandOverLead"), org, false, Own(handover)});
+
   v1::SubscribeRequest subscribe;
   subscribe.set_stop_when_drained(true);
   out.push_back({Method<v1::NotificationService>("Subscribe"), org, false, Own(subscribe)});
