@@ -84,6 +84,7 @@ IDENTITIES=(
   "raad-kinderbescherming|org|rvdk|Raad voor de Kinderbescherming"
   "schuldhulp-amsterdam|org|debt_counselling|Schuldhulpverlening Amsterdam"
   "wijkteam-zaandam|org|local_team|Sociaal Wijkteam Zaandam"
+  "zvh-zaanstreek|org|regional_safety_team|Zorg- en Veiligheidshuis Zaanstreek-Waterland"
   "privacy-officer|privacy_officer|authority|Functionaris Gegevensbescherming regio Amsterdam"
   "auditor|auditor|authority|Auditor regio Amsterdam"
   "operator|operator|authority|Beheer Samenloop"

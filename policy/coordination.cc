@@ -1,5 +1,6 @@
 #include "policy/coordination.h"
 
+#include <algorithm>
 #include <set>
 
 namespace samenloop::policy {
@@ -7,7 +8,13 @@ namespace samenloop::policy {
 bool CoordinationFires(const CoordinationRule& rule, const std::vector<PatternMember>& members, size_t arrived_index,
                        absl::Time now) {
   const PatternMember& arrived = members[arrived_index];
-  if (arrived.is_protected || rule.out_of_view) return false;
+  if (arrived.is_protected || rule.out_of_view || rule.move) return false;
+  // A region's coordinator hears of patterns its region is part of.
+  if (!rule.region.empty() && std::none_of(members.begin(), members.end(), [&](const PatternMember& m) {
+        return !m.is_protected && m.region == rule.region;
+      })) {
+    return false;
+  }
   if (rule.min_organisations > 0) {
     std::set<std::string> recent;
     for (const PatternMember& m : members) {
@@ -38,6 +45,17 @@ bool OutOfViewFires(const CoordinationRule& rule, const std::vector<PatternMembe
     if (m.category == rule.history_category) history = true;
   }
   return history;
+}
+
+bool MoveFires(const CoordinationRule& rule, const std::vector<PatternMember>& members, size_t arrived_index) {
+  const PatternMember& arrived = members[arrived_index];
+  if (!rule.move || arrived.is_protected || arrived.region.empty()) return false;
+  for (size_t i = 0; i < members.size(); ++i) {
+    const PatternMember& m = members[i];
+    if (i == arrived_index || m.is_protected || m.region.empty() || m.region == arrived.region) continue;
+    if (rule.region == arrived.region || rule.region == m.region) return true;
+  }
+  return false;
 }
 
 size_t VisibleOrganisations(const std::vector<PatternMember>& members) {

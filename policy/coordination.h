@@ -28,6 +28,8 @@ struct PatternMember {
   // When the organisation started waiting for a professional; infinite
   // future when someone is assigned.
   absl::Time waiting_since = absl::InfiniteFuture();
+  // The region of its organisation (DisclosurePolicy::RegionOf).
+  std::string region = "";
 };
 
 // Whether `rule` fires when `arrived` (one of `members`, at `arrived_index`)
@@ -41,6 +43,12 @@ bool CoordinationFires(const CoordinationRule& rule, const std::vector<PatternMe
 // Protected members are no part of it: an open protected signal does not
 // keep the person "in view", or its absence would show.
 bool OutOfViewFires(const CoordinationRule& rule, const std::vector<PatternMember>& members, size_t closed_index);
+
+// Whether the move `rule` (for the coordinator of `rule.region`) fires when
+// `arrived` (at `arrived_index`) arrives: it comes from an organisation of
+// one region, a visible member from another, and one of the two regions is
+// the rule's. False whenever `arrived` is protected.
+bool MoveFires(const CoordinationRule& rule, const std::vector<PatternMember>& members, size_t arrived_index);
 
 // Distinct organisations among the visible members: the count a
 // coordination notification shows.

@@ -153,6 +153,15 @@ struct CoordinationRule {
   std::string coordinator;  // organisation id of the coordinating organisation
   std::string legal_basis;
   Scope scope = Scope::kPerson;
+  // Rules written with `coordinators:` (one coordinator per region) become
+  // one rule per region: `coordinator` is that region's, and a pattern is
+  // told to it only when one of its signals comes from an organisation of
+  // the region. Empty: one coordinator for every region.
+  std::string region;
+  // A move rule: fires when a signal arrives from an organisation of one
+  // region on a person (or household) with live signals from another; the
+  // coordinators of both regions are told (the Verwijsindex "move" notice).
+  bool move = false;
   // What the coordinator is shown of each member of a pattern: existence
   // and contact, or the category too.
   DisclosureLevel level = DisclosureLevel::kExistenceAndContact;
@@ -205,6 +214,9 @@ class DisclosurePolicy {
   // The name the policy gives an organisation, shown to recipients; empty
   // when the policy does not name it.
   virtual std::string OrganisationName(const std::string& /*organisation_id*/) const { return ""; }
+  // The region (municipality or safety region) an organisation belongs to:
+  // its own `region:` in the policy, else the policy's. Empty when unknown.
+  virtual std::string RegionOf(const std::string& /*organisation_id*/) const { return ""; }
   // Who may lead and who is told of it (policy/lead_rules.h); null when
   // the policy has no `lead:` section, and then nobody may lead.
   virtual const LeadRules* Lead() const { return nullptr; }

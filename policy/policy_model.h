@@ -21,6 +21,7 @@ struct OrganisationDecl {
   std::string id;
   std::string kind;
   std::string name;
+  std::string region;  // empty: the policy's region
   SourceLocation at;
 };
 
@@ -105,6 +106,9 @@ struct CoordinationDecl {
   SourceLocation closed_category_at;
   SourceLocation history_category_at;
   std::string legal_basis_id;
+  // `coordinators: { REGION: ORGANISATION, ... }`, in file order.
+  std::vector<std::pair<std::string, std::string>> coordinators;
+  SourceLocation coordinators_at;
 };
 
 // The `lead:` section as written (policy/lead_rules.h is what it compiles to).

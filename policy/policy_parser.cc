@@ -150,14 +150,35 @@ class Reader : public YamlReader {
     CoordinationDecl decl;
     decl.at = At(node.Mark());
     if (!CheckMap(node, "a coordination rule",
-                  {"id", "description", "coordinator", "legal_basis", "scope", "level", "min_organisations",
-                   "window", "closed_category", "out_of_view", "history_category", "waiting_longer_than"})) {
+                  {"id", "description", "coordinator", "coordinators", "legal_basis", "scope", "level",
+                   "min_organisations", "window", "closed_category", "out_of_view", "history_category",
+                   "waiting_longer_than", "move"})) {
       return decl;
     }
     decl.rule.id = Scalar(node, "id", "a coordination rule", true);
     const std::string what = absl::StrCat("coordination rule ", decl.rule.id);
-    decl.rule.coordinator = Scalar(node, "coordinator", what.c_str(), true);
-    decl.coordinator_at = KeyAt(node, "coordinator");
+    if (const YAML::Node per_region = node["coordinators"]; per_region) {
+      // One coordinator per region: { REGION: ORGANISATION, ... }.
+      decl.coordinators_at = KeyAt(node, "coordinators");
+      if (node["coordinator"]) {
+        Error(decl.coordinators_at, absl::StrCat(what, " has both \"coordinator\" and \"coordinators\"; use one: "
+                                                 "\"coordinators\" names one per region"));
+      } else if (!per_region.IsMap() || per_region.size() == 0) {
+        Error(At(per_region.Mark()), absl::StrCat("\"coordinators\" in ", what,
+                                                  " must map regions to organisations, e.g. { amsterdam: zvh-amsterdam }"));
+      } else {
+        for (const auto& entry : per_region) {
+          if (!entry.first.IsScalar() || !entry.second.IsScalar()) {
+            Error(At(entry.first.Mark()), absl::StrCat("\"coordinators\" in ", what, ": each region names one organisation"));
+            continue;
+          }
+          decl.coordinators.emplace_back(entry.first.Scalar(), entry.second.Scalar());
+        }
+      }
+    } else {
+      decl.rule.coordinator = Scalar(node, "coordinator", what.c_str(), true);
+      decl.coordinator_at = KeyAt(node, "coordinator");
+    }
     decl.legal_basis_id = Scalar(node, "legal_basis", what.c_str(), true);
     decl.legal_basis_at = KeyAt(node, "legal_basis");
     decl.rule.scope = Choice<CoordinationRule::Scope>(
@@ -184,8 +205,19 @@ class Reader : public YamlReader {
     decl.rule.out_of_view = Choice<bool>(node, "out_of_view", what.c_str(), {{"true", true}, {"false", false}}, false);
     if (node["history_category"]) decl.rule.history_category = Scalar(node, "history_category", what.c_str(), false);
     decl.history_category_at = KeyAt(node, "history_category");
+    decl.rule.move = Choice<bool>(node, "move", what.c_str(), {{"true", true}, {"false", false}}, false);
     const bool on_arrival = decl.rule.min_organisations != 0 || !decl.rule.closed_category.empty() ||
                             decl.rule.waiting_longer_than > absl::ZeroDuration();
+    if (decl.rule.move && (on_arrival || decl.rule.out_of_view)) {
+      Error(decl.at, absl::StrCat(what, " is a move rule, which fires when a signal comes from another region; "
+                                  "it cannot also have other conditions"));
+      return decl;
+    }
+    if (decl.rule.move && decl.coordinators.empty()) {
+      Error(decl.at, absl::StrCat(what, " is a move rule: it needs \"coordinators\", one per region"));
+      return decl;
+    }
+    if (decl.rule.move) return decl;
     if (decl.rule.out_of_view && on_arrival) {
       Error(decl.at, absl::StrCat(what, " is an out_of_view rule, which fires when the last open signal closes; "
                                   "it cannot also have \"min_organisations\", \"closed_category\" or \"waiting_longer_than\""));
@@ -193,7 +225,7 @@ class Reader : public YamlReader {
       Error(decl.history_category_at, absl::StrCat(what, ": \"history_category\" belongs to out_of_view rules"));
     } else if (!on_arrival && !decl.rule.out_of_view) {
       Error(decl.at, absl::StrCat(what, " needs \"min_organisations\", \"closed_category\", "
-                                  "\"waiting_longer_than\" or \"out_of_view\" to say when it fires"));
+                                  "\"waiting_longer_than\", \"out_of_view\" or \"move\" to say when it fires"));
     }
     return decl;
   }
@@ -233,12 +265,13 @@ class Reader : public YamlReader {
       doc.organisation_kinds.push_back(kind);
     }
     ForEach(root, "organisations", [&](const YAML::Node& node) {
-      if (!CheckMap(node, "an organisation", {"id", "kind", "name"})) return;
+      if (!CheckMap(node, "an organisation", {"id", "kind", "name", "region"})) return;
       OrganisationDecl org;
       org.at = At(node.Mark());
       org.id = Scalar(node, "id", "an organisation", true);
       org.kind = Scalar(node, "kind", "an organisation", true);
       if (node["name"]) org.name = Scalar(node, "name", "an organisation", false);
+      if (node["region"]) org.region = Scalar(node, "region", "an organisation", false);
       doc.organisations.push_back(std::move(org));
     });
     ForEach(root, "categories", [&](const YAML::Node& node) {

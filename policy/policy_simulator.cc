@@ -119,8 +119,8 @@ class World {
 std::string SimulatedDecision::Line() const {
   if (coordination) {
     return absl::StrCat(recipient_organisation, " - <- ", other_organisation, " ", other_key, " coordination ",
-                        Name(decision.level), " pattern=", pattern, pattern_updated ? " updated" : "",
-                        " members=", absl::StrJoin(pattern_members, ","));
+                        Name(decision.level), move ? " move" : absl::StrCat(" pattern=", pattern),
+                        pattern_updated ? " updated" : "", " members=", absl::StrJoin(pattern_members, ","));
   }
   std::string kind = Name(candidate.kind);
   if (candidate.kind == MatchKind::kHouseholdRelated && candidate.relation != Relation::kNone) {

@@ -73,6 +73,7 @@ struct SimulatedDecision {
   // whether this notice is an update, and every member as "ORG:KEY".
   int pattern = 0;
   bool pattern_updated = false;
+  bool move = false;  // a move notice (no pattern)
   std::vector<std::string> pattern_members;
 
   // The expectation line this decision produces when allowed, e.g.

@@ -43,8 +43,10 @@ class Validator {
     for (const std::string& kind : doc_.organisation_kinds) {
       if (!kinds_.insert(kind).second) Error({}, absl::StrCat("organisation kind \"", kind, "\" is listed twice"));
     }
+    if (!doc_.region.empty()) regions_.insert(doc_.region);
     for (const OrganisationDecl& org : doc_.organisations) {
       if (org.id.empty()) continue;
+      if (!org.region.empty()) regions_.insert(org.region);
       if (!org_kind_.emplace(org.id, org.kind).second) {
         Error(org.at, absl::StrCat("organisation \"", org.id, "\" is declared twice"));
       }
@@ -216,6 +218,16 @@ class Validator {
       Error(decl.coordinator_at, absl::StrCat(what, " names coordinator \"", decl.rule.coordinator,
                                               "\", which is not declared under organisations"));
     }
+    for (const auto& [region, coordinator] : decl.coordinators) {
+      if (!regions_.contains(region)) {
+        Error(decl.coordinators_at, absl::StrCat(what, " names region \"", region,
+                                                 "\", which no organisation (and not the policy's region) is in"));
+      }
+      if (!org_kind_.contains(coordinator)) {
+        Error(decl.coordinators_at, absl::StrCat(what, " names coordinator \"", coordinator, "\" for region \"",
+                                                 region, "\", which is not declared under organisations"));
+      }
+    }
     if (!decl.legal_basis_id.empty() && !bases_.contains(decl.legal_basis_id)) {
       Error(decl.legal_basis_at, absl::StrCat(what, " cites legal basis \"", decl.legal_basis_id,
                                               "\", which is not declared under legal_bases"));
@@ -246,6 +258,7 @@ class Validator {
   std::vector<Diagnostic>& out_;
   std::set<std::string> kinds_, categories_, bases_, coordination_ids_;
   std::map<std::string, std::string> org_kind_;
+  std::set<std::string> regions_;  // the policy's and its organisations'
 };
 
 }  // namespace

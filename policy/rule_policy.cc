@@ -133,7 +133,17 @@ RulePolicy::RulePolicy(PolicyDocument doc, std::string version_hash)
     } else {
       rule.legal_basis = decl.legal_basis_id;
     }
-    coordination_.push_back(std::move(rule));
+    if (decl.coordinators.empty()) {
+      coordination_.push_back(std::move(rule));
+      continue;
+    }
+    // One rule per region, each with that region's coordinator.
+    for (const auto& [region, coordinator] : decl.coordinators) {
+      CoordinationRule per_region = rule;
+      per_region.region = region;
+      per_region.coordinator = coordinator;
+      coordination_.push_back(std::move(per_region));
+    }
   }
   lead_.may_lead_organisations = doc_.lead.may_lead.organisations;
   lead_.may_lead_kinds = doc_.lead.may_lead.kinds;
@@ -160,6 +170,13 @@ std::string RulePolicy::KindOf(const std::string& organisation) const {
     if (org.id == organisation) return org.kind;
   }
   return "";
+}
+
+std::string RulePolicy::RegionOf(const std::string& organisation_id) const {
+  auto it = organisation_index_.find(organisation_id);
+  if (it == organisation_index_.end()) return doc_.region;
+  const std::string& own = doc_.organisations[static_cast<size_t>(it->second)].region;
+  return own.empty() ? doc_.region : own;
 }
 
 std::string RulePolicy::OrganisationName(const std::string& organisation_id) const {

@@ -60,6 +60,7 @@ class RulePolicy final : public DisclosurePolicy {
   bool KnowsOrganisation(const std::string& organisation) const override;
   bool KnowsOrganisationKind(const std::string& kind) const override;
   std::string OrganisationName(const std::string& organisation_id) const override;
+  std::string RegionOf(const std::string& organisation_id) const override;
   const LeadRules* Lead() const override { return doc_.lead.present ? &lead_ : nullptr; }
   std::string EffectiveKind(const std::string& organisation_id, const std::string& certificate_kind) const override;
 

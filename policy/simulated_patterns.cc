@@ -49,17 +49,39 @@ std::vector<SimulatedPatterns::Group> SimulatedPatterns::Households(size_t index
   return out;
 }
 
-bool SimulatedPatterns::Fires(const CoordinationRule& rule, const Group& group, size_t index) const {
+std::vector<PatternMember> SimulatedPatterns::MembersOf(const Group& group, size_t index) const {
   std::vector<PatternMember> members;
   auto add = [&](size_t n) {
     const SimulatedSignal& m = case_.signals[n];
-    members.push_back(PatternMember{m.organisation, m.category, m.opened, m.closed, m.is_protected});
+    PatternMember member{m.organisation, m.category, m.opened, m.closed, m.is_protected};
+    member.region = policy_.RegionOf(m.organisation);
+    members.push_back(std::move(member));
   };
   add(index);
   for (size_t n : group) {
     if (n != index) add(n);
   }
-  return CoordinationFires(rule, members, 0, case_.date);
+  return members;
+}
+
+bool SimulatedPatterns::Fires(const CoordinationRule& rule, const Group& group, size_t index) const {
+  return CoordinationFires(rule, MembersOf(group, index), 0, case_.date);
+}
+
+void SimulatedPatterns::Moves(size_t index, const Group& person, std::vector<SimulatedDecision>& out) {
+  for (const CoordinationRule& rule : policy_.CoordinationRules()) {
+    if (!rule.move || case_.signals[index].organisation == rule.coordinator) continue;
+    const Group group =
+        rule.scope == CoordinationRule::Scope::kPerson ? person : SignalsOn(PersonsOf(case_.signals[index].subject, index), index);
+    if (!MoveFires(rule, MembersOf(group, index), 0)) continue;
+    Pattern shown{0, &rule, {}};
+    for (size_t n : group) {
+      if (Shown(case_.signals[n], rule.coordinator)) shown.members.insert(n);
+    }
+    Tell(shown, index, false, out);
+    out.back().move = true;
+    out.back().decision.reason = absl::StrCat("coordination rule ", rule.id, ": a signal from another region");
+  }
 }
 
 void SimulatedPatterns::Tell(const Pattern& pattern, size_t other, bool updated,
@@ -90,11 +112,12 @@ void SimulatedPatterns::Arrive(size_t index, const std::vector<size_t>& person, 
   const SimulatedSignal& signal = case_.signals[index];
   if (signal.is_protected) return;
   const Group person_group(person.begin(), person.end());
+  Moves(index, person_group, out);
   std::vector<Group> households;
   bool households_read = false;
   std::vector<std::string> coordinators;
   for (const CoordinationRule& rule : policy_.CoordinationRules()) {
-    if (!rule.out_of_view && std::find(coordinators.begin(), coordinators.end(), rule.coordinator) == coordinators.end()) {
+    if (!rule.out_of_view && !rule.move && std::find(coordinators.begin(), coordinators.end(), rule.coordinator) == coordinators.end()) {
       coordinators.push_back(rule.coordinator);
     }
   }
@@ -110,7 +133,7 @@ void SimulatedPatterns::Arrive(size_t index, const std::vector<size_t>& person, 
     size_t joined = patterns.size();
     Group joined_group;
     for (const CoordinationRule& rule : policy_.CoordinationRules()) {
-      if (rule.coordinator != coordinator || rule.out_of_view) continue;
+      if (rule.coordinator != coordinator || rule.out_of_view || rule.move) continue;
       for (const Group& group : groups_of(rule)) {
         for (size_t n : group) {
           auto it = member_of_.find({coordinator, n});
@@ -135,7 +158,7 @@ void SimulatedPatterns::Arrive(size_t index, const std::vector<size_t>& person, 
     }
     bool formed = false;
     for (const CoordinationRule& rule : policy_.CoordinationRules()) {
-      if (rule.coordinator != coordinator || rule.out_of_view || formed) continue;
+      if (rule.coordinator != coordinator || rule.out_of_view || rule.move || formed) continue;
       for (const Group& group : groups_of(rule)) {
         if (!Fires(rule, group, index)) continue;
         Pattern pattern{0, &rule, {}};

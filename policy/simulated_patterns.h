@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/coordination.h"
 #include "policy/policy_simulator.h"
 
 namespace samenloop::policy {
@@ -36,7 +37,10 @@ class SimulatedPatterns {
   std::vector<Group> Households(size_t index) const;
   std::set<std::string> PersonsOf(const std::string& person, size_t index) const;
   Group SignalsOn(const std::set<std::string>& persons, size_t index) const;
+  std::vector<PatternMember> MembersOf(const Group& group, size_t index) const;
   bool Fires(const CoordinationRule& rule, const Group& group, size_t index) const;
+  // Move rules: a signal from another region than the others'.
+  void Moves(size_t index, const Group& person, std::vector<SimulatedDecision>& out);
   void Tell(const Pattern& pattern, size_t other, bool updated, std::vector<SimulatedDecision>& out) const;
 
   const RulePolicy& policy_;

@@ -138,7 +138,7 @@ std::optional<NotificationRef> OpaqueIds::ParseNotificationId(absl::string_view 
   std::optional<crypto::IdBlock> sealed = FromBase32(id);
   if (!sealed.has_value()) return std::nullopt;
   const crypto::IdBlock block = cipher_.Open(*sealed);
-  if ((block[0] < 1 || block[0] > 5) && block[0] != static_cast<uint8_t>(NotificationRef::Kind::kLead)) {
+  if ((block[0] < 1 || block[0] > 6) && block[0] != static_cast<uint8_t>(NotificationRef::Kind::kLead)) {
     return std::nullopt;
   }
   NotificationRef ref;
@@ -173,6 +173,7 @@ std::vector<uint64_t> SignalsNamedBy(const NotificationRef& ref) {
     case NotificationRef::Kind::kChange: return {ref.signal, ref.other};
     case NotificationRef::Kind::kOutOfView: return {ref.signal};
     case NotificationRef::Kind::kLead: return {ref.signal};
+    case NotificationRef::Kind::kMove: return {ref.signal};
   }
   return {};
 }

@@ -32,8 +32,9 @@ namespace samenloop::broker {
 
 // What a notification is about, as its id records it.
 struct NotificationRef {
-  // Values are part of issued ids and never change meaning; kLead is 9.
-  enum class Kind : uint8_t { kMatch = 1, kCoordination = 2, kRetraction = 3, kChange = 4, kOutOfView = 5, kLead = 9 };
+  // Values are part of issued ids and never change meaning; kMove is 6
+  // (signal: the arriving signal, other: the coordinator's tag), kLead 9.
+  enum class Kind : uint8_t { kMatch = 1, kCoordination = 2, kRetraction = 3, kChange = 4, kOutOfView = 5, kMove = 6, kLead = 9 };
   Kind kind = Kind::kMatch;
   // kMatch and kChange: the recipient's signal. kOutOfView: the signal
   // whose closing left the person out of view. kCoordination: the signal the

@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "audit/events.h"
 #include "broker/matching/disclosure.h"
 #include "broker/notifications/notices.h"
@@ -85,6 +86,40 @@ void QueuePatternNotice(Transaction& write, const OpaqueIds& ids, const policy::
   notice.set_notification_id(id);
   notice.set_link(storage::NoticeRecord::LINK_ABOUT);
   for (uint64_t member : spec.pattern->members()) RecordNotice(write, member, rule.coordinator, cursor, notice);
+  write.AppendAudit(std::move(audit));
+}
+
+void QueueMoveNotice(Transaction& write, const OpaqueIds& ids, const policy::DisclosurePolicy& policy,
+                     const policy::CoordinationRule& rule, uint64_t number,
+                     const std::map<uint64_t, storage::StoredSignal>& members, absl::Time now) {
+  NotificationRef ref;
+  ref.kind = NotificationRef::Kind::kMove;
+  ref.signal = number;
+  ref.other = OpaqueIds::CoordinatorTag(rule.coordinator);
+  const std::string id = ids.NotificationId(ref);
+  v1::Notification notification = Base(id, rule, v1::COORDINATION_EVENT_MOVE, policy, now);
+  notification.set_disclosure_level(ToProto(rule.level));
+  *notification.mutable_other() = Disclose(members.at(number), rule.level, policy);
+  v1::AuditEvent audit = Audit(id, rule, rule.level, policy,
+                               absl::StrCat("move: a signal from region ",
+                                            policy.RegionOf(members.at(number).signal().source_organisation()),
+                                            " on a person with signals in another region"),
+                               now);
+  std::set<std::string> organisations, subjects;
+  for (const auto& [n, signal] : members) {
+    if (signal.signal().source_organisation() == rule.coordinator) continue;
+    *notification.add_pattern_members() = Disclose(signal, rule.level, policy);
+    organisations.insert(signal.signal().source_organisation());
+    audit.add_signal_ids(signal.signal().signal_id());
+    if (subjects.insert(signal.subject_key()).second) audit.add_subject_keys(Hex(signal.subject_key()));
+  }
+  notification.set_coordination_count(static_cast<uint32_t>(organisations.size()));
+  audit.set_category(members.at(number).signal().category());
+  const uint64_t cursor = write.AppendOutbox(rule.coordinator, std::move(notification));
+  storage::NoticeRecord notice;
+  notice.set_notification_id(id);
+  notice.set_link(storage::NoticeRecord::LINK_ABOUT);
+  for (const auto& [n, signal] : members) RecordNotice(write, n, rule.coordinator, cursor, notice);
   write.AppendAudit(std::move(audit));
 }
 

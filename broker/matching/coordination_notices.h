@@ -37,6 +37,12 @@ struct PatternNoticeSpec {
 void QueuePatternNotice(Transaction& write, const OpaqueIds& ids, const policy::DisclosurePolicy& policy,
                         const PatternNoticeSpec& spec, absl::Time now);
 
+// Queues, records and audits a move notice to `rule`'s coordinator about
+// `arrived` (number `number`), listing `members` (the arriving one included).
+void QueueMoveNotice(Transaction& write, const OpaqueIds& ids, const policy::DisclosurePolicy& policy,
+                     const policy::CoordinationRule& rule, uint64_t number,
+                     const std::map<uint64_t, storage::StoredSignal>& members, absl::Time now);
+
 // Queues, records and audits an out-of-view notice about `closed` (number
 // `number`); `count` is the organisations that were involved.
 void QueueOutOfViewNotice(Transaction& write, const OpaqueIds& ids, const policy::DisclosurePolicy& policy,

@@ -18,28 +18,31 @@ namespace {
 using Scope = policy::CoordinationRule::Scope;
 using Members = std::map<uint64_t, storage::StoredSignal>;
 
-policy::PatternMember MemberOf(const storage::StoredSignal& s) {
+policy::PatternMember MemberOf(const storage::StoredSignal& s, const policy::DisclosurePolicy& policy) {
   policy::PatternMember member{s.signal().source_organisation(), s.signal().category(),
                                absl::FromUnixSeconds(s.signal().opened_at().seconds()),
                                s.signal().status() == v1::SIGNAL_STATUS_CLOSED, s.signal().protected_()};
+  member.region = policy.RegionOf(member.organisation);
   if (s.signal().has_waiting_since()) member.waiting_since = absl::FromUnixSeconds(s.signal().waiting_since().seconds());
   return member;
 }
 
 // The group as policy/coordination.h counts it, `first` at index 0.
-std::vector<policy::PatternMember> PatternMembers(const Members& group, uint64_t first) {
-  std::vector<policy::PatternMember> members = {MemberOf(group.at(first))};
+std::vector<policy::PatternMember> PatternMembers(const Members& group, uint64_t first,
+                                                  const policy::DisclosurePolicy& policy) {
+  std::vector<policy::PatternMember> members = {MemberOf(group.at(first), policy)};
   for (const auto& [n, s] : group) {
-    if (n != first) members.push_back(MemberOf(s));
+    if (n != first) members.push_back(MemberOf(s, policy));
   }
   return members;
 }
 
 // Whether the signals of `group` still meet `rule` with none arriving (a
 // member left): as if any one of them had just arrived.
-bool StillFires(const policy::CoordinationRule& rule, const Members& group, absl::Time now) {
+bool StillFires(const policy::CoordinationRule& rule, const Members& group, const policy::DisclosurePolicy& policy,
+                absl::Time now) {
   for (const auto& [n, s] : group) {
-    if (policy::CoordinationFires(rule, PatternMembers(group, n), 0, now)) return true;
+    if (policy::CoordinationFires(rule, PatternMembers(group, n, policy), 0, now)) return true;
   }
   return false;
 }
@@ -62,15 +65,18 @@ absl::StatusOr<std::optional<storage::StoredSignal>> LoadMember(const Transactio
 std::vector<std::string> ArrivalCoordinators(const std::vector<policy::CoordinationRule>& rules) {
   std::vector<std::string> out;
   for (const policy::CoordinationRule& rule : rules) {
-    if (rule.out_of_view) continue;
+    if (rule.out_of_view || rule.move) continue;
     if (std::find(out.begin(), out.end(), rule.coordinator) == out.end()) out.push_back(rule.coordinator);
   }
   return out;
 }
 
-const policy::CoordinationRule* RuleById(const policy::DisclosurePolicy& policy, const std::string& id) {
+// The pattern rule `id` of `coordinator` (a rule with one coordinator per
+// region is one rule per region, under one id).
+const policy::CoordinationRule* RuleById(const policy::DisclosurePolicy& policy, const std::string& id,
+                                         const std::string& coordinator) {
   for (const policy::CoordinationRule& rule : policy.CoordinationRules()) {
-    if (rule.id == id && !rule.out_of_view) return &rule;
+    if (rule.id == id && rule.coordinator == coordinator && !rule.out_of_view && !rule.move) return &rule;
   }
   return nullptr;
 }
@@ -139,7 +145,7 @@ absl::StatusOr<uint32_t> Coordinator::Coordinate(Transaction& write, uint64_t nu
     const policy::CoordinationRule* grouping = nullptr;
     const Members* joined = nullptr;
     for (const policy::CoordinationRule& rule : rules) {
-      if (rule.coordinator != coordinator || rule.out_of_view) continue;
+      if (rule.coordinator != coordinator || rule.out_of_view || rule.move) continue;
       absl::StatusOr<const std::vector<Members>*> of_scope = groups.Of(rule.scope);
       if (!of_scope.ok()) return of_scope.status();
       for (const Members& group : **of_scope) {
@@ -166,17 +172,37 @@ absl::StatusOr<uint32_t> Coordinator::Coordinate(Transaction& write, uint64_t nu
     // over the first of its groups that meets it.
     bool formed = false;
     for (const policy::CoordinationRule& rule : rules) {
-      if (rule.coordinator != coordinator || rule.out_of_view) continue;
+      if (rule.coordinator != coordinator || rule.out_of_view || rule.move) continue;
       absl::StatusOr<const std::vector<Members>*> of_scope = groups.Of(rule.scope);
       if (!of_scope.ok()) return of_scope.status();
       for (const Members& group : **of_scope) {
-        if (!policy::CoordinationFires(rule, PatternMembers(group, number), 0, now)) continue;
+        if (!policy::CoordinationFires(rule, PatternMembers(group, number, policy), 0, now)) continue;
         formed = Form(book, rule, group, number, write, now);
         break;
       }
       if (formed) break;
     }
     sent += formed ? 1u : 0u;
+  }
+
+  // Move rules: once per (coordinator, arriving signal).
+  for (const policy::CoordinationRule& rule : rules) {
+    if (!rule.move || signal.signal().source_organisation() == rule.coordinator) continue;
+    absl::StatusOr<const std::vector<Members>*> of_scope = groups.Of(rule.scope);
+    if (!of_scope.ok()) return of_scope.status();
+    const Members& group = (**of_scope).front();  // the person's own (household)
+    if (!policy::MoveFires(rule, PatternMembers(group, number, policy), 0)) continue;
+    const std::string once = absl::StrCat("move/", rule.coordinator, "/", keys::U64(number));
+    absl::StatusOr<std::optional<std::string>> told = write.GetStaged(Family::kPairDecisions, once);
+    if (!told.ok()) return told.status();
+    if (told->has_value()) continue;
+    write.PutStaged(Family::kPairDecisions, once, "");
+    Members shown;
+    for (const auto& [n, s] : group) {
+      if (!s.signal().protected_()) shown.emplace(n, s);
+    }
+    QueueMoveNotice(write, context_.ids(), policy, rule, number, shown, now);
+    ++sent;
   }
   return sent;
 }
@@ -209,7 +235,7 @@ absl::StatusOr<bool> Coordinator::Join(PatternBook& book, uint64_t anchor, const
   if (!stored->has_value()) return false;
   storage::CoordinationPattern& pattern = **stored;
   const policy::DisclosurePolicy& policy = context_.PolicyLocked();
-  const policy::CoordinationRule* formed_by = RuleById(policy, pattern.rule_id());
+  const policy::CoordinationRule* formed_by = RuleById(policy, pattern.rule_id(), grouping.coordinator);
   const policy::CoordinationRule& rule = formed_by != nullptr ? *formed_by : grouping;
 
   // The members as they are now: those still live, and the group's signals
@@ -281,8 +307,8 @@ absl::StatusOr<uint32_t> Coordinator::MemberRevoked(Transaction& write, uint64_t
     }
     pattern.clear_members();
     for (const auto& [n, s] : remaining) pattern.add_members(n);
-    const policy::CoordinationRule* rule = RuleById(policy, pattern.rule_id());
-    if (rule == nullptr || remaining.empty() || !StillFires(*rule, remaining, now)) {
+    const policy::CoordinationRule* rule = RuleById(policy, pattern.rule_id(), coordinator);
+    if (rule == nullptr || remaining.empty() || !StillFires(*rule, remaining, policy, now)) {
       book.Dissolve(**anchor, pattern);  // a later signal is judged afresh
       continue;
     }
@@ -314,9 +340,9 @@ absl::StatusOr<uint32_t> Coordinator::OutOfView(Transaction& write, uint64_t num
                                          ? LiveSignalsOn(context_.store(), closed.subject_key(), policy, now)
                                          : HouseholdReader(context_.store(), number, closed, policy, now).OwnHousehold();
       if (!live.ok()) return live.status();
-      members.emplace(std::vector<policy::PatternMember>{MemberOf(closed)});
+      members.emplace(std::vector<policy::PatternMember>{MemberOf(closed, policy)});
       for (const auto& [n, s] : *live) {
-        if (n != number) members->push_back(MemberOf(s));
+        if (n != number) members->push_back(MemberOf(s, policy));
       }
     }
     if (!policy::OutOfViewFires(rule, *members, 0)) continue;

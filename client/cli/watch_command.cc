@@ -92,6 +92,7 @@ void PrintRow(const v1::Notification& n) {
   if (n.coordination_event() == v1::COORDINATION_EVENT_OUT_OF_VIEW) match = "OUT OF VIEW";
   if (n.coordination_event() == v1::COORDINATION_EVENT_PATTERN) match = "PATTERN";
   if (n.coordination_event() == v1::COORDINATION_EVENT_PATTERN_UPDATED) match = "PATTERN UPDATED";
+  if (n.coordination_event() == v1::COORDINATION_EVENT_MOVE) match = "MOVED";
   std::string organisation = n.other().organisation_id();
   if (n.kind() == v1::NOTIFICATION_KIND_LEAD) {
     // Who leads (or led) and how to reach them; a handover names who led
@@ -105,9 +106,10 @@ void PrintRow(const v1::Notification& n) {
             << Column(category, 28) << Column(contact, 44) << rule << "\n";
   // A pattern notice: its handle (the same on every notice about the same
   // pattern) and everyone involved, whom to call.
-  if (n.pattern_handle().empty()) return;
-  std::cout << Column("", 7) << Column("", 14) << "pattern " << n.pattern_handle() << ", "
-            << n.pattern_members_size() << " signal(s) of " << n.coordination_count() << " organisation(s):\n";
+  if (n.pattern_members().empty()) return;
+  std::cout << Column("", 7) << Column("", 14)
+            << (n.pattern_handle().empty() ? std::string("involved") : absl::StrCat("pattern ", n.pattern_handle()))
+            << ", " << n.pattern_members_size() << " signal(s) of " << n.coordination_count() << " organisation(s):\n";
   for (const v1::DisclosedSignal& member : n.pattern_members()) {
     std::cout << Column("", 7) << Column("", 14) << Column(member.organisation_id(), 26) << Column("", 28)
               << Column(member.category().empty() ? "-" : member.category(), 28) << ContactText(member.contact())

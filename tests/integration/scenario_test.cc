@@ -131,10 +131,12 @@ class ScenarioRunner {
           absl::StrAppend(&line, " ", ShortName(v1::Relation_descriptor(), n.relation(), "RELATION_"));
         }
         if (n.coordination_event() == v1::COORDINATION_EVENT_OUT_OF_VIEW) absl::StrAppend(&line, " out_of_view");
-        if (!n.pattern_handle().empty()) {
-          // ... coordination pattern=N [updated] members=ORG:KEY,...
-          const size_t number = patterns.emplace(n.pattern_handle(), patterns.size() + 1).first->second;
-          absl::StrAppend(&line, " pattern=", number);
+        if (n.coordination_event() == v1::COORDINATION_EVENT_MOVE) absl::StrAppend(&line, " move");
+        if (!n.pattern_handle().empty() || n.coordination_event() == v1::COORDINATION_EVENT_MOVE) {
+          // ... coordination (pattern=N [updated] | move) members=ORG:KEY,...
+          if (!n.pattern_handle().empty()) {
+            absl::StrAppend(&line, " pattern=", patterns.emplace(n.pattern_handle(), patterns.size() + 1).first->second);
+          }
           if (n.coordination_event() == v1::COORDINATION_EVENT_PATTERN_UPDATED) absl::StrAppend(&line, " updated");
           std::vector<std::string> members;
           for (const v1::DisclosedSignal& m : n.pattern_members()) {

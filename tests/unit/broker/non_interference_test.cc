@@ -104,9 +104,14 @@ Scenario Generate(uint64_t seed) {
     }
   }
   std::string orgs;
-  for (int i = 0; i < kOrganisations; ++i) absl::StrAppend(&orgs, "  - { id: ", OrgId(i), ", kind: ", kKinds[i], " }\n");
+  // Two regions (the first half of the organisations in "ra", the rest in
+  // the file's "rb"), for the move rule.
+  for (int i = 0; i < kOrganisations; ++i) {
+    absl::StrAppend(&orgs, "  - { id: ", OrgId(i), ", kind: ", kKinds[i], i < kOrganisations / 2 ? ", region: ra" : "",
+                    " }\n");
+  }
   s.policy_yaml = absl::StrCat(
-      "version: \"prop\"\norganisation_kinds: [police, vt, ggz, local_team, school, gi, safety_house]\n",
+      "version: \"prop\"\nregion: rb\norganisation_kinds: [police, vt, ggz, local_team, school, gi, safety_house]\n",
       "organisations:\n", orgs, "  - { id: zvh, kind: safety_house, name: \"Zorg- en Veiligheidshuis\" }\n",
       "categories:\n", "  - { id: domestic_violence, active: 1y, visible: 2y }\n",
       "  - { id: housing_nuisance, active: 1y, visible: 2y }\n",
@@ -119,6 +124,8 @@ Scenario Generate(uint64_t seed) {
       chance(50) ? "category" : "existence_and_contact", ", min_organisations: ", 3 + pick(2), ", window: 1y }\n",
       "  - { id: dv-history, coordinator: zvh, legal_basis: task, closed_category: domestic_violence }\n"
       "  - { id: out-of-view, coordinator: zvh, legal_basis: task, out_of_view: true",
+      chance(50) ? ", scope: household" : "", " }\n",
+      "  - { id: moved, coordinators: { ra: zvh, rb: zvh }, legal_basis: task, move: true",
       chance(50) ? ", scope: household" : "", " }\n");
 
   const int persons = 3 + pick(4);

@@ -3,6 +3,7 @@
 
 #include "policy/policy_parser.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/coordination.h"
@@ -403,6 +404,45 @@ TEST(PolicyParser, CoordinationRulesCountOverAPersonOrAHouseholdAtALevel) {
     EXPECT_EQ(bad.policy, nullptr) << rule;
     EXPECT_THAT(testing::Describe(bad.diagnostics), HasSubstr(expected)) << rule;
     EXPECT_THAT(testing::Describe(bad.diagnostics), HasSubstr("p.yaml:")) << "file:line:col";
+  }
+}
+
+}  // namespace
+}  // namespace samenloop::policy
+
+namespace samenloop::policy {
+namespace {
+
+TEST(PolicyParser, ACoordinatorPerRegionBecomesOneRulePerRegion) {
+  const std::string text = absl::StrCat(
+      "version: \"r\"\nregion: west\norganisation_kinds: [vt, gi, zvh]\n"
+      "organisations:\n  - { id: vt, kind: vt }\n  - { id: gi, kind: gi, region: east }\n"
+      "  - { id: zvh-west, kind: zvh }\n  - { id: zvh-east, kind: zvh, region: east }\n"
+      "categories:\n  - { id: housing_nuisance, active: 1y, visible: 2y }\n"
+      "legal_bases:\n  - { id: convenant, citation: \"AVG art. 6(1)(e)\" }\n"
+      "rules:\n  - { id: none, effect: forbid, categories: [housing_nuisance] }\n"
+      "coordination:\n"
+      "  - { id: moved, coordinators: { west: zvh-west, east: zvh-east }, legal_basis: convenant, move: true }\n");
+  LoadedPolicy loaded = LoadPolicy(text, "r.yaml");
+  ASSERT_NE(loaded.policy, nullptr) << testing::Describe(loaded.diagnostics);
+  ASSERT_EQ(loaded.policy->CoordinationRules().size(), 2u);
+  EXPECT_EQ(loaded.policy->CoordinationRules()[0].coordinator, "zvh-west");
+  EXPECT_EQ(loaded.policy->CoordinationRules()[0].region, "west");
+  EXPECT_EQ(loaded.policy->CoordinationRules()[1].coordinator, "zvh-east");
+  EXPECT_TRUE(loaded.policy->CoordinationRules()[1].move);
+  EXPECT_EQ(loaded.policy->RegionOf("vt"), "west") << "the policy's region";
+  EXPECT_EQ(loaded.policy->RegionOf("gi"), "east");
+
+  for (const auto& [change, expected] : std::vector<std::pair<std::pair<std::string, std::string>, std::string>>{
+           {{"east: zvh-east", "north: zvh-east"}, "names region \"north\""},
+           {{"east: zvh-east", "east: nobody"}, "names coordinator \"nobody\" for region \"east\""},
+           {{"coordinators: { west: zvh-west, east: zvh-east }", "coordinator: zvh-west"}, "needs \"coordinators\""},
+           {{"move: true", "move: true, min_organisations: 3"}, "cannot also have other conditions"}}) {
+    std::string bad_text = text;
+    bad_text.replace(bad_text.find(change.first), change.first.size(), change.second);
+    LoadedPolicy bad = LoadPolicy(bad_text, "r.yaml");
+    EXPECT_EQ(bad.policy, nullptr) << change.second;
+    EXPECT_THAT(testing::Describe(bad.diagnostics), HasSubstr(expected)) << change.second;
   }
 }
 
