@@ -67,11 +67,11 @@ pids+=($!)
 wait_for_port_file "$VAR/pseudonymiser.port" pseudonymiser
 wait_for_port_file "$VAR/broker.port" broker
 
-echo "== Replaying the Mr M. scenario"
+echo "== Replaying the Mr M. scenario on the example region policy (deploy/policies/amsterdam-amstelland.yaml)"
 echo
 SAMENLOOP="$BIN/samenloop" PKI="$VAR/pki" \
 SAMENLOOP_BROKER="localhost:$BROKER_PORT" SAMENLOOP_PSEUDONYMISER="localhost:$PSEUDONYMISER_PORT" \
-  ./deploy/demo/mr-m.sh
+  DEMO_POLICY=deploy/policies/amsterdam-amstelland.yaml ./deploy/demo/mr-m.sh
 
 echo
 echo "== The privacy officer's tools on the example region policy (local, same engine as the broker)"

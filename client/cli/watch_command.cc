@@ -53,7 +53,7 @@ std::string Column(const std::string& text, size_t width) {
 
 void PrintHeader() {
   std::cout << Column("CURSOR", 7) << Column("YOUR CASE", 14) << Column("OTHER ORGANISATION", 26)
-            << Column("MATCH", 28) << Column("CATEGORY", 28) << Column("CONTACT", 44) << "RULE\n";
+            << Column("MATCH", 28) << Column("CATEGORY", 28) << Column("CONTACT", 44) << "RULE [LEGAL BASIS]\n";
 }
 
 void PrintRow(const v1::Notification& n) {
@@ -65,7 +65,12 @@ void PrintRow(const v1::Notification& n) {
   if (n.other().nature() != v1::NATURE_UNSPECIFIED) {
     absl::StrAppend(&category, " (", ShortEnumName(v1::Nature_descriptor(), n.other().nature(), "NATURE_"), ")");
   }
+  // The rule and the legal basis it cites (its id; --json has the citation).
   std::string rule = n.basis().rule_ids().empty() ? "-" : n.basis().rule_ids(0);
+  if (!n.basis().legal_bases().empty()) {
+    const std::string& basis = n.basis().legal_bases(0);
+    absl::StrAppend(&rule, " [", basis.substr(0, basis.find(':')), "]");
+  }
   // The match kind, and for household matches how the other person is
   // related to yours ("household_related (parent)").
   std::string match = ShortEnumName(v1::MatchKind_descriptor(), n.match_kind(), "MATCH_KIND_");

@@ -13,7 +13,10 @@
 # pseudonymiser before anything reaches the broker.
 #
 # Environment: SAMENLOOP (the CLI binary), PKI (dev PKI directory),
-# SAMENLOOP_BROKER and SAMENLOOP_PSEUDONYMISER (host:port).
+# SAMENLOOP_BROKER and SAMENLOOP_PSEUDONYMISER (host:port); DEMO_POLICY, a
+# policy file the privacy officer applies first (quickstart.sh passes the
+# example region policy; without it the broker's built-in development
+# policy decides, and every organisation is shown "-" for the category).
 set -euo pipefail
 
 : "${SAMENLOOP:?path to the samenloop CLI}"
@@ -25,6 +28,11 @@ FAMILY=(--related "$FATHER:parent:victim" --related "$MOTHER:parent:victim"
 
 as() { local who=$1; shift; "$SAMENLOOP" --identity "$PKI/$who" "$@"; }
 signal_id() { sed -n 's/^.*\(sig_[a-z2-7]*\).*$/\1/p'; }
+
+if [ -n "${DEMO_POLICY:-}" ]; then
+  echo "== The privacy officer applies the region's policy: $DEMO_POLICY"
+  as privacy-officer policy apply "$DEMO_POLICY"
+fi
 
 echo "== Years ago: Veilig Thuis and a care agency, domestic violence in the family"
 vt=$(as veilig-thuis-amsterdam submit --bsn "$M" --age-band 23_plus --category domestic_violence \
@@ -50,9 +58,10 @@ echo "ggz-inforsa: $(as ggz-inforsa submit --bsn "$M" --age-band 23_plus \
 echo "reclassering-nl: $(as reclassering-nl submit --bsn "$M" --age-band 23_plus \
   --category criminal_justice --nature fact --severity elevated --legal-framework criminal \
   --contact-name "Reclassering, unit Amsterdam" --contact-phone 088-8041000 --local-ref RN-2026-120)"
-echo "wijkteam-west: $(as wijkteam-west submit --bsn "$M" --age-band 23_plus \
+wt=$(as wijkteam-west submit --bsn "$M" --age-band 23_plus \
   --category housing_nuisance --nature concern --severity low \
-  --contact-name "Buurtteam West" --contact-phone 020-5559900 --local-ref BT-4410)"
+  --contact-name "Buurtteam West" --contact-phone 020-5559900 --local-ref BT-4410)
+echo "wijkteam-west: $wt"
 
 echo
 echo "== What the regional safety team (zvh-amsterdam) was told by the coordination rules"
@@ -66,3 +75,12 @@ for org in politie-amsterdam ggz-inforsa reclassering-nl wijkteam-west; do
   others=$(echo "$table" | awk 'NR > 1 && $3 != "" {print $3}' | sort -u | paste -sd, - | sed 's/,/, /g')
   echo "-> $org was matched with: $others"
 done
+
+echo
+echo "== Who picks up the ball: the local team takes the lead (regievoerder)"
+as wijkteam-west lead take "$(echo "$wt" | signal_id)"
+echo "== ... and later hands it over to GGZ (warme overdracht)"
+as wijkteam-west lead handover "$(echo "$wt" | signal_id)" --to ggz-inforsa
+echo
+echo "== What the police were told about the lead"
+as politie-amsterdam watch --once | grep -E "LEAD" || true
