@@ -64,11 +64,16 @@ void QueuePatternNotice(Transaction& write, const OpaqueIds& ids, const policy::
   const std::string id = ids.NotificationId(ref);
 
   v1::Notification notification = Base(id, rule, spec.event, policy, now);
+  for (const policy::CoordinationRule* also : spec.also_fired) {
+    notification.mutable_basis()->add_rule_ids(also->id);
+    notification.mutable_basis()->add_legal_bases(also->legal_basis);
+  }
   notification.set_disclosure_level(ToProto(rule.level));
   notification.set_pattern_handle(ids.PatternHandle(rule.coordinator, spec.anchor));
   *notification.mutable_other() = Disclose(spec.members->at(spec.other), rule.level, policy);
   std::set<std::string> organisations;
   v1::AuditEvent audit = Audit(id, rule, rule.level, policy, spec.reason, now);
+  *audit.mutable_basis() = notification.basis();
   std::set<std::string> subjects;
   for (uint64_t member : spec.pattern->members()) {
     const storage::StoredSignal& signal = spec.members->at(member);

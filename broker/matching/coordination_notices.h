@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "broker/core/opaque_ids.h"
@@ -31,6 +32,10 @@ struct PatternNoticeSpec {
   v1::CoordinationEvent event = v1::COORDINATION_EVENT_PATTERN;
   // Audited as the reason (empty: the rule fired on an arrival).
   const char* reason = "";
+  // Other rules of the coordinator that fire on this arrival too (an
+  // update): cited after the rule that formed the pattern, so a coordinator
+  // hears that, say, someone now waits too long for a family it follows.
+  std::vector<const policy::CoordinationRule*> also_fired = {};
 };
 
 // Queues, records and audits one pattern notice.

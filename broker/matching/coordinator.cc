@@ -261,13 +261,24 @@ absl::StatusOr<bool> Coordinator::Join(PatternBook& book, uint64_t anchor, const
   }
   if (newest == 0) return false;  // nothing the coordinator does not know
   const uint64_t other = members.count(number) > 0 ? number : newest;
+  // The coordinator's other rules that this arrival makes fire on the group.
+  std::vector<const policy::CoordinationRule*> also_fired;
+  for (const policy::CoordinationRule& candidate : policy.CoordinationRules()) {
+    if (candidate.coordinator != rule.coordinator || candidate.out_of_view || candidate.move ||
+        candidate.id == rule.id || members.count(number) == 0) {
+      continue;
+    }
+    if (policy::CoordinationFires(candidate, PatternMembers(group, number, policy), 0, now)) {
+      also_fired.push_back(&candidate);
+    }
+  }
   pattern.clear_members();
   for (const auto& [n, s] : members) pattern.add_members(n);
   pattern.set_notices(pattern.notices() + 1);
   book.Save(anchor, pattern, policy.Version());
   QueuePatternNotice(write, context_.ids(), policy,
                      PatternNoticeSpec{&rule, anchor, &pattern, other, &members,
-                                       v1::COORDINATION_EVENT_PATTERN_UPDATED, "the pattern grew"},
+                                       v1::COORDINATION_EVENT_PATTERN_UPDATED, "the pattern grew", also_fired},
                      now);
   return true;
 }

@@ -299,7 +299,10 @@ TEST_F(LeadTest, TheCoordinatorToldOfTheLeadsSignalIsToldWhoLeads) {
   l.Submit(kPolice, ValidSignal(105), "P-105");
   l.Submit(kGgz, ValidSignal(105), "G-105");
   const std::string wijkteam = l.Submit(kWijkteam, ValidSignal(105), "W-105");
-  ASSERT_EQ(OfKind(l.New(kCoordinator), v1::NOTIFICATION_KIND_COORDINATION).size(), 3u);
+  // One pattern notice naming all three signals (the lead's among them).
+  const std::vector<v1::Notification> pattern = OfKind(l.New(kCoordinator), v1::NOTIFICATION_KIND_COORDINATION);
+  ASSERT_EQ(pattern.size(), 1u);
+  ASSERT_EQ(pattern[0].pattern_members_size(), 3);
   ASSERT_TRUE(l.Take(kWijkteam, wijkteam).ok());
   std::vector<v1::Notification> told = l.NewLeads(kCoordinator);
   ASSERT_EQ(told.size(), 1u);

@@ -44,7 +44,8 @@ std::string PolicyYaml(const std::string& level, int household_minimum) {
       "coordination:\n"
       "  - { id: person, coordinator: zvh, legal_basis: task, min_organisations: 3, window: 1y }\n"
       "  - { id: household, coordinator: zvh, legal_basis: task, scope: household, level: ",
-      level, ", min_organisations: ", household_minimum, ", window: 1y }\n");
+      level, ", min_organisations: ", household_minimum, ", window: 1y }\n"
+      "  - { id: waiting, coordinator: zvh, legal_basis: task, waiting_longer_than: 12w }\n");
 }
 
 v1::Signal Related(v1::Signal signal, const v1::Pseudonym& person, v1::Relation relation) {
@@ -244,6 +245,23 @@ TEST_F(CoordinationPatternsTest, AMemberRevokedBeforeDeliveryNeverReachesTheCoor
   for (const v1::Notification& n : told) {
     EXPECT_EQ(Members(n), (std::set<std::string>{"police-1", "vt-1", "school-1", "gi-1"}));
   }
+}
+
+TEST_F(CoordinationPatternsTest, AnUpdateCitesTheOtherRulesTheArrivalMakesFire) {
+  Start();
+  Family();
+  Submit(kGi, ValidSignal(sibling_), "gi-1");
+  ASSERT_EQ(Released().size(), 1u);
+  // GGZ signs in on the father, waiting for a professional for twenty weeks.
+  v1::Signal waiting = ValidSignal(father_);
+  waiting.mutable_waiting_since()->set_seconds(absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 7 * 20)));
+  Submit(kGgz, waiting, "ggz-1");
+  std::vector<v1::Notification> told = Released();
+  ASSERT_EQ(told.size(), 1u) << "one update, not a second pattern for the same family";
+  EXPECT_EQ(told[0].coordination_rule_id(), "household") << "the rule that formed it";
+  ASSERT_EQ(told[0].basis().rule_ids_size(), 2);
+  EXPECT_EQ(told[0].basis().rule_ids(1), "waiting") << "and the rule the newcomer makes fire";
+  EXPECT_EQ(told[0].basis().legal_bases_size(), 2);
 }
 
 TEST_F(CoordinationPatternsTest, TwoSignalsOfOneBatchBothJoinThePattern) {
