@@ -15,4 +15,9 @@ ChangeMask ChangesVisibleAt(DisclosureLevel level) {
   return visible;
 }
 
+ChangeMask ChangesToTell(ChangeMask happened, const Decision& decision) {
+  if (!decision.allow) return 0;
+  return happened & decision.notify_changes & ChangesVisibleAt(decision.level);
+}
+
 }  // namespace samenloop::policy

@@ -67,6 +67,7 @@ constexpr ChangeMask Bit(ChangeKind kind) { return ChangeMask{1} << static_cast<
 // closing, reopening, escalation and a new contact.
 inline constexpr ChangeMask kDefaultNotifiedChanges =
     Bit(ChangeKind::kClosed) | Bit(ChangeKind::kReopened) | Bit(ChangeKind::kEscalated) | Bit(ChangeKind::kContact);
+inline constexpr ChangeMask kAllChanges = (Bit(ChangeKind::kContact) << 1) - Bit(ChangeKind::kClosed);
 // The changes a recipient at `level` can see at all: a change is shown only
 // with fields the level discloses (status and contact at every level:
 // whether the organisation is still involved and whom to call).
@@ -138,6 +139,12 @@ struct Decision {
   // told of later, the union over the rules cited (before the level's limit).
   ChangeMask notify_changes = 0;
 };
+
+// The changes a recipient is told of under `decision` when `happened`
+// happened to the disclosed signal: what happened, what the deciding rules
+// notify, and what the decided level shows; none when denied. The broker's
+// change notices and `policy test` both decide with it.
+ChangeMask ChangesToTell(ChangeMask happened, const Decision& decision);
 
 // A coordination (pattern) rule (ARCHITECTURE.md §4): acting on patterns,
 // not incidents. When it fires for a person, the coordinating organisation

@@ -1,6 +1,7 @@
 #include "policy/policy_cases.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "policy/yaml_reader.h"
@@ -85,10 +86,45 @@ class CaseReader : public YamlReader {
     return consent;
   }
 
+  // `{ close: KEY }`, `{ reopen: KEY }` or `{ update: KEY, severity: S,
+  // nature: N, category: C }`: one action a map, like a signal.
+  CaseStep Step(const YAML::Node& node) {
+    CaseStep step;
+    step.at = At(node.Mark());
+    if (!CheckMap(node, "a step", {"close", "reopen", "update", "severity", "nature", "category"})) return step;
+    int actions = 0;
+    for (auto [key, action] : {std::pair{"close", CaseStep::Action::kClose},
+                               std::pair{"reopen", CaseStep::Action::kReopen},
+                               std::pair{"update", CaseStep::Action::kUpdate}}) {
+      if (!node[key]) continue;
+      ++actions;
+      step.action = action;
+      step.key = Scalar(node, key, "a step", true);
+    }
+    if (actions != 1) {
+      Error(step.at, "a step is one of { close: KEY }, { reopen: KEY } or { update: KEY, severity: S, ... }");
+      return step;
+    }
+    const std::string what = absl::StrCat("the step on ", step.key);
+    if (step.action != CaseStep::Action::kUpdate) {
+      for (const char* key : {"severity", "nature", "category"}) {
+        if (node[key]) Error(At(node[key].Mark()), absl::StrCat("\"", key, "\" belongs to an update step only"));
+      }
+      return step;
+    }
+    if (node["severity"]) step.severity = EnumChoice(node, "severity", what, kAllSeverities, Severity::kUnspecified);
+    if (node["nature"]) step.nature = EnumChoice(node, "nature", what, kAllNatures, Nature::kUnspecified);
+    if (node["category"]) step.category = Scalar(node, "category", what.c_str(), true);
+    if (!step.severity && !step.nature && !step.category) {
+      Error(step.at, absl::StrCat(what, " changes nothing: give severity, nature or category"));
+    }
+    return step;
+  }
+
   PolicyCase Case(const YAML::Node& node) {
     PolicyCase c;
     c.at = At(node.Mark());
-    if (!CheckMap(node, "a case", {"name", "date", "persons", "signals", "consents", "expect"})) return c;
+    if (!CheckMap(node, "a case", {"name", "date", "persons", "signals", "consents", "steps", "expect"})) return c;
     c.name = Scalar(node, "name", "a case", true);
     const std::string what = absl::StrCat("case \"", c.name, "\"");
     c.date = Date(node, "date", what.c_str(), absl::UnixEpoch());
@@ -109,6 +145,7 @@ class CaseReader : public YamlReader {
     }
     ForEach(node, "signals", [&](const YAML::Node& s) { c.signals.push_back(Signal(s, c)); });
     ForEach(node, "consents", [&](const YAML::Node& s) { c.consents.push_back(Consent(s, c)); });
+    ForEach(node, "steps", [&](const YAML::Node& s) { c.steps.push_back(Step(s)); });
     if (!node["expect"]) {
       Error(c.at, absl::StrCat(what, " needs \"expect\": the notifications it must produce (an empty list for none)"));
     }
@@ -187,6 +224,28 @@ void CheckPolicyCases(const RulePolicy& policy, const std::vector<PolicyCase>& c
       person(s.subject, s.at, what);
       for (const SimulatedRelated& r : s.related) person(r.person, s.at, what);
       for (const std::string& p : s.protected_against) person(p, s.at, what);
+    }
+    // Steps in order, as the broker would accept them: only an open signal
+    // closes, only a closed one reopens.
+    std::map<std::string, bool> closed;
+    for (const SimulatedSignal& s : c.signals) closed[s.key] = s.closed;
+    for (const CaseStep& step : c.steps) {
+      auto it = closed.find(step.key);
+      if (it == closed.end()) {
+        error(step.at, absl::StrCat("the step names signal ", step.key, ", which is not among the case's signals"));
+        continue;
+      }
+      if (step.action == CaseStep::Action::kClose && it->second) {
+        error(step.at, absl::StrCat("signal ", step.key, " is already closed here: only an open signal closes"));
+      }
+      if (step.action == CaseStep::Action::kReopen && !it->second) {
+        error(step.at, absl::StrCat("signal ", step.key, " is open here: only a closed signal is reopened"));
+      }
+      if (step.action != CaseStep::Action::kUpdate) it->second = step.action == CaseStep::Action::kClose;
+      if (step.category && !policy.KnowsCategory(*step.category)) {
+        error(step.at, absl::StrCat("the step gives signal ", step.key, " category \"", *step.category,
+                                    "\", which the policy does not declare"));
+      }
     }
     for (const SimulatedConsent& consent : c.consents) {
       const std::string what = absl::StrCat("consent record ", consent.record.consent_id);

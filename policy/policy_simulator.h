@@ -10,6 +10,7 @@
 // `samenloop policy test`; it never sees a BSN or a pseudonym, only names.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,19 +49,34 @@ struct SimulatedConsent {
   ConsentFacts record;  // giver_key is filled from `giver`
 };
 
+// A later event in a case, after every signal of the case has arrived
+// (`steps:` in a cases file): a signal closes, is reopened, or changes.
+struct CaseStep {
+  enum class Action { kClose, kReopen, kUpdate };
+  Action action = Action::kClose;
+  std::string key;  // the signal's key
+  // kUpdate: the fields it sets (unset: unchanged).
+  std::optional<Severity> severity;
+  std::optional<Nature> nature;
+  std::optional<std::string> category;
+  SourceLocation at;
+};
+
 struct PolicyCase {
   std::string name;
   absl::Time date;
   std::map<std::string, AgeBand> persons;
   std::vector<SimulatedSignal> signals;
   std::vector<SimulatedConsent> consents;
+  std::vector<CaseStep> steps;  // in order, after the signals
   // "RECIPIENT OWN_KEY <- ORG KEY MATCH[:RELATION] LEVEL", exactly these.
   std::vector<std::pair<std::string, SourceLocation>> expect;
   SourceLocation at;
 };
 
-// One direction of a candidate pair (or a coordination pattern notice) and its
-// decision.
+// One direction of a candidate pair (or a coordination notice) and its
+// decision. A step decides pairs again: the recipient is then told of the
+// change (`changes`), told anew (a wider level, or a reopen), or nothing.
 struct SimulatedDecision {
   std::string recipient_organisation;
   std::string recipient_key;  // "-" for coordination
@@ -75,13 +91,25 @@ struct SimulatedDecision {
   bool pattern_updated = false;
   bool move = false;  // a move notice (no pattern)
   std::vector<std::string> pattern_members;
+  // Coordination: an out-of-view notice rather than a pattern.
+  bool out_of_view = false;
+  // Decided for a step (not on arrival); a change notice when `changes` is
+  // not empty.
+  bool after_step = false;
+  ChangeMask changes = 0;
+  // Whether this decision produced a notice (allowed, and for a step
+  // something to tell).
+  bool told = false;
 
-  // The expectation line this decision produces when allowed, e.g.
-  // "school-de-horizon school-1 <- politie-amsterdam pol-1 household_related:parent existence_and_contact".
+  // The expectation line this decision produces when told, e.g.
+  // "school-de-horizon school-1 <- politie-amsterdam pol-1 household_related:parent existence_and_contact",
+  // "veilig-thuis-amsterdam vt-1 <- zorg-de-brug care-1 change closed" or
+  // "zvh-amsterdam - <- zorg-de-brug care-1 coordination out_of_view".
   std::string Line() const;
 };
 
-// Every decision the broker would take for the case's signals, in order.
+// Every decision the broker would take for the case's signals and then its
+// steps, in order.
 std::vector<SimulatedDecision> Simulate(const RulePolicy& policy, const PolicyCase& c);
 
 }  // namespace samenloop::policy

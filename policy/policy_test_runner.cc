@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "policy/explanation_text.h"
+#include "policy/policy_text.h"
 
 namespace samenloop::policy {
 namespace {
@@ -15,6 +16,12 @@ std::string PairOf(const std::string& line) {
   std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
   if (words.size() < 5) return line;
   return absl::StrCat(words[0], " ", words[1], " ", words[2], " ", words[3], " ", words[4]);
+}
+
+// "A B <- C D change closed": a change notice.
+bool IsChangeLine(const std::string& line) {
+  std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+  return words.size() >= 6 && words[5] == "change";
 }
 
 // Collapses runs of spaces so hand-written lines compare by their words.
@@ -32,12 +39,17 @@ std::vector<CaseResult> RunPolicyCases(const RulePolicy& policy, const std::vect
     result.name = c.name;
     result.at = c.at;
     const std::vector<SimulatedDecision> decisions = Simulate(policy, c);
-    std::map<std::string, const SimulatedDecision*> produced;  // line -> decision (allowed only)
-    std::map<std::string, const SimulatedDecision*> by_pair;   // pair -> decision (any)
+    std::map<std::string, const SimulatedDecision*> produced;  // line -> decision (told only)
+    std::map<std::string, const SimulatedDecision*> by_pair;   // pair -> its decision on arrival
+    std::map<std::string, const SimulatedDecision*> by_step;   // pair -> its last decision in a step
     for (const SimulatedDecision& d : decisions) {
       const std::string line = d.Line();
-      by_pair[PairOf(line)] = &d;
-      if (d.decision.allow) produced[line] = &d;
+      if (d.after_step) {
+        if (!d.coordination) by_step[PairOf(line)] = &d;
+      } else {
+        by_pair.emplace(PairOf(line), &d);
+      }
+      if (d.told) produced[line] = &d;
     }
     std::map<std::string, SourceLocation> expected;
     for (const auto& [line, at] : c.expect) expected[Normalise(line)] = at;
@@ -45,14 +57,24 @@ std::vector<CaseResult> RunPolicyCases(const RulePolicy& policy, const std::vect
     for (const auto& [line, at] : expected) {
       if (produced.contains(line)) continue;
       CaseMismatch miss{line, at, ""};
-      auto pair = by_pair.find(PairOf(line));
-      if (pair == by_pair.end()) {
-        miss.explanation = "    these signals do not match at all (no subject or household tie between them)\n";
+      // A change line is about the pair as a step decided it again.
+      const bool change = IsChangeLine(line);
+      const auto& lookup = change ? by_step : by_pair;
+      auto pair = lookup.find(PairOf(line));
+      if (pair == lookup.end()) {
+        miss.explanation = change ? "    no step decided this pair again (no step changed that signal, or they do "
+                                    "not match)\n"
+                                  : "    these signals do not match at all (no subject or household tie between them)\n";
       } else if (pair->second->coordination) {
         miss.explanation = absl::StrCat("    produced instead: ", pair->second->Line(), "\n");
       } else {
-        if (pair->second->decision.allow) {
+        if (pair->second->told) {
           absl::StrAppend(&miss.explanation, "    produced instead: ", pair->second->Line(), "\n");
+        } else if (change && pair->second->decision.allow) {
+          absl::StrAppend(&miss.explanation, "    allowed, but nothing to tell: the rules notify ",
+                          ChangeNames(pair->second->decision.notify_changes), " and level ",
+                          Name(pair->second->decision.level), " shows ",
+                          ChangeNames(ChangesVisibleAt(pair->second->decision.level)), "\n");
         }
         absl::StrAppend(&miss.explanation, ExplanationText(policy.Explain(pair->second->candidate), 4));
       }

@@ -284,7 +284,8 @@ Decision RulePolicy::Evaluate(const MatchCandidate& candidate, std::vector<RuleT
     if (trace != nullptr) {
       for (const CompiledRule& rule : rules_) {
         trace->push_back({rule.decl->id, rule.decl->effect, rule.decl->at.line, false, false,
-                          "not considered: the signal is protected against the recipient's subject"});
+                          "not considered: the signal is protected against the recipient's subject",
+                          rule.decl->notify_changes});
       }
     }
     return decision;
@@ -311,7 +312,7 @@ Decision RulePolicy::Evaluate(const MatchCandidate& candidate, std::vector<RuleT
     const RuleDecl& d = *rule.decl;
     RuleTrace* t = nullptr;
     if (trace != nullptr) {
-      trace->push_back({d.id, d.effect, d.at.line, false, false, ""});
+      trace->push_back({d.id, d.effect, d.at.line, false, false, "", d.notify_changes});
       t = &trace->back();
     }
     if (candidate.decision_time < d.effective_from || candidate.decision_time >= d.effective_until) {

@@ -38,6 +38,8 @@ struct RuleTrace {
   bool matched = false;
   bool applied = false;  // a permit that counted, or a forbid that matched
   std::string note;      // the first condition that failed, or the consent state
+  // Permits: the changes the rule tells its recipients of later.
+  ChangeMask notify_changes = 0;
 };
 
 struct Explanation {

@@ -14,10 +14,10 @@ bool Shown(const SimulatedSignal& s, const std::string& coordinator) {
 
 }  // namespace
 
-std::set<std::string> SimulatedPatterns::PersonsOf(const std::string& person, size_t index) const {
-  // Signals 0..index are the store; protected ones connect no one.
+std::set<std::string> SimulatedPatterns::PersonsOf(const std::string& person) const {
+  // Signals 0..arrived_-1 are the store; protected ones connect no one.
   std::set<std::string> persons = {person};
-  for (size_t j = 0; j <= index; ++j) {
+  for (size_t j = 0; j < arrived_; ++j) {
     const SimulatedSignal& s = case_.signals[j];
     if (s.is_protected) continue;
     if (s.subject == person) {
@@ -32,7 +32,7 @@ std::set<std::string> SimulatedPatterns::PersonsOf(const std::string& person, si
 
 SimulatedPatterns::Group SimulatedPatterns::SignalsOn(const std::set<std::string>& persons, size_t index) const {
   Group group = {index};
-  for (size_t j = 0; j < index; ++j) {
+  for (size_t j = 0; j < arrived_; ++j) {
     const SimulatedSignal& s = case_.signals[j];
     if (!s.is_protected && persons.count(s.subject) > 0) group.insert(j);
   }
@@ -41,10 +41,10 @@ SimulatedPatterns::Group SimulatedPatterns::SignalsOn(const std::set<std::string
 
 std::vector<SimulatedPatterns::Group> SimulatedPatterns::Households(size_t index) const {
   const std::string& subject = case_.signals[index].subject;
-  const std::set<std::string> persons = PersonsOf(subject, index);
+  const std::set<std::string> persons = PersonsOf(subject);
   std::vector<Group> out = {SignalsOn(persons, index)};
   for (const std::string& person : persons) {
-    if (person != subject) out.push_back(SignalsOn(PersonsOf(person, index), index));
+    if (person != subject) out.push_back(SignalsOn(PersonsOf(person), index));
   }
   return out;
 }
@@ -99,6 +99,7 @@ void SimulatedPatterns::Tell(const Pattern& pattern, size_t other, bool updated,
     d.pattern_members.push_back(absl::StrCat(case_.signals[n].organisation, ":", case_.signals[n].key));
   }
   std::sort(d.pattern_members.begin(), d.pattern_members.end());
+  d.told = true;
   d.decision.allow = true;
   d.decision.level = rule.level;
   d.decision.rule_ids = {rule.id};
@@ -109,6 +110,7 @@ void SimulatedPatterns::Tell(const Pattern& pattern, size_t other, bool updated,
 }
 
 void SimulatedPatterns::Arrive(size_t index, const std::vector<size_t>& person, std::vector<SimulatedDecision>& out) {
+  arrived_ = std::max(arrived_, index + 1);
   const SimulatedSignal& signal = case_.signals[index];
   if (signal.is_protected) return;
   const Group person_group(person.begin(), person.end());
@@ -175,6 +177,52 @@ void SimulatedPatterns::Arrive(size_t index, const std::vector<size_t>& person, 
         break;
       }
     }
+  }
+}
+
+void SimulatedPatterns::Closed(size_t index, std::vector<SimulatedDecision>& out) const {
+  const SimulatedSignal& closed = case_.signals[index];
+  std::set<std::string> told;  // one notice per coordinator and closing
+  for (const CoordinationRule& rule : policy_.CoordinationRules()) {
+    if (!rule.out_of_view || closed.organisation == rule.coordinator || told.contains(rule.coordinator)) continue;
+    // Every signal on the person (or household), the closing organisation's
+    // other ones too: a second open case of the same organisation keeps it
+    // in view. The closed one first.
+    Group group;
+    if (rule.scope == CoordinationRule::Scope::kPerson) {
+      for (size_t j = 0; j < arrived_; ++j) {
+        if (case_.signals[j].subject == closed.subject) group.insert(j);
+      }
+    } else {
+      group = SignalsOn(PersonsOf(closed.subject), index);
+    }
+    std::vector<PatternMember> members;
+    auto add = [&](size_t n) {
+      const SimulatedSignal& m = case_.signals[n];
+      members.push_back(PatternMember{m.organisation, m.category, m.opened, m.closed, m.is_protected});
+    };
+    add(index);
+    for (size_t n : group) {
+      if (n != index) add(n);
+    }
+    if (!OutOfViewFires(rule, members, 0)) continue;
+    told.insert(rule.coordinator);
+    SimulatedDecision d;
+    d.recipient_organisation = rule.coordinator;
+    d.recipient_key = std::string(1, '-');
+    d.other_organisation = closed.organisation;
+    d.other_key = closed.key;
+    d.coordination = true;
+    d.out_of_view = true;
+    d.told = true;
+    d.decision.allow = true;
+    d.decision.level = DisclosureLevel::kExistenceAndContact;  // whom to call, and how many were involved
+    d.decision.rule_ids = {rule.id};
+    d.decision.legal_bases = {rule.legal_basis};
+    d.decision.policy_version = policy_.Version();
+    d.decision.reason = absl::StrCat("out-of-view rule ", rule.id, ": nobody is involved any more (",
+                                     VisibleOrganisations(members), " organisations were)");
+    out.push_back(std::move(d));
   }
 }
 

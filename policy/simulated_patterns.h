@@ -6,7 +6,8 @@
 // rule fires over the person's signals (scope: person) or over a household
 // the arrival changes (scope: household, broker/matching/household.h); a
 // later signal of the same person or household joins it (an update); each
-// pattern is named pattern=1, pattern=2... in the order it formed.
+// pattern is named pattern=1, pattern=2... in the order it formed. A close
+// (a case step) runs the out-of-view rules.
 
 #include <map>
 #include <set>
@@ -26,6 +27,11 @@ class SimulatedPatterns {
   // earlier signals on its subject. Appends the notices it causes.
   void Arrive(size_t index, const std::vector<size_t>& person, std::vector<SimulatedDecision>& out);
 
+  // Signal `index` has closed (a step; every signal has arrived): appends
+  // an out-of-view notice per coordinator whose out-of-view rule fires
+  // (policy/coordination.h OutOfViewFires, as Coordinator::OutOfView).
+  void Closed(size_t index, std::vector<SimulatedDecision>& out) const;
+
  private:
   using Group = std::set<size_t>;
   struct Pattern {
@@ -35,7 +41,7 @@ class SimulatedPatterns {
   };
 
   std::vector<Group> Households(size_t index) const;
-  std::set<std::string> PersonsOf(const std::string& person, size_t index) const;
+  std::set<std::string> PersonsOf(const std::string& person) const;
   Group SignalsOn(const std::set<std::string>& persons, size_t index) const;
   std::vector<PatternMember> MembersOf(const Group& group, size_t index) const;
   bool Fires(const CoordinationRule& rule, const Group& group, size_t index) const;
@@ -48,6 +54,7 @@ class SimulatedPatterns {
   std::map<std::string, std::vector<Pattern>> patterns_;        // by coordinator
   std::map<std::pair<std::string, size_t>, size_t> member_of_;  // (coordinator, signal) -> pattern
   int formed_ = 0;
+  size_t arrived_ = 0;  // signals 0..arrived_-1 are in the store
 };
 
 }  // namespace samenloop::policy

@@ -28,11 +28,6 @@ policy::ChangeMask ChangesBetween(const v1::Signal& before, const v1::Signal& af
   return changes;
 }
 
-policy::ChangeMask ChangesToTell(policy::ChangeMask happened, const policy::Decision& decision) {
-  if (!decision.allow) return 0;
-  return happened & decision.notify_changes & policy::ChangesVisibleAt(decision.level);
-}
-
 void QueueChangeNotice(Transaction& write, const Direction& d, const policy::Decision& decision,
                        policy::ChangeMask changes, const std::string& notification_id,
                        const std::string& follows_notification_id, const policy::DisclosurePolicy& policy,

@@ -24,9 +24,9 @@ namespace samenloop::broker {
 // What changed from `before` to `after` (two states of one signal).
 policy::ChangeMask ChangesBetween(const v1::Signal& before, const v1::Signal& after);
 
-// The changes a recipient is told of under `decision`: what happened, what
-// the deciding rules notify, and what the decided level shows.
-policy::ChangeMask ChangesToTell(policy::ChangeMask happened, const policy::Decision& decision);
+// The changes a recipient is told of: policy::ChangesToTell
+// (disclosure_policy.h), shared with `samenloop policy test`.
+using policy::ChangesToTell;
 
 // Queues the change notice `notification_id` for the recipient of
 // `direction`, telling of `changes` (non-empty) and following

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "client/cli/cli_context.h"
 #include "client/cli/policy_json.h"
+#include "policy/behaviour_diff.h"
 #include "policy/explanation_text.h"
 #include "policy/duration.h"
 #include "policy/policy_cases.h"
@@ -220,27 +221,14 @@ int RunExplain(const GlobalOptions& options, const ExplainOptions& o) {
   } else {
     std::cout << "may " << o.recipient << " learn of " << o.source << "'s " << o.category << " signal ("
               << o.match << (o.relation.empty() ? "" : " via " + o.relation) << ")?\n"
-              << policy::ExplanationText(explanation) << "policy version " << loaded->Version() << "\n";
+              << policy::ExplanationText(explanation)
+              << policy::CoordinationAndLeadText(*loaded, *candidate, explanation.decision) << "policy version "
+              << loaded->Version() << "\n";
   }
   return 0;
 }
 
-int RunDiff(const GlobalOptions& options, const std::string& old_path, const std::string& new_path,
-            const std::string& date) {
-  std::shared_ptr<const policy::RulePolicy> before = LoadOrReport(old_path, false);
-  std::shared_ptr<const policy::RulePolicy> after = LoadOrReport(new_path, false);
-  if (before == nullptr || after == nullptr) return 1;
-  absl::StatusOr<absl::Time> at = DateOption(date);
-  if (!at.ok()) return Fail(at.status());
-  const std::vector<policy::AccessChange> changes = policy::DiffPolicies(*before, *after, *at);
-  if (options.json) {
-    std::cout << DiffJson(changes) << "\n";
-    return 0;
-  }
-  if (changes.empty()) {
-    std::cout << "no change in access\n";
-    return 0;
-  }
+void PrintAccessChanges(const std::vector<policy::AccessChange>& changes) {
   std::cout << std::left << "  " << std::setw(24) << "recipient" << std::setw(24) << "source" << std::setw(26)
             << "category" << std::setw(26) << "match" << std::setw(46) << "access" << "rules\n";
   for (const policy::AccessChange& c : changes) {
@@ -255,6 +243,35 @@ int RunDiff(const GlobalOptions& options, const std::string& old_path, const std
   size_t added = 0;
   for (const policy::AccessChange& c : changes) added += c.added() ? 1u : 0u;
   std::cout << added << " rows add access, " << changes.size() - added << " remove or narrow it\n";
+}
+
+int RunDiff(const GlobalOptions& options, const std::string& old_path, const std::string& new_path,
+            const std::string& date) {
+  std::shared_ptr<const policy::RulePolicy> before = LoadOrReport(old_path, false);
+  std::shared_ptr<const policy::RulePolicy> after = LoadOrReport(new_path, false);
+  if (before == nullptr || after == nullptr) return 1;
+  absl::StatusOr<absl::Time> at = DateOption(date);
+  if (!at.ok()) return Fail(at.status());
+  const std::vector<policy::AccessChange> changes = policy::DiffPolicies(*before, *after, *at);
+  const std::vector<policy::BehaviourChange> behaviour =
+      policy::DiffBehaviour(before->document(), after->document());
+  if (options.json) {
+    std::cout << DiffJson(changes, behaviour) << "\n";
+    return 0;
+  }
+  if (changes.empty()) {
+    std::cout << "no change in access\n";
+  } else {
+    PrintAccessChanges(changes);
+  }
+  // What recipients hear of later, what coordinators are told, who leads:
+  // not access to a signal, but what a privacy officer must see before
+  // applying (policy/behaviour_diff.h).
+  if (!behaviour.empty()) {
+    std::cout << "other changes (notifications, coordination, lead):\n";
+    for (const policy::BehaviourChange& c : behaviour) std::cout << policy::Mark(c.direction) << " " << c.text << "\n";
+    std::cout << behaviour.size() << " other changes\n";
+  }
   return 0;
 }
 

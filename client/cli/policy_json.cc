@@ -61,6 +61,18 @@ std::string CheckResultJson(const std::string& file, const policy::LoadedPolicy&
   return ToJson(s);
 }
 
+namespace {
+
+std::vector<std::string> ChangeList(policy::ChangeMask changes) {
+  std::vector<std::string> names;
+  for (policy::ChangeKind kind : policy::kAllChangeKinds) {
+    if ((changes & policy::Bit(kind)) != 0) names.emplace_back(policy::Name(kind));
+  }
+  return names;
+}
+
+}  // namespace
+
 std::string ExplanationJson(const policy::Explanation& e) {
   Struct s;
   auto& f = *s.mutable_fields();
@@ -71,6 +83,7 @@ std::string ExplanationJson(const policy::Explanation& e) {
   f["consent_ids"] = List(e.decision.consent_ids);
   f["reason"] = Str(e.decision.reason);
   f["policy_version"] = Str(e.decision.policy_version);
+  f["notify_changes"] = List(ChangeList(e.decision.allow ? policy::ChangesToTell(policy::kAllChanges, e.decision) : 0));
   Value rules;
   rules.mutable_list_value();
   for (const policy::RuleTrace& t : e.rules) {
@@ -82,13 +95,15 @@ std::string ExplanationJson(const policy::Explanation& e) {
     g["matched"] = Bool(t.matched);
     g["applied"] = Bool(t.applied);
     g["note"] = Str(t.note);
+    if (t.effect == policy::RuleEffect::kPermit) g["notify_changes"] = List(ChangeList(t.notify_changes));
     *rules.mutable_list_value()->add_values() = item;
   }
   f["rules"] = rules;
   return ToJson(s);
 }
 
-std::string DiffJson(const std::vector<policy::AccessChange>& changes) {
+std::string DiffJson(const std::vector<policy::AccessChange>& changes,
+                     const std::vector<policy::BehaviourChange>& behaviour) {
   ListValue list;
   for (const policy::AccessChange& c : changes) {
     Value item;
@@ -103,6 +118,20 @@ std::string DiffJson(const std::vector<policy::AccessChange>& changes) {
     g["after"] = Str(policy::Name(c.after));
     g["rules_before"] = List(c.rules_before);
     g["rules_after"] = List(c.rules_after);
+    *list.add_values() = item;
+  }
+  // After the access rows, in the same list so existing readers that look
+  // at "change" added/removed keep working: "widened", "narrowed", "changed".
+  for (const policy::BehaviourChange& c : behaviour) {
+    Value item;
+    auto& g = *item.mutable_struct_value()->mutable_fields();
+    using Direction = policy::BehaviourChange::Direction;
+    g["change"] = Str(c.direction == Direction::kWider      ? "widened"
+                      : c.direction == Direction::kNarrower ? "narrowed"
+                                                            : "changed");
+    g["about"] = Str(c.about);
+    g["id"] = Str(c.id);
+    g["text"] = Str(c.text);
     *list.add_values() = item;
   }
   return ToJson(list);
