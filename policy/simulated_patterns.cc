@@ -72,7 +72,7 @@ void SimulatedPatterns::Moves(size_t index, const Group& person, std::vector<Sim
   for (const CoordinationRule& rule : policy_.CoordinationRules()) {
     if (!rule.move || case_.signals[index].organisation == rule.coordinator) continue;
     const Group group =
-        rule.scope == CoordinationRule::Scope::kPerson ? person : SignalsOn(PersonsOf(case_.signals[index].subject, index), index);
+        rule.scope == CoordinationRule::Scope::kPerson ? person : SignalsOn(PersonsOf(case_.signals[index].subject), index);
     if (!MoveFires(rule, MembersOf(group, index), 0)) continue;
     Pattern shown{0, &rule, {}};
     for (size_t n : group) {
