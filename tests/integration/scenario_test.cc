@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "client/pseudonymiser_client.h"
 #include "common/tls_files.h"
 #include "gtest/gtest.h"
@@ -144,6 +145,10 @@ class ScenarioRunner {
           }
           std::sort(members.begin(), members.end());
           absl::StrAppend(&line, " members=", absl::StrJoin(members, ","));
+          // Other rules the newcomer made fire, after the one that formed it.
+          if (n.basis().rule_ids_size() > 1) {
+            absl::StrAppend(&line, " also=", absl::StrJoin(n.basis().rule_ids().begin() + 1, n.basis().rule_ids().end(), ","));
+          }
         }
         lines.push_back(line);
       }
@@ -173,7 +178,7 @@ class ScenarioRunner {
   }
 
   // submit ORG KEY subject=P category=C [nature=N] [severity=S] [related=P:REL[:ROLE]]...
-  //        [protected] [protected-against=P]
+  //        [protected] [protected-against=P] [waiting-since=YYYY-MM-DD]
   void Submit(const std::vector<std::string>& words) {
     ASSERT_GE(words.size(), 5u) << "submit ORG KEY subject=P category=C ...";
     const std::string& org = words[1];
@@ -209,6 +214,11 @@ class ScenarioRunner {
         signal.set_protected_(true);
       } else if (kv.first == "protected-against") {
         protected_against.push_back(kv.second);
+      } else if (kv.first == "waiting-since") {
+        absl::Time since;
+        std::string error;
+        ASSERT_TRUE(absl::ParseTime("%Y-%m-%d", kv.second, &since, &error)) << "waiting-since=" << kv.second << ": " << error;
+        signal.mutable_waiting_since()->set_seconds(absl::ToUnixSeconds(since));
       } else {
         FAIL() << "unknown submit field '" << kv.first << "'";
       }

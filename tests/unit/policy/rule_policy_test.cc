@@ -340,9 +340,9 @@ TEST(LoadPolicy, TheExampleRegionPolicyIsCleanAndCoversTheSeedRegion) {
   ASSERT_NE(loaded.policy, nullptr) << Describe(loaded.diagnostics);
   EXPECT_TRUE(loaded.diagnostics.empty()) << Describe(loaded.diagnostics);
   EXPECT_GE(loaded.policy->document().rules.size(), 10u);
-  // Three patterns (one over households), a move rule for two regions and
-  // out of view.
-  EXPECT_EQ(loaded.policy->CoordinationRules().size(), 6u);
+  // Three patterns (one over households), waiting too long, a move rule for
+  // two regions and out of view.
+  EXPECT_EQ(loaded.policy->CoordinationRules().size(), 7u);
 }
 
 }  // namespace
