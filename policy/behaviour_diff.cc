@@ -73,7 +73,7 @@ class Differ {
   void Coordination(const CoordinationDecl* was_decl, const CoordinationDecl* now_decl) {
     if (was_decl == nullptr || now_decl == nullptr) {
       const CoordinationDecl& d = was_decl == nullptr ? *now_decl : *was_decl;
-      const std::string kind = d.rule.out_of_view ? "out of view" : "pattern";
+      const std::string kind = d.rule.out_of_view ? "out of view" : d.rule.move ? "move" : "pattern";
       Add(was_decl == nullptr ? Direction::kWider : Direction::kNarrower, "coordination", d.rule.id,
           absl::StrCat("coordination rule ", d.rule.id, was_decl == nullptr ? " added" : " removed", " (", kind,
                        "): it ", was_decl == nullptr ? "" : "no longer ", DescribeCoordination(d)));
@@ -90,7 +90,16 @@ class Differ {
                                           ": it ", DescribeCoordination(*now_decl)));
       return;  // what it fires on is a different question now
     }
-    if (a.coordinator != b.coordinator) {
+    if (a.move != b.move) {
+      add(Direction::kOther, absl::StrCat(b.move ? "is now a move rule" : "is no longer a move rule", ": it ",
+                                          DescribeCoordination(*now_decl)));
+      return;
+    }
+    if (was_decl->coordinators != now_decl->coordinators) {
+      add(Direction::kOther, absl::StrCat("now tells ", CoordinatorText(*now_decl), " (was ",
+                                          CoordinatorText(*was_decl), ")"));
+    }
+    if (a.coordinator != b.coordinator && was_decl->coordinators.empty() && now_decl->coordinators.empty()) {
       add(Direction::kOther, absl::StrCat("now tells ", b.coordinator, " instead of ", a.coordinator));
     }
     if (was_decl->legal_basis_id != now_decl->legal_basis_id) {

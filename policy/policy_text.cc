@@ -30,13 +30,31 @@ std::string DescribeSelector(const PartySelector& selector, const char* empty) {
   return absl::StrJoin(parts, "; ");
 }
 
+// Whom a coordination rule tells: its coordinator, or one per region.
+std::string CoordinatorText(const CoordinationDecl& decl) {
+  if (decl.coordinators.empty()) return decl.rule.coordinator;
+  std::vector<std::string> per_region;
+  for (const auto& [region, coordinator] : decl.coordinators) per_region.push_back(absl::StrCat(region, ": ", coordinator));
+  return absl::StrCat("the coordinator of the region (", absl::StrJoin(per_region, ", "), ")");
+}
+
 std::string DescribeCoordination(const CoordinationDecl& decl) {
   const CoordinationRule& r = decl.rule;
   // The level says what the coordinator learns of each member; an
   // out-of-view notice always shows existence and contact only.
   const char* one = r.scope == CoordinationRule::Scope::kHousehold ? "one household" : "one person";
+  const std::string coordinator = CoordinatorText(decl);
+  if (r.move) {
+    return absl::StrCat("tells the coordinators of both regions (",
+                        absl::StrJoin(decl.coordinators, ", ",
+                                      [](std::string* out, const std::pair<std::string, std::string>& entry) {
+                                        absl::StrAppend(out, entry.first, ": ", entry.second);
+                                      }),
+                        ") when a signal arrives from an organisation of one region on ", one,
+                        " with live signals from another (a move)");
+  }
   if (r.out_of_view) {
-    std::string out = absl::StrCat("tells ", r.coordinator, " (existence and contact) when the last open signal on ",
+    std::string out = absl::StrCat("tells ", coordinator, " (existence and contact) when the last open signal on ",
                                    one, " closes");
     if (!r.history_category.empty()) absl::StrAppend(&out, " and there is a ", r.history_category, " history");
     return absl::StrCat(out, " (out of view)");
@@ -56,7 +74,7 @@ std::string DescribeCoordination(const CoordinationDecl& decl) {
   }
   const char* level = r.level == DisclosureLevel::kCategory ? "existence, contact and category"
                                                             : "existence and contact";
-  return absl::StrCat("tells ", r.coordinator, " (", level, " of each member, counted over ", ScopeName(r.scope),
+  return absl::StrCat("tells ", coordinator, " (", level, " of each member, counted over ", ScopeName(r.scope),
                       ") when ", absl::StrJoin(when, ", or when "));
 }
 

@@ -19,6 +19,9 @@ std::string ChangeNames(ChangeMask changes);
 // "tells zvh-amsterdam (existence and contact) when at least 3 organisations
 // have a live signal on one person within 1y".
 std::string DescribeCoordination(const CoordinationDecl& rule);
+// Whom a coordination rule tells: its coordinator, or "the coordinator of the
+// region (REGION: ORG, ...)" for a rule with one per region.
+std::string CoordinatorText(const CoordinationDecl& rule);
 
 // "persons" or "households".
 const char* ScopeName(CoordinationRule::Scope scope);

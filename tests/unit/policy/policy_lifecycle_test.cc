@@ -100,6 +100,31 @@ TEST(BehaviourDiff, CoordinationRulesAddedRemovedAndChanged) {
           "last open signal on one person closes and there is a domestic_violence history (out of view)"));
 }
 
+// The head in two regions (vt in "east", the rest in the file's "west").
+std::shared_ptr<const RulePolicy> LoadInRegions(const std::string& coordination) {
+  std::string text = testing::PolicyWith(kRules) + coordination;
+  text.replace(text.find("organisation_kinds:"), 0, "region: west\n");
+  text.replace(text.find("{ id: vt, kind: veilig_thuis }"), 30, "{ id: vt, kind: veilig_thuis, region: east }");
+  LoadedPolicy loaded = LoadPolicy(text, "p.yaml");
+  EXPECT_NE(loaded.policy, nullptr) << Describe(loaded.diagnostics);
+  return loaded.policy;
+}
+
+TEST(BehaviourDiff, CoordinatorsPerRegionAndMoveRules) {
+  auto before = LoadInRegions(
+      "coordination:\n  - { id: three, coordinator: wijkteam, legal_basis: convenant, min_organisations: 3 }\n");
+  auto after = LoadInRegions(
+      "coordination:\n"
+      "  - { id: three, coordinators: { west: wijkteam, east: vt }, legal_basis: convenant, min_organisations: 3 }\n"
+      "  - { id: moved, coordinators: { west: wijkteam, east: vt }, legal_basis: convenant, move: true }\n");
+  EXPECT_THAT(Texts(DiffBehaviour(before->document(), after->document())),
+              ElementsAre("~ coordination rule three now tells the coordinator of the region (west: wijkteam, east: "
+                          "vt) (was wijkteam)",
+                          "+ coordination rule moved added (move): it tells the coordinators of both regions (west: "
+                          "wijkteam, east: vt) when a signal arrives from an organisation of one region on one "
+                          "person with live signals from another (a move)"));
+}
+
 TEST(BehaviourDiff, TheLeadSection) {
   auto none = Load(kRules, "");
   auto vt = Load(kRules, kLead);
