@@ -61,25 +61,49 @@ v1::LeadResponse Answer(const storage::LeadHolder& holder, const std::string& ow
   return response;
 }
 
+// The caller's own open signal `signal_id`, the lead record of its person
+// and the record's live holders, read under the write lock.
+struct OwnCase {
+  uint64_t number = 0;
+  storage::StoredSignal signal;
+  storage::LeadRecord record;
+  std::vector<LiveHolder> holders;
+};
+
+absl::StatusOr<OwnCase> LoadOwnCase(LedgerContext& context, const CallerIdentity& caller,
+                                    const std::string& signal_id, const policy::DisclosurePolicy& policy,
+                                    absl::Time now) {
+  OwnCase out;
+  absl::StatusOr<storage::StoredSignal> own =
+      LoadOwnSignal(context.store(), context.ids(), caller, signal_id, &out.number);
+  if (!own.ok()) return own.status();
+  if (absl::Status open = CheckOpen(*own, policy, now); !open.ok()) return open;
+  out.signal = *std::move(own);
+  absl::StatusOr<storage::LeadRecord> record = LoadLeadRecord(context.store(), out.signal.subject_key());
+  if (!record.ok()) return record.status();
+  out.record = *std::move(record);
+  absl::StatusOr<std::vector<LiveHolder>> holders = LiveHolders(context.store(), out.record, policy, now);
+  if (!holders.ok()) return holders.status();
+  out.holders = *std::move(holders);
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::LeadResponse> Leads::Take(const CallerIdentity& caller, const v1::TakeLeadRequest& request) {
   const absl::Time now = context_.Now();
   std::unique_lock<std::mutex> lock = context_.LockWrites();
   const policy::DisclosurePolicy& policy = context_.PolicyLocked();
-  uint64_t number = 0;
-  absl::StatusOr<storage::StoredSignal> own =
-      LoadOwnSignal(context_.store(), context_.ids(), caller, request.signal_id(), &number);
-  if (!own.ok()) return own.status();
-  if (absl::Status open = CheckOpen(*own, policy, now); !open.ok()) return open;
+  absl::StatusOr<OwnCase> loaded = LoadOwnCase(context_, caller, request.signal_id(), policy, now);
+  if (!loaded.ok()) return loaded.status();
+  const uint64_t number = loaded->number;
+  const storage::StoredSignal* own = &loaded->signal;
+  storage::LeadRecord* record = &loaded->record;
+  const std::vector<LiveHolder>* holders = &loaded->holders;
   if (absl::Status may = CheckMayLead(policy, "signal_id", caller.organisation_id, own->organisation_kind());
       !may.ok()) {
     return may;
   }
-  absl::StatusOr<storage::LeadRecord> record = LoadLeadRecord(context_.store(), own->subject_key());
-  if (!record.ok()) return record.status();
-  absl::StatusOr<std::vector<LiveHolder>> holders = LiveHolders(context_.store(), *record, policy, now);
-  if (!holders.ok()) return holders.status();
   for (const LiveHolder& holder : *holders) {
     if (holder.holder.organisation() == caller.organisation_id) {
       // Leading already (through this or another own signal): same answer,
@@ -136,15 +160,11 @@ absl::StatusOr<v1::LeadResponse> Leads::HandOver(const CallerIdentity& caller,
   const absl::Time now = context_.Now();
   std::unique_lock<std::mutex> lock = context_.LockWrites();
   const policy::DisclosurePolicy& policy = context_.PolicyLocked();
-  uint64_t number = 0;
-  absl::StatusOr<storage::StoredSignal> own =
-      LoadOwnSignal(context_.store(), context_.ids(), caller, request.signal_id(), &number);
-  if (!own.ok()) return own.status();
-  if (absl::Status open = CheckOpen(*own, policy, now); !open.ok()) return open;
-  absl::StatusOr<storage::LeadRecord> record = LoadLeadRecord(context_.store(), own->subject_key());
-  if (!record.ok()) return record.status();
-  absl::StatusOr<std::vector<LiveHolder>> holders = LiveHolders(context_.store(), *record, policy, now);
-  if (!holders.ok()) return holders.status();
+  absl::StatusOr<OwnCase> loaded = LoadOwnCase(context_, caller, request.signal_id(), policy, now);
+  if (!loaded.ok()) return loaded.status();
+  const storage::StoredSignal* own = &loaded->signal;
+  storage::LeadRecord* record = &loaded->record;
+  const std::vector<LiveHolder>* holders = &loaded->holders;
   // The same refusal whether nobody or someone else leads: the caller learns
   // nothing of a lead it may not learn of.
   const LiveHolder* previous = nullptr;

@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "audit/events.h"
@@ -51,6 +52,32 @@ v1::AuditEvent Audit(const std::string& id, const policy::CoordinationRule& rule
   return audit;
 }
 
+// Lists the `listed` signals on a pattern or move notice and its audit event
+// (the organisations among them are its count), queues it for the rule's
+// coordinator and records it under each `recorded` signal: revoking any of
+// them takes it back.
+void ListQueueAndRecord(Transaction& write, const policy::DisclosurePolicy& policy,
+                        const policy::CoordinationRule& rule, const std::vector<uint64_t>& listed,
+                        const std::vector<uint64_t>& recorded, const std::map<uint64_t, storage::StoredSignal>& signals,
+                        v1::Notification notification, v1::AuditEvent audit) {
+  std::set<std::string> organisations, subjects;
+  for (uint64_t member : listed) {
+    const storage::StoredSignal& signal = signals.at(member);
+    *notification.add_pattern_members() = Disclose(signal, rule.level, policy);
+    organisations.insert(signal.signal().source_organisation());
+    audit.add_signal_ids(signal.signal().signal_id());
+    if (subjects.insert(signal.subject_key()).second) audit.add_subject_keys(Hex(signal.subject_key()));
+  }
+  notification.set_coordination_count(static_cast<uint32_t>(organisations.size()));
+  const std::string id = notification.notification_id();
+  const uint64_t cursor = write.AppendOutbox(rule.coordinator, std::move(notification));
+  storage::NoticeRecord notice;
+  notice.set_notification_id(id);
+  notice.set_link(storage::NoticeRecord::LINK_ABOUT);
+  for (uint64_t member : recorded) RecordNotice(write, member, rule.coordinator, cursor, notice);
+  write.AppendAudit(std::move(audit));
+}
+
 }  // namespace
 
 void QueuePatternNotice(Transaction& write, const OpaqueIds& ids, const policy::DisclosurePolicy& policy,
@@ -71,27 +98,11 @@ void QueuePatternNotice(Transaction& write, const OpaqueIds& ids, const policy::
   notification.set_disclosure_level(ToProto(rule.level));
   notification.set_pattern_handle(ids.PatternHandle(rule.coordinator, spec.anchor));
   *notification.mutable_other() = Disclose(spec.members->at(spec.other), rule.level, policy);
-  std::set<std::string> organisations;
   v1::AuditEvent audit = Audit(id, rule, rule.level, policy, spec.reason, now);
   *audit.mutable_basis() = notification.basis();
-  std::set<std::string> subjects;
-  for (uint64_t member : spec.pattern->members()) {
-    const storage::StoredSignal& signal = spec.members->at(member);
-    *notification.add_pattern_members() = Disclose(signal, rule.level, policy);
-    organisations.insert(signal.signal().source_organisation());
-    audit.add_signal_ids(signal.signal().signal_id());
-    if (subjects.insert(signal.subject_key()).second) audit.add_subject_keys(Hex(signal.subject_key()));
-  }
-  notification.set_coordination_count(static_cast<uint32_t>(organisations.size()));
   audit.set_category(spec.members->at(spec.other).signal().category());
-
-  const uint64_t cursor = write.AppendOutbox(rule.coordinator, std::move(notification));
-  // Recorded under every member: revoking any of them takes it back.
-  storage::NoticeRecord notice;
-  notice.set_notification_id(id);
-  notice.set_link(storage::NoticeRecord::LINK_ABOUT);
-  for (uint64_t member : spec.pattern->members()) RecordNotice(write, member, rule.coordinator, cursor, notice);
-  write.AppendAudit(std::move(audit));
+  const std::vector<uint64_t> listed(spec.pattern->members().begin(), spec.pattern->members().end());
+  ListQueueAndRecord(write, policy, rule, listed, listed, *spec.members, std::move(notification), std::move(audit));
 }
 
 void QueueMoveNotice(Transaction& write, const OpaqueIds& ids, const policy::DisclosurePolicy& policy,
@@ -110,22 +121,13 @@ void QueueMoveNotice(Transaction& write, const OpaqueIds& ids, const policy::Dis
                                             policy.RegionOf(members.at(number).signal().source_organisation()),
                                             " on a person with signals in another region"),
                                now);
-  std::set<std::string> organisations, subjects;
-  for (const auto& [n, signal] : members) {
-    if (signal.signal().source_organisation() == rule.coordinator) continue;
-    *notification.add_pattern_members() = Disclose(signal, rule.level, policy);
-    organisations.insert(signal.signal().source_organisation());
-    audit.add_signal_ids(signal.signal().signal_id());
-    if (subjects.insert(signal.subject_key()).second) audit.add_subject_keys(Hex(signal.subject_key()));
-  }
-  notification.set_coordination_count(static_cast<uint32_t>(organisations.size()));
   audit.set_category(members.at(number).signal().category());
-  const uint64_t cursor = write.AppendOutbox(rule.coordinator, std::move(notification));
-  storage::NoticeRecord notice;
-  notice.set_notification_id(id);
-  notice.set_link(storage::NoticeRecord::LINK_ABOUT);
-  for (const auto& [n, signal] : members) RecordNotice(write, n, rule.coordinator, cursor, notice);
-  write.AppendAudit(std::move(audit));
+  std::vector<uint64_t> listed, recorded;
+  for (const auto& [n, signal] : members) {
+    recorded.push_back(n);
+    if (signal.signal().source_organisation() != rule.coordinator) listed.push_back(n);
+  }
+  ListQueueAndRecord(write, policy, rule, listed, recorded, members, std::move(notification), std::move(audit));
 }
 
 void QueueOutOfViewNotice(Transaction& write, const OpaqueIds& ids, const policy::DisclosurePolicy& policy,

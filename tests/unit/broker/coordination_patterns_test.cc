@@ -3,16 +3,9 @@
 // when it grows, households counted over direct relations, protected signals
 // neither counted nor connecting, and revoked members taken out.
 
-#include <sodium.h>
-
 #include <set>
 
-#include "broker/core/schema.h"
-#include "broker/ledger.h"
-#include "gtest/gtest.h"
-#include "policy/rule_policy.h"
-#include "tests/support/temp_dir.h"
-#include "tests/unit/broker/signal_test_helpers.h"
+#include "tests/unit/broker/ledger_fixture.h"
 
 namespace samenloop::broker {
 namespace {
@@ -48,43 +41,12 @@ std::string PolicyYaml(const std::string& level, int household_minimum) {
       "  - { id: waiting, coordinator: zvh, legal_basis: task, waiting_longer_than: 12w }\n");
 }
 
-v1::Signal Related(v1::Signal signal, const v1::Pseudonym& person, v1::Relation relation) {
-  v1::RelatedPerson* related = signal.add_related();
-  *related->mutable_person() = person;
-  related->set_relation(relation);
-  return signal;
-}
-
-class CoordinationPatternsTest : public ::testing::Test {
+class CoordinationPatternsTest : public testing::LedgerFixture {
  protected:
-  void SetUp() override { ASSERT_GE(sodium_init(), 0); }
-
   void Start(const std::string& level = "existence_and_contact", int household_minimum = 4) {
-    keyer_ = std::make_unique<SubjectKeyer>(TestSecret());
-    store_ = *OpenBrokerStore(dir_.Sub("db"));
-    policy::LoadedPolicy loaded = policy::LoadPolicy(PolicyYaml(level, household_minimum), "patterns.yaml");
-    ASSERT_NE(loaded.policy, nullptr) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics[0].ToString());
-    ledger_ = *Ledger::Create(store_.get(), keyer_.get(), loaded.policy, &hub_);
+    StartWith(PolicyYaml(level, household_minimum));
   }
 
-  std::string Submit(const CallerIdentity& caller, v1::Signal signal, const std::string& key) {
-    v1::SubmitSignalsRequest request;
-    v1::SubmitSignalItem* item = request.add_items();
-    item->set_idempotency_key(key);
-    signal.mutable_contact()->set_name(key);
-    *item->mutable_signal() = std::move(signal);
-    absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->submission().Submit(caller, request);
-    EXPECT_TRUE(response.ok()) << response.status();
-    if (!response.ok()) return "";
-    EXPECT_EQ(response->results(0).code(), 0) << response->results(0).message();
-    return response->results(0).signal_id();
-  }
-  void Revoke(const CallerIdentity& caller, const std::string& id) {
-    v1::RevokeSignalRequest request;
-    request.set_signal_id(id);
-    request.set_reason_class(v1::REVOCATION_REASON_WRONG_PERSON);
-    ASSERT_TRUE(ledger_->signals().Revoke(caller, request).ok());
-  }
   // The coordinator's notifications since the last call, released as a
   // stream would release them (so later ones retract rather than withdraw).
   std::vector<v1::Notification> Released() {
@@ -113,11 +75,6 @@ class CoordinationPatternsTest : public ::testing::Test {
     Submit(kSchool, ValidSignal(child_), "school-1");
   }
 
-  samenloop::testing::TempDir dir_;
-  std::unique_ptr<SubjectKeyer> keyer_;
-  NotificationHub hub_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Ledger> ledger_;
   uint64_t cursor_ = 0;
   const v1::Pseudonym father_ = RandomPseudonym(), mother_ = RandomPseudonym(), child_ = RandomPseudonym(),
                       sibling_ = RandomPseudonym(), stranger_ = RandomPseudonym();

@@ -3,14 +3,7 @@
 // a signal from another region on a household with live signals tells the
 // coordinators of both regions, once; a protected signal never counts.
 
-#include <sodium.h>
-
-#include "broker/core/schema.h"
-#include "broker/ledger.h"
-#include "gtest/gtest.h"
-#include "policy/rule_policy.h"
-#include "tests/support/temp_dir.h"
-#include "tests/unit/broker/signal_test_helpers.h"
+#include "tests/unit/broker/ledger_fixture.h"
 
 namespace samenloop::broker {
 namespace {
@@ -44,47 +37,20 @@ coordination:
   - { id: moved, coordinators: { amsterdam: zvh-amsterdam, zaanstreek: zvh-zaanstreek }, legal_basis: convenant, scope: household, move: true }
 )yaml";
 
-class MoveNoticeTest : public ::testing::Test {
+class MoveNoticeTest : public testing::LedgerFixture {
  protected:
   void SetUp() override {
-    ASSERT_GE(sodium_init(), 0);
-    keyer_ = std::make_unique<SubjectKeyer>(TestSecret());
-    store_ = *OpenBrokerStore(dir_.Sub("db"));
-    policy::LoadedPolicy loaded = policy::LoadPolicy(kPolicy, "regions.yaml");
-    ASSERT_NE(loaded.policy, nullptr) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics[0].ToString());
-    ledger_ = *Ledger::Create(store_.get(), keyer_.get(), loaded.policy, &hub_);
-  }
-  void Submit(const CallerIdentity& caller, v1::Signal signal, const std::string& key) {
-    v1::SubmitSignalsRequest request;
-    v1::SubmitSignalItem* item = request.add_items();
-    item->set_idempotency_key(key);
-    signal.mutable_contact()->set_name(key);
-    *item->mutable_signal() = std::move(signal);
-    absl::StatusOr<v1::SubmitSignalsResponse> response = ledger_->submission().Submit(caller, request);
-    ASSERT_TRUE(response.ok()) << response.status();
-    ASSERT_EQ(response->results(0).code(), 0) << response->results(0).message();
+    LedgerFixture::SetUp();
+    StartWith(kPolicy);
   }
   std::vector<v1::Notification> Moves(const std::string& coordinator) {
-    absl::StatusOr<std::vector<v1::Notification>> all = ledger_->outbox().ReadOutbox(coordinator, 0, 1000);
-    EXPECT_TRUE(all.ok()) << all.status();
     std::vector<v1::Notification> out;
-    for (const v1::Notification& n : all.ok() ? *all : std::vector<v1::Notification>{}) {
+    for (const v1::Notification& n : Outbox(coordinator)) {
       if (n.coordination_event() == v1::COORDINATION_EVENT_MOVE) out.push_back(n);
     }
     return out;
   }
-  static v1::Signal Related(v1::Signal signal, const v1::Pseudonym& person, v1::Relation relation) {
-    v1::RelatedPerson* related = signal.add_related();
-    *related->mutable_person() = person;
-    related->set_relation(relation);
-    return signal;
-  }
 
-  samenloop::testing::TempDir dir_;
-  std::unique_ptr<SubjectKeyer> keyer_;
-  NotificationHub hub_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Ledger> ledger_;
   const v1::Pseudonym mother_ = RandomPseudonym(), son_ = RandomPseudonym();
 };
 
