@@ -78,18 +78,18 @@ void AuditIndexWriter::Add(uint64_t leaf, const v1::AuditEvent& event) {
   // index keeps nothing of a deleted signal.
   if (event.type() != v1::AUDIT_EVENT_TYPE_SIGNAL_EXPIRED) {
     for (const std::string& id : event.signal_ids()) {
-      if (!id.empty()) entries_.push_back(AuditIndexKey(AuditSignalPrefix(id), leaf));
+      if (!id.empty()) by_key_.push_back(AuditIndexKey(AuditSignalPrefix(id), leaf));
     }
   }
   for (const std::string& key : event.subject_keys()) {
-    entries_.push_back(AuditIndexKey(AuditSubjectPrefix(key), leaf));
+    by_key_.push_back(AuditIndexKey(AuditSubjectPrefix(key), leaf));
   }
   if (IsIndexedOrganisation(event.actor_organisation())) {
-    entries_.push_back(AuditIndexKey(AuditOrganisationPrefix(event.actor_organisation()), leaf));
+    by_organisation_.push_back(AuditIndexKey(AuditOrganisationPrefix(event.actor_organisation()), leaf));
   }
   if (IsIndexedOrganisation(event.recipient_organisation()) &&
       event.recipient_organisation() != event.actor_organisation()) {
-    entries_.push_back(AuditIndexKey(AuditOrganisationPrefix(event.recipient_organisation()), leaf));
+    by_organisation_.push_back(AuditIndexKey(AuditOrganisationPrefix(event.recipient_organisation()), leaf));
   }
   const int64_t ms = absl::ToUnixMillis(FromProto(event.time()));  // rounds towards negative infinity
   auto [it, inserted] = blocks_.try_emplace(leaf / kAuditTimeBlockLeaves, AuditTimeBlock{ms, ms});
@@ -101,8 +101,9 @@ void AuditIndexWriter::Add(uint64_t leaf, const v1::AuditEvent& event) {
 
 absl::Status AuditIndexWriter::AddToBatch(const Store& store, rocksdb::WriteBatch& batch) {
   rocksdb::ColumnFamilyHandle* index = store.Handle(Family::kAuditIndex);
-  std::sort(entries_.begin(), entries_.end());
-  for (const std::string& key : entries_) batch.Put(index, key, "");
+  for (const std::string& key : by_key_) batch.Put(store.Handle(Family::kAuditKeyIndex), key, "");
+  std::sort(by_organisation_.begin(), by_organisation_.end());
+  for (const std::string& key : by_organisation_) batch.Put(index, key, "");
   for (const auto& [block, range] : blocks_) {
     AuditTimeBlock merged = range;
     absl::StatusOr<std::string> stored = store.Get(Family::kAuditIndex, TimeBlockKey(block));
@@ -116,7 +117,8 @@ absl::Status AuditIndexWriter::AddToBatch(const Store& store, rocksdb::WriteBatc
     }
     batch.Put(index, TimeBlockKey(block), absl::StrCat(EncodeMs(merged.min_ms), EncodeMs(merged.max_ms)));
   }
-  entries_.clear();
+  by_key_.clear();
+  by_organisation_.clear();
   blocks_.clear();
   return absl::OkStatus();
 }
@@ -142,8 +144,8 @@ absl::StatusOr<std::vector<uint64_t>> AuditLeavesOfSignal(const Store& store, ab
                                                           uint64_t end) {
   std::vector<uint64_t> leaves;
   const std::string prefix = AuditSignalPrefix(signal_id);
-  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAuditIndex);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  std::unique_ptr<rocksdb::Iterator> it = store.NewPrefixIterator(Family::kAuditKeyIndex);
+  for (it->Seek(AuditIndexKey(prefix, 0)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const uint64_t leaf = keys::ParseU64(AsView(it->key()).substr(prefix.size()));
     if (leaf >= end) break;
     leaves.push_back(leaf);
@@ -182,6 +184,32 @@ absl::Status RebuildAuditIndex(Store& store) {
   if (!it->status().ok()) return absl::InternalError("audit log scan: " + it->status().ToString());
   if (absl::Status flushed = flush(); !flushed.ok()) return flushed;
   spdlog::info("indexed {} audit events", total);
+  return absl::OkStatus();
+}
+
+absl::Status MoveAuditKeyEntries(Store& store) {
+  constexpr uint64_t kEntriesPerWrite = 10000;
+  rocksdb::WriteBatch batch;
+  uint64_t in_batch = 0, moved = 0;
+  // The tags of the entries that moved: 'g' and 'h' (signals), 's' (subjects).
+  const std::vector<std::pair<std::string, std::string>> ranges = {{"g", "i"}, {"s", "t"}};
+  for (const auto& [begin, end] : ranges) {
+    std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAuditIndex);
+    for (it->Seek(begin); it->Valid() && it->key().compare(end) < 0; it->Next()) {
+      batch.Put(store.Handle(Family::kAuditKeyIndex), it->key(), it->value());
+      ++moved;
+      if (++in_batch == kEntriesPerWrite) {
+        if (absl::Status committed = store.Commit(&batch); !committed.ok()) return committed;
+        batch.Clear();
+        in_batch = 0;
+      }
+    }
+    if (!it->status().ok()) return absl::InternalError("audit index scan: " + it->status().ToString());
+  }
+  // Copied first, then dropped from the old family in one write.
+  for (const auto& [begin, end] : ranges) batch.DeleteRange(store.Handle(Family::kAuditIndex), begin, end);
+  if (absl::Status committed = store.Commit(&batch); !committed.ok()) return committed;
+  spdlog::info("moved {} audit index entries by signal and subject", moved);
   return absl::OkStatus();
 }
 

@@ -1,16 +1,27 @@
 #ifndef SAMENLOOP_AUDIT_INDEX_H_
 #define SAMENLOOP_AUDIT_INDEX_H_
 
-// Secondary indexes of the audit log (column family audit_index), written
-// in the same batch as each leaf so they can never disagree with the log:
+// Secondary indexes of the audit log, written in the same batch as each
+// leaf so they can never disagree with the log. Column family
+// audit_key_index, by signal and by person:
 //
-//   'g' || signal number || leaf      -> ""   events naming a signal
+//   'g' || signal number || leaf      -> ""   events naming a signal (ids of
+//                                             the first format, by number)
+//   'h' || signal id || 0 || leaf     -> ""   events naming a signal (opaque ids)
 //   's' || subject key   || leaf      -> ""   events naming a person's index key
 //                                             (its 32 bytes; events write it in hex)
+//
+// and column family audit_index, by organisation and time:
+//
 //   'o' || organisation || 0 || leaf  -> ""   actor or recipient organisation,
 //                                             except the broker itself
 //   'T' || block                      -> min ms || max ms of the event times
 //                                               of leaves [block * 1024, +1024)
+//
+// Two families because their keys differ in kind: signal ids and person
+// keys are random, one short list each, and that family's memtable is
+// hashed by them (storage/store.h HasPrefixMemtable); the organisation
+// entries are few long lists in leaf order.
 //
 // Numbers are big-endian, so each prefix lists its leaves in leaf order:
 // a query walks one prefix from its page's first leaf and touches only the
@@ -74,10 +85,11 @@ class AuditIndexWriter {
  public:
   void Add(uint64_t leaf, const v1::AuditEvent& event);
   absl::Status AddToBatch(const Store& store, rocksdb::WriteBatch& batch);
-  bool empty() const { return entries_.empty() && blocks_.empty(); }
+  bool empty() const { return by_key_.empty() && by_organisation_.empty() && blocks_.empty(); }
 
  private:
-  std::vector<std::string> entries_;
+  std::vector<std::string> by_key_;           // audit_key_index
+  std::vector<std::string> by_organisation_;  // audit_index
   std::map<uint64_t, AuditTimeBlock> blocks_;
 };
 
@@ -94,6 +106,12 @@ absl::StatusOr<std::vector<uint64_t>> AuditLeavesOfSignal(const Store& store, ab
 // Builds every index from the stored leaves (store schema 1 -> 2); resumable:
 // it rewrites the same entries when run again.
 absl::Status RebuildAuditIndex(Store& store);
+
+// Moves the signal and subject entries that stores before schema 4 kept in
+// audit_index into audit_key_index, as they are (the subject entries of
+// redacted leaves included); resumable: a crash before the last step
+// leaves the old entries, and the next run copies them again.
+absl::Status MoveAuditKeyEntries(Store& store);
 
 }  // namespace samenloop::broker
 

@@ -251,7 +251,9 @@ absl::StatusOr<AuditScan> ScanAuditLog(const Store& store, const AuditQueryPlan&
     // organisation's many.
     const std::string prefix = !filter.subject_key.empty() ? AuditSubjectPrefix(filter.subject_key)
                                                            : AuditOrganisationPrefix(filter.organisation);
-    std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAuditIndex);
+    std::unique_ptr<rocksdb::Iterator> it = !filter.subject_key.empty()
+                                                ? store.NewPrefixIterator(Family::kAuditKeyIndex)
+                                                : store.NewIterator(Family::kAuditIndex);
     for (it->Seek(AuditIndexKey(prefix, plan.start)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       const uint64_t index = keys::ParseU64(AsView(it->key()).substr(prefix.size()));
       if (index >= end) break;

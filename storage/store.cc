@@ -18,7 +18,7 @@ namespace {
 constexpr std::array<const char*, static_cast<size_t>(Family::kCount)> kFamilyNames = {
     "signals", "subject_index", "related_index", "org_signals", "idempotency",
     "pair_decisions", "outbox", "audit", "meta", "audit_nodes", "consents", "consent_subjects",
-    "tree_heads", "audit_index", "notices"};
+    "tree_heads", "audit_index", "notices", "audit_key_index"};
 
 absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
   if (status.ok()) return absl::OkStatus();
@@ -30,6 +30,18 @@ bool IsPersonIndex(Family family) {
   return family == Family::kSubjectIndex || family == Family::kRelatedIndex || family == Family::kConsentSubjects;
 }
 
+// The audit key index's prefix: everything but the trailing leaf number
+// (audit/index.h), i.e. one signal or one person.
+class AllButLeafNumber : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "samenloop.AllButLeafNumber"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    // Every key the index writes is in the domain; anything else is its own prefix.
+    return InDomain(key) ? rocksdb::Slice(key.data(), key.size() - kLeafNumberBytes) : key;
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() > kLeafNumberBytes; }
+};
+
 // Families read by point lookups of keys that are nearly always absent
 // (a new idempotency key, a pair not decided before).
 bool IsLookedUpMostlyAbsent(Family family) {
@@ -38,6 +50,7 @@ bool IsLookedUpMostlyAbsent(Family family) {
 
 rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
   const bool person_index = IsPersonIndex(family);
+  const bool by_prefix = HasPrefixMemtable(family);
   rocksdb::ColumnFamilyOptions options;
   rocksdb::BlockBasedTableOptions table;
   // Bloom filters make point lookups of absent keys (idempotency, pair
@@ -46,7 +59,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
   // The person indexes are only ever read by prefix: whole keys in their
   // filters would double the filters' size (more cache misses per lookup,
   // more memory) for nothing.
-  table.whole_key_filtering = !person_index;
+  table.whole_key_filtering = !by_prefix;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.compression = rocksdb::kNoCompression;
   // The person indexes are scanned by person key (every new signal looks up
@@ -55,24 +68,42 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
   // that holds no entry for the person, so they stay cheap as the store
   // grows to millions of signals.
   if (person_index) options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kPersonKeyBytes));
+  if (family == Family::kAuditKeyIndex) options.prefix_extractor = std::make_shared<AllButLeafNumber>();
+  // Their keys start with person keys (HMACs) or opaque signal ids, so
+  // every new signal inserts four entries at random places (subject,
+  // related, and the audit key index's signal and subject entries): in one
+  // skiplist over the whole memtable each costs a search with a cache miss
+  // per level, the largest serial cost of ingest (docs/benchmarks.md).
+  // Hashed by prefix, an insert goes to its person's or signal's own short
+  // list. The price: only scans of one prefix are cheap (NewPrefixIterator,
+  // all these families need); a scan of the whole family sorts the memtable
+  // first (NewIterator, for tools and tests). Not for the audit index: its
+  // organisation entries share a few prefixes, and one long list per
+  // prefix is slower than the plain skiplist.
+  if (by_prefix) options.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(kPrefixBuckets));
   // The same in the memtable: without a bloom filter there, each of those
   // lookups walks a skiplist of up to a full write buffer (hundreds of
   // thousands of entries, a cache miss per step), which was the largest
   // single cost of ingest once the memtables fill up (perf, 10^7 signals).
   if (person_index || IsLookedUpMostlyAbsent(family)) {
     options.memtable_prefix_bloom_size_ratio = 0.05;
-    options.memtable_whole_key_filtering = !person_index;
+    options.memtable_whole_key_filtering = !by_prefix;
   }
   return options;
 }
 
 }  // namespace
 
+bool HasPrefixMemtable(Family family) { return IsPersonIndex(family) || family == Family::kAuditKeyIndex; }
+
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, uint64_t min_free_bytes) {
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
+  // Hashed memtables (HasPrefixMemtable) take one writer at a time, which
+  // is what the ledger's write lock gives them anyway.
+  options.allow_concurrent_memtable_write = false;
   // Opening replays the WAL into memtables without writing them out as new
   // files, so a store on a (nearly) full disk still opens and serves reads;
   // the memtables are flushed later, as usual.
@@ -147,12 +178,16 @@ absl::StatusOr<std::string> Store::Get(Family family, const rocksdb::Slice& key)
 }
 
 std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family family) const {
-  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), Handle(family)));
+  rocksdb::ReadOptions options;
+  // Without it a family with a prefix extractor is iterated in prefix
+  // mode, where a scan past one prefix is undefined.
+  options.total_order_seek = true;
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, Handle(family)));
 }
 
-std::unique_ptr<rocksdb::Iterator> Store::NewPersonIterator(Family family) const {
+std::unique_ptr<rocksdb::Iterator> Store::NewPrefixIterator(Family family) const {
   rocksdb::ReadOptions options;
-  options.prefix_same_as_start = true;  // use the prefix bloom filters; stop at the person's last entry
+  options.prefix_same_as_start = true;  // use the prefix bloom filters; stop at the prefix's last entry
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, Handle(family)));
 }
 

@@ -27,8 +27,15 @@ inline absl::string_view AsView(const rocksdb::Slice& slice) { return {slice.dat
 
 // Column families, named after what they hold (ARCHITECTURE.md §8).
 // Person index keys start with the person's 32-byte keyed index
-// (crypto/keyed_index.h), the prefix the person-index filters are built on.
+// (crypto/keyed_index.h), the prefix the person-index filters and hashed
+// memtables are built on: every key written there is at least this long.
 inline constexpr size_t kPersonKeyBytes = 32;
+// Audit index keys end in a big-endian leaf number; what comes before it
+// (a signal or a person) is the prefix the audit key index is hashed on.
+inline constexpr size_t kLeafNumberBytes = 8;
+// Buckets of a hashed memtable (HasPrefixMemtable): 2 MiB of pointers each,
+// a few entries per bucket when a 64 MiB write buffer is full.
+inline constexpr size_t kPrefixBuckets = size_t{1} << 18;
 
 enum class Family {
   kSignals = 0,        // signal number -> StoredSignal
@@ -46,8 +53,14 @@ enum class Family {
   kTreeHeads,          // timestamp ms || tree size -> SignedTreeHead the broker issued
   kAuditIndex,         // secondary indexes of the audit leaves (audit/index.h)
   kNotices,            // signal number || recipient || 0 || cursor -> NoticeRecord (broker/notifications/notices.h)
+  kAuditKeyIndex,      // the audit index entries by signal and by person (audit/index.h)
   kCount
 };
+
+// The person indexes and the audit key index keep their memtables hashed
+// by key prefix, the person or signal (store.cc): read them one prefix at
+// a time, with NewPrefixIterator.
+bool HasPrefixMemtable(Family family);
 
 class Store {
  public:
@@ -70,12 +83,16 @@ class Store {
   // Point read; NOT_FOUND when absent.
   absl::StatusOr<std::string> Get(Family family, const rocksdb::Slice& key) const;
 
-  // Iterator over one column family.
+  // Iterator over one column family in key order. Over a family with a
+  // hashed memtable (HasPrefixMemtable) it first sorts the memtable: for
+  // whole-family scans by tools and tests, not for queries.
   std::unique_ptr<rocksdb::Iterator> NewIterator(Family family) const;
-  // Iterator over one person's entries in a person index (subject, related,
-  // consent subjects): Seek to the person key; it ends after that person's
-  // last entry, and skips files without one using the prefix bloom filters.
-  std::unique_ptr<rocksdb::Iterator> NewPersonIterator(Family family) const;
+  // Iterator over one prefix's entries in a hashed family: one person's in a
+  // person index (subject, related, consent subjects; Seek to the person
+  // key), one signal's or person's in the audit key index (Seek to the
+  // prefix and a leaf number). It ends after the prefix's last entry, and
+  // skips files without one using the prefix bloom filters.
+  std::unique_ptr<rocksdb::Iterator> NewPrefixIterator(Family family) const;
 
  private:
   Store() = default;

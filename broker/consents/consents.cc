@@ -132,7 +132,7 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(const CallerIden
   // an organisation's own records are few next to its signals).
   std::vector<uint64_t> numbers;
   if (!subject_key.empty()) {
-    std::unique_ptr<rocksdb::Iterator> it = context_.store().NewPersonIterator(Family::kConsentSubjects);
+    std::unique_ptr<rocksdb::Iterator> it = context_.store().NewPrefixIterator(Family::kConsentSubjects);
     for (it->Seek(subject_key); it->Valid() && it->key().starts_with(subject_key); it->Next()) {
       const uint64_t n = keys::ParseU64(AsView(it->key()).substr(subject_key.size()));
       if (n > after) numbers.push_back(n);

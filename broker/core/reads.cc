@@ -52,7 +52,7 @@ policy::ConsentFacts ConsentFactsOf(const storage::StoredConsent& stored) {
 
 absl::StatusOr<std::vector<policy::ConsentFacts>> ConsentFactsOn(const Store& store, const std::string& subject_key) {
   std::vector<policy::ConsentFacts> out;
-  std::unique_ptr<rocksdb::Iterator> it = store.NewPersonIterator(Family::kConsentSubjects);
+  std::unique_ptr<rocksdb::Iterator> it = store.NewPrefixIterator(Family::kConsentSubjects);
   for (it->Seek(subject_key); it->Valid() && it->key().starts_with(subject_key); it->Next()) {
     const uint64_t number = keys::ParseU64(AsView(it->key()).substr(subject_key.size()));
     absl::StatusOr<std::string> bytes = store.Get(Family::kConsents, keys::U64(number));

@@ -9,7 +9,6 @@
 #include "audit/index.h"
 #include "storage/keys.h"
 #include "broker/core/opaque_ids.h"
-#include "broker/core/opaque_ids.h"
 #include "storage/store.h"
 #include "broker_storage.pb.h"
 #include "samenloop/v1/notifications.pb.h"
@@ -99,11 +98,19 @@ absl::Status MigrateFrom2(Store& store) {
   return Stamp(store, 3);
 }
 
+// 3 -> 4: the audit index entries by signal and by subject move to their
+// own family, audit_key_index (created empty on open; audit/index.h).
+absl::Status MigrateFrom3(Store& store) {
+  if (absl::Status moved = MoveAuditKeyEntries(store); !moved.ok()) return moved;
+  return Stamp(store, 4);
+}
+
 absl::Status MigrateOneStep(Store& store, uint64_t from) {
   switch (from) {
     case 0: return MigrateFrom0(store);
     case 1: return MigrateFrom1(store);
     case 2: return MigrateFrom2(store);
+    case 3: return MigrateFrom3(store);
     default: return absl::InternalError(absl::StrCat("no migration step from schema version ", from));
   }
 }

@@ -27,7 +27,10 @@ namespace samenloop::broker {
 // store is opened.
 // Version 3: the notices family (broker/notifications/notices.h), filled from the outbox
 // when a version 2 store is opened, and the delivered cursors.
-inline constexpr uint64_t kStoreSchemaVersion = 3;
+// Version 4: the audit index entries by signal and by subject in a family
+// of their own (audit_key_index, with a memtable hashed by them), moved
+// there from audit_index when a version 3 store is opened.
+inline constexpr uint64_t kStoreSchemaVersion = 4;
 
 // Opens the broker's store (storage/store.h) and checks and migrates its
 // schema before anything else reads it: the only way the broker and its

@@ -96,7 +96,7 @@ absl::StatusOr<SweepResult> Retention::SweepExpired() {
       for (uint64_t leaf : *leaves) event.add_redacted_leaves(leaf);
       write.AppendAudit(std::move(event));  // not indexed by its signal (audit/index.h)
       if (absl::Status ended = leads.Expire(number, *stored, now); !ended.ok()) return ended;
-      batch.DeleteRange(context_.store().Handle(Family::kAuditIndex), AuditSignalPrefix(stored->signal().signal_id()),
+      batch.DeleteRange(context_.store().Handle(Family::kAuditKeyIndex), AuditSignalPrefix(stored->signal().signal_id()),
                         AuditSignalPrefixEnd(stored->signal().signal_id()));
       // Notifications about it, or told to its organisation through it, go
       // with it (a coordination notice it caused is about another signal and
@@ -122,7 +122,7 @@ absl::StatusOr<SweepResult> Retention::SweepExpired() {
   }
   if (result.expired > 0) {
     for (Family family : {Family::kSignals, Family::kSubjectIndex, Family::kRelatedIndex, Family::kOrgSignals,
-                          Family::kIdempotency, Family::kPairDecisions, Family::kAuditIndex, Family::kNotices}) {
+                          Family::kIdempotency, Family::kPairDecisions, Family::kAuditKeyIndex, Family::kNotices}) {
       rocksdb::CompactRangeOptions options;
       rocksdb::Status compacted =
           context_.store().db()->CompactRange(options, context_.store().Handle(family), nullptr, nullptr);

@@ -25,7 +25,7 @@ int Closeness(policy::MatchKind kind) {
 absl::Status ScanIndex(const Store& store, Family index, const std::string& key,
                        const std::function<absl::Status(uint64_t)>& visit, PersonIndexReaders* readers) {
   std::unique_ptr<rocksdb::Iterator> own;
-  if (readers == nullptr) own = store.NewPersonIterator(index);
+  if (readers == nullptr) own = store.NewPrefixIterator(index);
   rocksdb::Iterator& it = readers != nullptr ? readers->Get(index) : *own;
   for (it.Seek(key); it.Valid() && it.key().starts_with(key); it.Next()) {
     if (absl::Status s = visit(keys::ParseU64(AsView(it.key()).substr(key.size()))); !s.ok()) return s;
@@ -101,7 +101,7 @@ v1::Relation InverseRelation(v1::Relation relation) {
 
 rocksdb::Iterator& PersonIndexReaders::Get(Family family) {
   std::unique_ptr<rocksdb::Iterator>& it = iterators_[family];
-  if (it == nullptr) it = store_.NewPersonIterator(family);
+  if (it == nullptr) it = store_.NewPrefixIterator(family);
   return *it;
 }
 

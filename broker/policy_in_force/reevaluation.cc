@@ -59,7 +59,7 @@ absl::StatusOr<ReevaluationResult> Reevaluation::AllFrom(uint64_t after) {
 absl::Status Reevaluation::SubjectNow(const std::string& subject_key) {
   std::vector<uint64_t> numbers;
   {
-    std::unique_ptr<rocksdb::Iterator> it = context_.store().NewPersonIterator(Family::kSubjectIndex);
+    std::unique_ptr<rocksdb::Iterator> it = context_.store().NewPrefixIterator(Family::kSubjectIndex);
     for (it->Seek(subject_key); it->Valid() && it->key().starts_with(subject_key); it->Next()) {
       numbers.push_back(keys::ParseU64(AsView(it->key()).substr(subject_key.size())));
     }

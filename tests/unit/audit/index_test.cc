@@ -118,18 +118,49 @@ TEST_F(AuditIndexTest, ATimeRangeReadsOnlyTheBlocksItOverlaps) {
   EXPECT_EQ(pages, 1);
 }
 
+// Every entry of both index families, family name and key -> value.
+std::map<std::string, std::string> IndexEntries(const Store& store) {
+  std::map<std::string, std::string> entries;
+  for (Family family : {Family::kAuditIndex, Family::kAuditKeyIndex}) {
+    std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(family);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      entries[std::to_string(static_cast<int>(family)) + "/" + it->key().ToString()] = it->value().ToString();
+    }
+  }
+  return entries;
+}
+
 TEST_F(AuditIndexTest, TheIndexHoldsExactlyWhatARebuildFromTheLeavesWrites) {
-  std::map<std::string, std::string> written;
-  std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kAuditIndex);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) written[it->key().ToString()] = it->value().ToString();
+  const std::map<std::string, std::string> written = IndexEntries(*store_);
+  ASSERT_FALSE(written.empty());
   rocksdb::WriteBatch clear;
-  clear.DeleteRange(store_->Handle(Family::kAuditIndex), "", std::string(1, '\xff'));
+  for (Family family : {Family::kAuditIndex, Family::kAuditKeyIndex}) {
+    clear.DeleteRange(store_->Handle(family), "", std::string(1, '\xff'));
+  }
   ASSERT_TRUE(store_->Commit(&clear).ok());
+  ASSERT_TRUE(IndexEntries(*store_).empty());
   ASSERT_TRUE(RebuildAuditIndex(*store_).ok());
-  std::map<std::string, std::string> rebuilt;
-  it = store_->NewIterator(Family::kAuditIndex);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) rebuilt[it->key().ToString()] = it->value().ToString();
-  EXPECT_EQ(rebuilt, written);
+  EXPECT_EQ(IndexEntries(*store_), written);
+}
+
+TEST_F(AuditIndexTest, TheSignalAndSubjectEntriesMoveToTheirOwnFamilyUnchanged) {
+  // What a store before schema 4 held: every entry in audit_index.
+  const std::map<std::string, std::string> written = IndexEntries(*store_);
+  rocksdb::WriteBatch old_layout;
+  std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kAuditKeyIndex);
+  size_t key_entries = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next(), ++key_entries) {
+    old_layout.Put(store_->Handle(Family::kAuditIndex), it->key(), it->value());
+  }
+  ASSERT_GT(key_entries, 0u);
+  old_layout.DeleteRange(store_->Handle(Family::kAuditKeyIndex), "", std::string(1, '\xff'));
+  ASSERT_TRUE(store_->Commit(&old_layout).ok());
+  ASSERT_NE(IndexEntries(*store_), written);
+
+  ASSERT_TRUE(MoveAuditKeyEntries(*store_).ok());
+  EXPECT_EQ(IndexEntries(*store_), written);
+  ASSERT_TRUE(MoveAuditKeyEntries(*store_).ok()) << "run again (a restart before the stamp)";
+  EXPECT_EQ(IndexEntries(*store_), written);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include "storage/keys.h"
 #include "broker/ledger.h"
 #include "broker/core/backup.h"
+#include "audit/index.h"
+#include "broker/core/reads.h"
 #include "broker/core/schema.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
@@ -132,11 +134,15 @@ TEST_F(StoreMaintenanceTest, ANewStoreIsStampedAnOldOneMigratedANewerOneRefused)
       << newer.status();
 }
 
-// Every entry of the audit index family, key -> value.
+// Every entry of the audit index families, family and key -> value.
 std::map<std::string, std::string> AuditIndexEntries(const Store& store) {
   std::map<std::string, std::string> entries;
-  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(Family::kAuditIndex);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) entries[it->key().ToString()] = it->value().ToString();
+  for (Family family : {Family::kAuditIndex, Family::kAuditKeyIndex}) {
+    std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(family);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      entries[std::to_string(static_cast<int>(family)) + "/" + it->key().ToString()] = it->value().ToString();
+    }
+  }
   return entries;
 }
 
@@ -149,6 +155,7 @@ TEST_F(StoreMaintenanceTest, AVersion1StoreGetsTheAuditIndexBuiltFromItsLeaves) 
     ASSERT_FALSE(written.empty()) << "the ledger indexes every event as it appends it";
     // Make it what schema version 1 wrote: no audit index family at all.
     ASSERT_TRUE(store->db()->DropColumnFamily(store->Handle(Family::kAuditIndex)).ok());
+    ASSERT_TRUE(store->db()->DropColumnFamily(store->Handle(Family::kAuditKeyIndex)).ok());
     rocksdb::WriteBatch batch;
     batch.Put(store->Handle(Family::kMeta), "schema_version", keys::U64(1));
     ASSERT_TRUE(store->Commit(&batch).ok());
@@ -161,6 +168,33 @@ TEST_F(StoreMaintenanceTest, AVersion1StoreGetsTheAuditIndexBuiltFromItsLeaves) 
     EXPECT_EQ(AuditIndexEntries(*store), written);
     EXPECT_TRUE(VerifyStore(*store).ok());
   }
+}
+
+TEST_F(StoreMaintenanceTest, AVersion3StoreGetsItsSignalAndSubjectEntriesMoved) {
+  Populate(dir_.Sub("db"));
+  std::map<std::string, std::string> written;
+  {
+    std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("db"));
+    written = AuditIndexEntries(*store);
+    // Make it what schema version 3 wrote: one audit_index family with
+    // every entry, and no audit_key_index.
+    rocksdb::WriteBatch batch;
+    std::unique_ptr<rocksdb::Iterator> it = store->NewIterator(Family::kAuditKeyIndex);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Put(store->Handle(Family::kAuditIndex), it->key(), it->value());
+    batch.Put(store->Handle(Family::kMeta), "schema_version", keys::U64(3));
+    ASSERT_TRUE(store->Commit(&batch).ok());
+    ASSERT_TRUE(store->db()->DropColumnFamily(store->Handle(Family::kAuditKeyIndex)).ok());
+  }
+  std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("db"));
+  EXPECT_EQ(keys::ParseU64(*store->Get(Family::kMeta, "schema_version")), kStoreSchemaVersion);
+  EXPECT_EQ(AuditIndexEntries(*store), written);
+  // A signal's events are found through the moved entries.
+  SubjectKeyer keyer(TestSecret());
+  NotificationHub hub;
+  std::unique_ptr<Ledger> ledger = *Ledger::Create(store.get(), &keyer, policy::MakeBuiltinDefaultPolicy(), &hub);
+  absl::StatusOr<storage::StoredSignal> first = LoadSignal(*store, 1);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(AuditLeavesOfSignal(*store, first->signal().signal_id(), ledger->events().AuditSize())->empty());
 }
 
 }  // namespace

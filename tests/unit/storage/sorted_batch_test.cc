@@ -19,7 +19,9 @@
 namespace samenloop::broker {
 namespace {
 
-constexpr Family kFamilies[] = {Family::kSignals, Family::kSubjectIndex, Family::kMeta};
+// Families with plain skiplist memtables (the hashed ones take keys of a
+// person key's length only, storage/store.h).
+constexpr Family kFamilies[] = {Family::kSignals, Family::kOrgSignals, Family::kMeta};
 
 std::map<std::string, std::string> Contents(const Store& store) {
   std::map<std::string, std::string> out;
