@@ -11,7 +11,7 @@
 namespace samenloop::testing {
 
 absl::Status DevStack::Start() {
-  if (absl::Status s = MakeDevPki(pki(), pki_options_); !s.ok()) return s;
+  if (absl::Status s = MakeCachedDevPki(pki(), pki_options_); !s.ok()) return s;
   if (absl::Status s = RunCommand(absl::StrCat(BinaryPath("samenloop-pseudonymiser"), " keygen --mode ", oprf_mode_,
                                                " --out ", Sub("oprf.key"), " >/dev/null"));
       !s.ok()) {

@@ -23,7 +23,8 @@ class DevStack {
   // Optional pseudonymiser configuration (YAML), written before Start().
   void SetPseudonymiserConfig(const std::string& yaml) { pseudonymiser_config_ = yaml; }
   // Extra deploy/dev-pki.sh options for the PKI Start() makes (e.g.
-  // "--revoke NAME"), so the CRL exists before the servers start.
+  // "--revoke NAME"), so the CRL exists before the servers start. Stacks
+  // with the same options share one CA (MakeCachedDevPki).
   void SetPkiOptions(const std::string& options) { pki_options_ = options; }
   // Both servers check client certificates against the CRLs in `dir`
   // (--crl-dir); e.g. pki() + "/crl", the directory dev-pki.sh publishes.
