@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -67,6 +68,12 @@ std::string AuditOrganisationPrefix(absl::string_view organisation) {
   return absl::StrCat(std::string(1, kOrganisationTag), keys::OrgPrefix(organisation));
 }
 
+bool NamesPerson(const v1::AuditEvent& event, absl::string_view key) {
+  return std::find(event.subject_keys().begin(), event.subject_keys().end(), key) != event.subject_keys().end() ||
+         std::any_of(event.named_persons().begin(), event.named_persons().end(),
+                     [&](const v1::NamedPerson& person) { return person.key() == key; });
+}
+
 bool IsIndexedOrganisation(absl::string_view organisation) {
   return !organisation.empty() && organisation != kBrokerActor;
 }
@@ -81,9 +88,11 @@ void AuditIndexWriter::Add(uint64_t leaf, const v1::AuditEvent& event) {
       if (!id.empty()) by_key_.push_back(AuditIndexKey(AuditSignalPrefix(id), leaf));
     }
   }
-  for (const std::string& key : event.subject_keys()) {
-    by_key_.push_back(AuditIndexKey(AuditSubjectPrefix(key), leaf));
-  }
+  // A person's entries: as the subject, and as a related person (once,
+  // however many of the event's signals name them).
+  std::set<std::string> persons(event.subject_keys().begin(), event.subject_keys().end());
+  for (const v1::NamedPerson& person : event.named_persons()) persons.insert(person.key());
+  for (const std::string& key : persons) by_key_.push_back(AuditIndexKey(AuditSubjectPrefix(key), leaf));
   if (IsIndexedOrganisation(event.actor_organisation())) {
     by_organisation_.push_back(AuditIndexKey(AuditOrganisationPrefix(event.actor_organisation()), leaf));
   }

@@ -8,7 +8,8 @@
 //   'g' || signal number || leaf      -> ""   events naming a signal (ids of
 //                                             the first format, by number)
 //   'h' || signal id || 0 || leaf     -> ""   events naming a signal (opaque ids)
-//   's' || subject key   || leaf      -> ""   events naming a person's index key
+//   's' || person key    || leaf      -> ""   events naming a person's index key,
+//                                             as subject or related person
 //                                             (its 32 bytes; events write it in hex)
 //
 // and column family audit_index, by organisation and time:
@@ -68,6 +69,10 @@ std::string AuditIndexKey(absl::string_view prefix, uint64_t leaf);
 // it has none, and a query for it reads the log in order.
 inline constexpr absl::string_view kBrokerActor = "broker";
 bool IsIndexedOrganisation(absl::string_view organisation);
+
+// Whether the event names the person's index key (hex): as a subject, or
+// as a related person of one of its signals (named_persons).
+bool NamesPerson(const v1::AuditEvent& event, absl::string_view key);
 
 // The time range of one block of leaves, in Unix milliseconds (floored).
 struct AuditTimeBlock {

@@ -68,10 +68,7 @@ bool AuditFilter::Matches(const v1::AuditEvent& event) const {
   }
   if (!types.empty() && types.count(event.type()) == 0) return false;
   if (outcome != v1::DECISION_OUTCOME_UNSPECIFIED && event.outcome() != outcome) return false;
-  if (!subject_key.empty() &&
-      std::find(event.subject_keys().begin(), event.subject_keys().end(), subject_key) == event.subject_keys().end()) {
-    return false;
-  }
+  if (!subject_key.empty() && !NamesPerson(event, subject_key)) return false;
   return true;
 }
 

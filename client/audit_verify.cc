@@ -174,10 +174,13 @@ std::optional<std::string> FilterMismatch(const v1::QueryEventsRequest& filters,
   if (filters.outcome() != v1::DECISION_OUTCOME_UNSPECIFIED && event.outcome() != filters.outcome()) {
     return "its outcome is not the filters' outcome";
   }
-  if (!filters.subject_key().empty() &&
-      std::find(event.subject_keys().begin(), event.subject_keys().end(),
-                absl::AsciiStrToLower(filters.subject_key())) == event.subject_keys().end()) {
-    return "it does not name the filters' subject_key";
+  if (!filters.subject_key().empty()) {
+    // The person may be the subject or a related person of the event's signals.
+    std::set<std::string> persons(event.subject_keys().begin(), event.subject_keys().end());
+    for (const v1::NamedPerson& named : event.named_persons()) persons.insert(named.key());
+    if (persons.count(absl::AsciiStrToLower(filters.subject_key())) == 0) {
+      return "it does not name the filters' subject_key";
+    }
   }
   return std::nullopt;
 }

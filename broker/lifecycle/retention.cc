@@ -15,6 +15,7 @@
 #include "broker/core/transaction.h"
 #include "broker/lead/lead.h"
 #include "broker_storage.pb.h"
+#include "broker/core/signal_events.h"
 
 namespace samenloop::broker {
 namespace {
@@ -89,7 +90,7 @@ absl::StatusOr<SweepResult> Retention::SweepExpired() {
       *event.mutable_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
       event.set_actor_organisation(sweeper.organisation_id);
       event.set_actor_role(std::string(RoleName(sweeper.role)));
-      event.add_subject_keys(absl::BytesToHexString(stored->subject_key()));
+      NameSignalPersons(event, *stored);
       event.add_signal_ids(stored->signal().signal_id());
       event.set_category(stored->signal().category());
       event.set_reason(absl::StrCat("visible period ended; ", leaves->size(), " event(s) redacted"));

@@ -8,6 +8,7 @@
 #include "audit/events.h"
 #include "broker/matching/disclosure.h"
 #include "broker/notifications/notices.h"
+#include "broker/core/signal_events.h"
 
 namespace samenloop::broker {
 namespace {
@@ -60,13 +61,13 @@ void ListQueueAndRecord(Transaction& write, const policy::DisclosurePolicy& poli
                         const policy::CoordinationRule& rule, const std::vector<uint64_t>& listed,
                         const std::vector<uint64_t>& recorded, const std::map<uint64_t, storage::StoredSignal>& signals,
                         v1::Notification notification, v1::AuditEvent audit) {
-  std::set<std::string> organisations, subjects;
+  std::set<std::string> organisations;
   for (uint64_t member : listed) {
     const storage::StoredSignal& signal = signals.at(member);
     *notification.add_pattern_members() = Disclose(signal, rule.level, policy);
     organisations.insert(signal.signal().source_organisation());
     audit.add_signal_ids(signal.signal().signal_id());
-    if (subjects.insert(signal.subject_key()).second) audit.add_subject_keys(Hex(signal.subject_key()));
+    NameSignalPersons(audit, signal);
   }
   notification.set_coordination_count(static_cast<uint32_t>(organisations.size()));
   const std::string id = notification.notification_id();
@@ -155,7 +156,7 @@ void QueueOutOfViewNotice(Transaction& write, const OpaqueIds& ids, const policy
                                    ? "out of view: the last open signal on the household closed"
                                    : "out of view: the last open signal on the person closed",
                                now);
-  audit.add_subject_keys(Hex(closed.subject_key()));
+  NameSignalPersons(audit, closed);
   audit.add_signal_ids(closed.signal().signal_id());
   audit.set_category(closed.signal().category());
   write.AppendAudit(std::move(audit));

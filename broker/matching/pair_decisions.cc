@@ -10,6 +10,7 @@
 #include "broker/core/subject_keyer.h"
 #include "broker/notifications/notices.h"
 #include "storage/keys.h"
+#include "broker/core/signal_events.h"
 
 namespace samenloop::broker {
 namespace {
@@ -18,8 +19,8 @@ const CallerIdentity kBrokerCaller{"broker", Role::kOperator, ""};
 
 v1::AuditEvent DecisionEvent(const Direction& d, const policy::Decision& decision, absl::Time now) {
   v1::AuditEvent audit = BaseEvent(v1::AUDIT_EVENT_TYPE_MATCH_DECISION, kBrokerCaller, now);
-  audit.add_subject_keys(Hex(d.recipient->subject_key()));
-  if (d.other->subject_key() != d.recipient->subject_key()) audit.add_subject_keys(Hex(d.other->subject_key()));
+  NameSignalPersons(audit, *d.recipient);
+  NameSignalPersons(audit, *d.other);
   audit.add_signal_ids(d.recipient->signal().signal_id());
   audit.add_signal_ids(d.other->signal().signal_id());
   audit.set_category(d.other->signal().category());

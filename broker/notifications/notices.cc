@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "storage/keys.h"
 #include "audit/events.h"
+#include "broker/core/signal_events.h"
 
 namespace samenloop::broker {
 namespace {
@@ -78,7 +79,7 @@ void Retract(Transaction& write, const OpaqueIds& ids, const Notice& notice, con
   event.set_recipient_organisation(notice.recipient);
   event.set_notification_id(retraction_id);
   event.add_signal_ids(revoked.signal().signal_id());
-  event.add_subject_keys(Hex(revoked.subject_key()));
+  NameSignalPersons(event, revoked);
   event.set_category(revoked.signal().category());
   event.set_reason(absl::StrCat("retracts ", notice.record.notification_id(), " (",
                                 v1::RevocationReason_Name(reason), ")"));

@@ -18,6 +18,7 @@
 #include "broker/signals/signal_validation.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "storage/keys.h"
+#include "broker/core/signal_events.h"
 
 namespace samenloop::broker {
 
@@ -64,7 +65,7 @@ absl::StatusOr<v1::Signal> Signals::Transition(const CallerIdentity& caller, abs
     }
   }
   v1::AuditEvent event = BaseEvent(event_type, caller, now);
-  event.add_subject_keys(Hex(stored->subject_key()));
+  NameSignalPersons(event, *stored);
   event.add_signal_ids(signal.signal_id());
   event.set_category(signal.category());
   event.set_reason(std::string(reason));
@@ -167,7 +168,7 @@ absl::StatusOr<v1::Signal> Signals::Update(const CallerIdentity& caller, const v
   write.Put(Family::kSignals, keys::SignalKey(number), stored->SerializeAsString());
 
   v1::AuditEvent event = BaseEvent(v1::AUDIT_EVENT_TYPE_SIGNAL_UPDATED, caller, now);
-  event.add_subject_keys(Hex(stored->subject_key()));
+  NameSignalPersons(event, *stored);
   event.add_signal_ids(merged.signal_id());
   event.set_category(merged.category());
   event.set_reason(absl::StrCat("updated: ", absl::StrJoin(paths, ", ")));

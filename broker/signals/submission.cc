@@ -12,6 +12,7 @@
 #include "broker/signals/policy_checks.h"
 #include "broker/signals/signal_validation.h"
 #include "storage/keys.h"
+#include "broker/core/signal_events.h"
 
 namespace samenloop::broker {
 namespace {
@@ -244,7 +245,7 @@ absl::Status Submission::RecordNewSignal(Transaction& write, const CallerIdentit
   for (const std::string& key : item.read_keys) write.TouchOnly(key);
 
   v1::AuditEvent submitted = BaseEvent(v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED, caller, now);
-  submitted.add_subject_keys(Hex(stored.subject_key()));
+  NameSignalPersons(submitted, stored);
   submitted.add_signal_ids(stored.signal().signal_id());
   submitted.set_category(stored.signal().category());
   write.AppendAudit(std::move(submitted));

@@ -96,11 +96,13 @@ class AuditServiceTest : public ::testing::Test {
     return *channel;
   }
 
-  void SubmitOne(const std::string& identity, const v1::Pseudonym& subject, const std::string& key) {
+  void SubmitOne(const std::string& identity, const v1::Pseudonym& subject, const std::string& key,
+                 const v1::RelatedPerson* related = nullptr) {
     v1::SubmitSignalsRequest request;
     v1::SubmitSignalItem* item = request.add_items();
     item->set_idempotency_key(key);
     *item->mutable_signal() = ValidSignal(subject);
+    if (related != nullptr) *item->mutable_signal()->add_related() = *related;
     v1::SubmitSignalsResponse response;
     grpc::ClientContext context;
     ASSERT_TRUE(v1::SignalService::NewStub(ChannelAs(identity))->SubmitSignals(&context, request, &response).ok());
@@ -381,6 +383,41 @@ TEST_F(AuditServiceTest, BadArgumentsNameTheFieldAndAreAudited) {
   v1::QueryEventsResponse denied;
   EXPECT_EQ(Query(v1::QueryEventsRequest(), &denied, "politie-amsterdam").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// Issue 21: the father named as the victim in another organisation's signal
+// on the mother has a report too: the submission and the decisions about
+// that signal name him, with the relation and role, and carry proofs.
+TEST_F(AuditServiceTest, SubjectReportCoversAPersonNamedOnlyAsARelatedPerson) {
+  const v1::Pseudonym mother = RandomPseudonym(), father = RandomPseudonym(), other = RandomPseudonym();
+  v1::RelatedPerson victim;
+  *victim.mutable_person() = father;
+  victim.set_relation(v1::RELATION_PARTNER);
+  victim.set_role(v1::PERSON_ROLE_VICTIM);
+  SubmitOne("politie-amsterdam", mother, "p1", &victim);
+  SubmitOne("ggz-inforsa", mother, "g1");
+  SubmitOne("ggz-inforsa", other, "g2");
+  auto audit = v1::AuditService::NewStub(ChannelAs("auditor"));
+  v1::SubjectReportRequest request;
+  *request.mutable_subject() = father;
+  grpc::ClientContext context;
+  v1::SubjectReportResponse report;
+  ASSERT_TRUE(audit->SubjectReport(&context, request, &report).ok());
+  v1::QueryEventsResponse as_query;
+  *as_query.mutable_events() = report.events();
+  *as_query.mutable_tree_head() = report.tree_head();
+  ExpectAllProven(as_query);
+  int submitted = 0, decisions = 0;
+  for (const v1::ProvenEvent& e : report.events()) {
+    if (e.event().type() == v1::AUDIT_EVENT_TYPE_AUDIT_QUERY) continue;
+    ASSERT_EQ(e.event().named_persons_size(), 1) << e.event().DebugString();
+    EXPECT_EQ(e.event().named_persons(0).relation(), v1::RELATION_PARTNER);
+    EXPECT_EQ(e.event().named_persons(0).role(), v1::PERSON_ROLE_VICTIM);
+    submitted += e.event().type() == v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED;
+    decisions += e.event().type() == v1::AUDIT_EVENT_TYPE_MATCH_DECISION;
+  }
+  EXPECT_EQ(submitted, 1) << "the police signal names him; the GGZ signals do not";
+  EXPECT_EQ(decisions, 2) << "both directions of the police-GGZ pair concern the police signal";
 }
 
 TEST_F(AuditServiceTest, SubjectReportFindsThePersonsEventsWithProofsAndIsLogged) {
