@@ -88,6 +88,21 @@ absl::StatusOr<OwnCase> LoadOwnCase(LedgerContext& context, const CallerIdentity
   return out;
 }
 
+// Tells those who may learn of the lead's signal `number` (as it is now)
+// that the lead ended: LAPSED (it closed) or RELEASED (it stays open).
+absl::Status TellLeadEnded(Transaction& write, const LedgerContext& context, const PairDecisions& decisions,
+                           uint64_t number, const storage::StoredSignal& signal, v1::LeadEvent event,
+                           v1::AuditEventType audit_type, absl::Time now) {
+  absl::StatusOr<uint64_t> event_number = NextLeadEvent(write);
+  if (!event_number.ok()) return event_number.status();
+  absl::StatusOr<std::map<std::string, Listener>> audience = AudienceOf(context, decisions, number, signal, now);
+  if (!audience.ok()) return audience.status();
+  for (const auto& [organisation, listener] : *audience) {
+    QueueLeadNotice(write, context, listener, event, {number, &signal}, std::nullopt, *event_number, audit_type, now);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::LeadResponse> Leads::Take(const CallerIdentity& caller, const v1::TakeLeadRequest& request) {
@@ -283,16 +298,110 @@ absl::Status EndLeadOf(Transaction& write, const LedgerContext& context, const P
                               revoked ? "the lead ended: its signal was revoked" : "the lead lapsed: its signal closed",
                               now));
   if (revoked) return absl::OkStatus();
-  absl::StatusOr<uint64_t> event_number = NextLeadEvent(write);
-  if (!event_number.ok()) return event_number.status();
   // The closed signal as those who may learn of it now see it.
-  absl::StatusOr<std::map<std::string, Listener>> audience = AudienceOf(context, decisions, number, signal, now);
-  if (!audience.ok()) return audience.status();
-  for (const auto& [organisation, listener] : *audience) {
-    QueueLeadNotice(write, context, listener, v1::LEAD_EVENT_LAPSED, {number, &signal}, std::nullopt, *event_number,
-                    v1::AUDIT_EVENT_TYPE_LEAD_LAPSED, now);
+  return TellLeadEnded(write, context, decisions, number, signal, v1::LEAD_EVENT_LAPSED,
+                       v1::AUDIT_EVENT_TYPE_LEAD_LAPSED, now);
+}
+
+absl::StatusOr<v1::LeadResponse> Leads::Release(const CallerIdentity& caller, const v1::ReleaseLeadRequest& request) {
+  const absl::Time now = context_.Now();
+  std::unique_lock<std::mutex> lock = context_.LockWrites();
+  const policy::DisclosurePolicy& policy = context_.PolicyLocked();
+  absl::StatusOr<OwnCase> loaded = LoadOwnCase(context_, caller, request.signal_id(), policy, now);
+  if (!loaded.ok()) return loaded.status();
+  // The same refusal whether nobody or someone else leads, as for a
+  // handover: the caller learns nothing of a lead it may not learn of.
+  const LiveHolder* mine = nullptr;
+  for (const LiveHolder& holder : loaded->holders) {
+    if (holder.holder.organisation() == caller.organisation_id) mine = &holder;
+  }
+  if (mine == nullptr) {
+    return absl::FailedPreconditionError(
+        "signal_id: your organisation does not lead for this person; there is no lead of yours to release");
+  }
+  const uint64_t lead_number = mine->holder.signal_number();
+  const storage::StoredSignal& lead_signal = mine->signal;
+
+  Transaction write(context_);
+  write.TouchesNoMatchingInput();
+  RemoveHolderOf(loaded->record, lead_number);
+  PutLeadRecord(write, loaded->signal.subject_key(), loaded->record);
+  v1::AuditEvent act = LeadAudit(v1::AUDIT_EVENT_TYPE_LEAD_RELEASED, caller, lead_signal,
+                                 "released the lead; its signal stays open", now);
+  if (lead_number != loaded->number) act.add_signal_ids(loaded->signal.signal().signal_id());
+  write.AppendAudit(std::move(act));
+  if (absl::Status told = TellLeadEnded(write, context_, decisions_, lead_number, lead_signal,
+                                        v1::LEAD_EVENT_RELEASED, v1::AUDIT_EVENT_TYPE_LEAD_RELEASED, now);
+      !told.ok()) {
+    return told;
+  }
+  if (absl::Status committed = write.Commit(); !committed.ok()) return committed;
+  v1::LeadResponse response;
+  *response.mutable_since() = ToProto(now);
+  response.set_changed(true);
+  return response;
+}
+
+absl::Status TellNewcomerWhoLeads(Transaction& write, const LedgerContext& context, uint64_t number,
+                                  const storage::StoredSignal& signal,
+                                  const std::map<uint64_t, MatchedSignal>& matches, DecisionTowards decide,
+                                  absl::Time now) {
+  if (matches.empty()) return absl::OkStatus();
+  const policy::DisclosurePolicy& policy = context.PolicyLocked();
+  const policy::LeadRules* rules = policy.Lead();
+  if (rules == nullptr) return absl::OkStatus();
+  const std::string& organisation = signal.signal().source_organisation();
+  if (!policy::LearnsOfLead(*rules, organisation, policy.EffectiveKind(organisation, signal.organisation_kind()))) {
+    return absl::OkStatus();
+  }
+  // The lead records of the matched signals' persons, each read once; a
+  // lead is held through a signal, so only a matched signal that holds one
+  // can tell the newcomer of it.
+  std::map<std::string, storage::LeadRecord> records;
+  for (const auto& [other_number, match] : matches) {
+    const std::string& key = match.signal.subject_key();
+    auto it = records.find(key);
+    if (it == records.end()) {
+      absl::StatusOr<storage::LeadRecord> record = LoadLeadRecord(context.store(), key);
+      if (!record.ok()) return record.status();
+      it = records.emplace(key, *std::move(record)).first;
+    }
+    bool leads = false;
+    for (const storage::LeadHolder& holder : it->second.holders()) leads |= holder.signal_number() == other_number;
+    // A holder's signal is open and live while it leads (a close ends it;
+    // an expired one is no lead, lead_record.h).
+    if (!leads || match.signal.signal().status() != v1::SIGNAL_STATUS_OPEN || !IsLive(match.signal, policy, now)) {
+      continue;
+    }
+    absl::StatusOr<policy::Decision> decision = decide(other_number, match);
+    if (!decision.ok()) return decision.status();
+    if (!decision->allow) continue;
+    absl::StatusOr<uint64_t> event_number = NextLeadEvent(write);
+    if (!event_number.ok()) return event_number.status();
+    Listener listener;
+    listener.organisation = organisation;
+    listener.your_number = number;
+    listener.your_signal = signal;
+    listener.basis = BasisOf(*decision);
+    QueueLeadNotice(write, context, listener, v1::LEAD_EVENT_TAKEN, {other_number, &match.signal}, std::nullopt,
+                    *event_number, v1::AUDIT_EVENT_TYPE_LEAD_TAKEN, now, "its signal arrived after the lead was taken");
   }
   return absl::OkStatus();
+}
+
+absl::Status TellReopenedWhoLeads(Transaction& write, const LedgerContext& context, const PairDecisions& decisions,
+                                  uint64_t number, const storage::StoredSignal& signal, absl::Time now) {
+  const policy::DisclosurePolicy& policy = context.PolicyLocked();
+  if (policy.Lead() == nullptr) return absl::OkStatus();
+  absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches = FindMatches(context.store(), number, signal, policy, now);
+  if (!matches.ok()) return matches.status();
+  return TellNewcomerWhoLeads(
+      write, context, number, signal, *matches,
+      [&](uint64_t other_number, const MatchedSignal& match) {
+        const Direction towards{number, &signal, other_number, &match.signal, match.kind, match.relation};
+        return decisions.Decide(policy, towards, now);
+      },
+      now);
 }
 
 absl::Status LeadExpiries::Expire(uint64_t number, const storage::StoredSignal& signal, absl::Time now) {
