@@ -345,7 +345,7 @@ absl::StatusOr<v1::LeadResponse> Leads::Release(const CallerIdentity& caller, co
 absl::Status TellNewcomerWhoLeads(Transaction& write, const LedgerContext& context, uint64_t number,
                                   const storage::StoredSignal& signal,
                                   const std::map<uint64_t, MatchedSignal>& matches, DecisionTowards decide,
-                                  absl::Time now) {
+                                  absl::Time now, absl::string_view why) {
   if (matches.empty()) return absl::OkStatus();
   const policy::DisclosurePolicy& policy = context.PolicyLocked();
   const policy::LeadRules* rules = policy.Lead();
@@ -384,7 +384,7 @@ absl::Status TellNewcomerWhoLeads(Transaction& write, const LedgerContext& conte
     listener.your_signal = signal;
     listener.basis = BasisOf(*decision);
     QueueLeadNotice(write, context, listener, v1::LEAD_EVENT_TAKEN, {other_number, &match.signal}, std::nullopt,
-                    *event_number, v1::AUDIT_EVENT_TYPE_LEAD_TAKEN, now, "its signal arrived after the lead was taken");
+                    *event_number, v1::AUDIT_EVENT_TYPE_LEAD_TAKEN, now, why);
   }
   return absl::OkStatus();
 }
@@ -401,7 +401,7 @@ absl::Status TellReopenedWhoLeads(Transaction& write, const LedgerContext& conte
         const Direction towards{number, &signal, other_number, &match.signal, match.kind, match.relation};
         return decisions.Decide(policy, towards, now);
       },
-      now);
+      now, "its signal was reopened after the lead was taken");
 }
 
 absl::Status LeadExpiries::Expire(uint64_t number, const storage::StoredSignal& signal, absl::Time now) {

@@ -88,11 +88,12 @@ using DecisionTowards =
 // `lead.informs` leaves it out. The same pair decision as every lead
 // notice (lead_notices.h): a lead on a signal it may not learn of tells it
 // nothing. Reads nothing when the policy has no `lead:` section or there
-// are no matches.
+// are no matches. `why` goes into each notice's audit reason.
 absl::Status TellNewcomerWhoLeads(Transaction& write, const LedgerContext& context, uint64_t number,
                                   const storage::StoredSignal& signal,
                                   const std::map<uint64_t, MatchedSignal>& matches, DecisionTowards decide,
-                                  absl::Time now);
+                                  absl::Time now,
+                                  absl::string_view why = "its signal arrived after the lead was taken");
 
 // The same for signal `number` reopened in `write`: its matches are read
 // and each direction towards them decided under the policy in force.

@@ -255,6 +255,12 @@ TEST_F(LeadReleaseTest, AReopenedSignalIsToldWhoLeads) {
   EXPECT_EQ(told[1].lead_event(), v1::LEAD_EVENT_TAKEN);
   EXPECT_EQ(told[1].lead().organisation_id(), "wijkteam-west");
   EXPECT_NE(told[1].notification_id(), told[0].notification_id());
+  bool audited = false;
+  for (const v1::AuditEvent& event : AuditEventsOfType(*store_, v1::AUDIT_EVENT_TYPE_LEAD_TAKEN)) {
+    audited |= event.notification_id() == told[1].notification_id() &&
+               event.reason().find("reopened after the lead was taken") != std::string::npos;
+  }
+  EXPECT_TRUE(audited);
 }
 
 }  // namespace
