@@ -278,9 +278,12 @@ class SimulatedLeads {
   // Signal `i` was revoked: a lead held through it ends, telling nobody.
   void Revoked(size_t i) { Drop(i); }
 
-  // Signal `i` was reopened: its organisation is told again who leads
-  // (TellReopenedWhoLeads), for each lead on a matched signal it may learn of.
-  void Reopened(size_t i, std::vector<SimulatedDecision>& out) {
+  // Signal `i` was reopened (TellReopenedWhoLeads): for each lead on a
+  // matched signal, its organisation is told again who leads if it may learn
+  // of that signal, and so is each coordinator that the reopen's patterns
+  // first told of it (a member now, not in `members_before`).
+  void Reopened(size_t i, const std::set<std::pair<std::string, size_t>>& members_before,
+                const std::set<std::pair<std::string, size_t>>& members_now, std::vector<SimulatedDecision>& out) {
     const LeadRules* rules = policy_.Lead();
     if (rules == nullptr) return;
     const SimulatedSignal& s = signals_[i];
@@ -288,12 +291,28 @@ class SimulatedLeads {
     for (const auto& [j, match] : MatchesOf(signals_, i, signals_.size(), revoked_)) {
       const std::vector<size_t>& holders = holders_[signals_[j].subject];
       if (std::find(holders.begin(), holders.end(), j) == holders.end() || !Open(j)) continue;
+      std::set<std::string> told;
       SimulatedDecision d = world_.Decide(s, signals_[j], match.kind, match.relation);
       d.lead = true;
       d.lead_informs_excluded = d.decision.allow && !informed;
       d.told = d.decision.allow && informed;
       d.lead_event = "taken";
+      if (d.told) told.insert(s.organisation);
       Emit(std::move(d), out);
+      if (!rules->tell_coordinators) continue;
+      std::set<std::string> coordinators;
+      for (const CoordinationRule& rule : policy_.CoordinationRules()) {
+        if (!rule.out_of_view && !rule.move) coordinators.insert(rule.coordinator);
+      }
+      for (const std::string& coordinator : coordinators) {
+        if (coordinator == signals_[j].organisation || told.count(coordinator) > 0 ||
+            members_now.count({coordinator, j}) == 0 || members_before.count({coordinator, j}) > 0) {
+          continue;
+        }
+        SimulatedDecision notice = CoordinatorNotice(coordinator, j);
+        notice.lead_event = "taken";
+        Emit(std::move(notice), out);
+      }
     }
   }
 
@@ -318,6 +337,22 @@ class SimulatedLeads {
       d.lead_event = event;
       Emit(std::move(d), out);
     }
+  }
+  // A lead notice to `coordinator` about the lead's signal `lead`.
+  SimulatedDecision CoordinatorNotice(const std::string& coordinator, size_t lead) const {
+    SimulatedDecision d;
+    d.recipient_organisation = coordinator;
+    d.recipient_key = std::string(1, '-');
+    d.other_organisation = signals_[lead].organisation;
+    d.other_key = signals_[lead].key;
+    d.lead = true;
+    d.told = true;
+    d.decision.allow = true;
+    d.decision.level = DisclosureLevel::kExistenceAndContact;
+    d.decision.rule_ids = {kLeadRuleId};
+    if (const LeadRules* rules = policy_.Lead(); rules != nullptr) d.decision.legal_bases = {rules->legal_basis};
+    d.decision.reason = "a coordinator told of the lead's signal by a coordination notice";
+    return d;
   }
   void Refuse(size_t i, std::string why, std::vector<SimulatedDecision>& out) const {
     SimulatedDecision d;
@@ -371,20 +406,8 @@ class SimulatedLeads {
                         notice.pattern_members.end()) {
         continue;
       }
-      SimulatedDecision d;
-      d.recipient_organisation = notice.recipient_organisation;
-      d.recipient_key = std::string(1, '-');
-      d.other_organisation = l.organisation;
-      d.other_key = l.key;
-      d.lead = true;
-      d.told = true;
-      d.decision.allow = true;
-      d.decision.level = DisclosureLevel::kExistenceAndContact;
-      d.decision.rule_ids = {kLeadRuleId};
-      d.decision.legal_bases = {rules->legal_basis};
-      d.decision.reason = "a coordinator told of the lead's signal by a coordination notice";
       told.insert(notice.recipient_organisation);
-      audience.push_back(std::move(d));
+      audience.push_back(CoordinatorNotice(notice.recipient_organisation, lead));
     }
     return audience;
   }
@@ -540,8 +563,9 @@ std::vector<SimulatedDecision> Simulate(const RulePolicy& policy, const PolicyCa
       patterns.Closed(i, out);
       leads.Closed(i, out);
     } else {
+      const std::set<std::pair<std::string, size_t>> members_before = patterns.Members();
       patterns.Arrive(i, PersonOf(i, matches), out);
-      if (reopened) leads.Reopened(i, out);
+      if (reopened) leads.Reopened(i, members_before, patterns.Members(), out);
     }
     for (size_t n = first; n < out.size(); ++n) out[n].after_step = true;
   }

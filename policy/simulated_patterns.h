@@ -38,6 +38,14 @@ class SimulatedPatterns {
   // From now on it counts for nothing.
   void Revoked(size_t index, std::vector<SimulatedDecision>& out);
 
+  // (coordinator, signal) for every signal that is a member of one of the
+  // coordinator's patterns now.
+  std::set<std::pair<std::string, size_t>> Members() const {
+    std::set<std::pair<std::string, size_t>> out;
+    for (const auto& [key, pattern] : member_of_) out.insert(key);
+    return out;
+  }
+
  private:
   using Group = std::set<size_t>;
   struct Pattern {

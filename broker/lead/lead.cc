@@ -1,6 +1,7 @@
 #include "broker/lead/lead.h"
 
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "broker/lead/lead_record.h"
 #include "broker/matching/disclosure.h"
 #include "broker/matching/match_finder.h"
+#include "broker/matching/patterns.h"
 #include "policy/lead_rules.h"
 
 namespace samenloop::broker {
@@ -99,6 +101,47 @@ absl::Status TellLeadEnded(Transaction& write, const LedgerContext& context, con
   if (!audience.ok()) return audience.status();
   for (const auto& [organisation, listener] : *audience) {
     QueueLeadNotice(write, context, listener, event, {number, &signal}, std::nullopt, *event_number, audit_type, now);
+  }
+  return absl::OkStatus();
+}
+
+// The coordinators that this write first tells of the lead's signal
+// `number` by a pattern (a member now, no marker before): they are told of
+// its lead as AudienceOf would tell them at a lead event (lead_notices.h).
+// A coordinator that had it as a member before was told at the take, or
+// when it joined.
+absl::Status TellCoordinatorsNewlyToldOf(Transaction& write, const LedgerContext& context, uint64_t number,
+                                         const storage::StoredSignal& lead, std::set<std::string>& told,
+                                         absl::Time now) {
+  const policy::DisclosurePolicy& policy = context.PolicyLocked();
+  const policy::LeadRules* rules = policy.Lead();
+  if (rules == nullptr || !rules->tell_coordinators) return absl::OkStatus();
+  std::set<std::string> coordinators;
+  for (const policy::CoordinationRule& rule : policy.CoordinationRules()) {
+    if (!rule.out_of_view && !rule.move) coordinators.insert(rule.coordinator);
+  }
+  for (const std::string& coordinator : coordinators) {
+    if (coordinator == lead.signal().source_organisation() || told.count(coordinator) > 0) continue;
+    PatternBook book(write, coordinator);
+    absl::StatusOr<std::optional<uint64_t>> anchor = book.AnchorOf(number);
+    if (!anchor.ok()) return anchor.status();
+    if (!anchor->has_value()) continue;
+    absl::StatusOr<bool> before = book.MarkedBefore(number);
+    if (!before.ok()) return before.status();
+    // Once per write, also when two signals of one batch join it.
+    if (*before || !write.MarkOnce(absl::StrCat("lead-coordinator/", coordinator, "/", number))) continue;
+    absl::StatusOr<uint64_t> event_number = NextLeadEvent(write);
+    if (!event_number.ok()) return event_number.status();
+    Listener listener;
+    listener.organisation = coordinator;
+    listener.coordinator = true;
+    listener.basis.add_rule_ids(policy::kLeadRuleId);
+    listener.basis.add_legal_bases(rules->legal_basis);
+    listener.basis.set_policy_version(policy.Version());
+    QueueLeadNotice(write, context, listener, v1::LEAD_EVENT_TAKEN, {number, &lead}, std::nullopt, *event_number,
+                    v1::AUDIT_EVENT_TYPE_LEAD_TAKEN, now,
+                    "the coordinator was told of the lead's signal by a pattern after the lead was taken");
+    told.insert(coordinator);
   }
   return absl::OkStatus();
 }
@@ -351,9 +394,9 @@ absl::Status TellNewcomerWhoLeads(Transaction& write, const LedgerContext& conte
   const policy::LeadRules* rules = policy.Lead();
   if (rules == nullptr) return absl::OkStatus();
   const std::string& organisation = signal.signal().source_organisation();
-  if (!policy::LearnsOfLead(*rules, organisation, policy.EffectiveKind(organisation, signal.organisation_kind()))) {
-    return absl::OkStatus();
-  }
+  const bool informed =
+      policy::LearnsOfLead(*rules, organisation, policy.EffectiveKind(organisation, signal.organisation_kind()));
+  if (!informed && !rules->tell_coordinators) return absl::OkStatus();
   // The lead records of the matched signals' persons, each read once; a
   // lead is held through a signal, so only a matched signal that holds one
   // can tell the newcomer of it.
@@ -373,18 +416,29 @@ absl::Status TellNewcomerWhoLeads(Transaction& write, const LedgerContext& conte
     if (!leads || match.signal.signal().status() != v1::SIGNAL_STATUS_OPEN || !IsLive(match.signal, policy, now)) {
       continue;
     }
-    absl::StatusOr<policy::Decision> decision = decide(other_number, match);
+    // Told once per lead in this write: the newcomer's organisation, if it
+    // may learn of the lead's signal, then coordinators this write first
+    // tells of that signal.
+    std::set<std::string> told;
+    absl::StatusOr<policy::Decision> decision = policy::Decision{};
+    if (informed) decision = decide(other_number, match);
     if (!decision.ok()) return decision.status();
-    if (!decision->allow) continue;
-    absl::StatusOr<uint64_t> event_number = NextLeadEvent(write);
-    if (!event_number.ok()) return event_number.status();
-    Listener listener;
-    listener.organisation = organisation;
-    listener.your_number = number;
-    listener.your_signal = signal;
-    listener.basis = BasisOf(*decision);
-    QueueLeadNotice(write, context, listener, v1::LEAD_EVENT_TAKEN, {other_number, &match.signal}, std::nullopt,
-                    *event_number, v1::AUDIT_EVENT_TYPE_LEAD_TAKEN, now, why);
+    if (informed && decision->allow) {
+      absl::StatusOr<uint64_t> event_number = NextLeadEvent(write);
+      if (!event_number.ok()) return event_number.status();
+      Listener listener;
+      listener.organisation = organisation;
+      listener.your_number = number;
+      listener.your_signal = signal;
+      listener.basis = BasisOf(*decision);
+      QueueLeadNotice(write, context, listener, v1::LEAD_EVENT_TAKEN, {other_number, &match.signal}, std::nullopt,
+                      *event_number, v1::AUDIT_EVENT_TYPE_LEAD_TAKEN, now, why);
+      told.insert(organisation);
+    }
+    if (absl::Status s = TellCoordinatorsNewlyToldOf(write, context, other_number, match.signal, told, now);
+        !s.ok()) {
+      return s;
+    }
   }
   return absl::OkStatus();
 }

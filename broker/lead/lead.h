@@ -87,8 +87,10 @@ using DecisionTowards =
 // (TAKEN, existence and contact) to the signal's organisation, unless
 // `lead.informs` leaves it out. The same pair decision as every lead
 // notice (lead_notices.h): a lead on a signal it may not learn of tells it
-// nothing. Reads nothing when the policy has no `lead:` section or there
-// are no matches. `why` goes into each notice's audit reason.
+// nothing. A coordinator that this write first tells of such a lead's
+// signal by a pattern is told of its lead too (with `lead.tell_coordinators`).
+// Reads nothing when the policy has no `lead:` section or there are no
+// matches. `why` goes into each organisation's notice's audit reason.
 absl::Status TellNewcomerWhoLeads(Transaction& write, const LedgerContext& context, uint64_t number,
                                   const storage::StoredSignal& signal,
                                   const std::map<uint64_t, MatchedSignal>& matches, DecisionTowards decide,

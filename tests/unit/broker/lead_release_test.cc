@@ -26,9 +26,10 @@ const CallerIdentity kShelter{"shelter", Role::kOrg, "shelter"};
 // Partners learn of each other's unprotected signals on a person or its
 // household; schools learn of partners but nobody learns of a school's
 // signal; the shelter's signals are protected (no permit includes them).
-// Care partners may lead; every partner and school is told.
+// Care partners may lead; every partner and school is told. The safety
+// house coordinates three organisations on a person.
 constexpr char kPolicy[] = R"yaml(version: "leads"
-organisation_kinds: [police, ggz, local_team, school, shelter]
+organisation_kinds: [police, ggz, local_team, school, shelter, safety_house]
 organisations:
   - { id: politie-amsterdam, kind: police }
   - { id: ggz-inforsa, kind: ggz }
@@ -36,6 +37,7 @@ organisations:
   - { id: school, kind: school }
   - { id: shelter, kind: shelter }
   - { id: politie-2, kind: police }
+  - { id: zvh, kind: safety_house }
 categories:
   - { id: housing_nuisance, active: 1y, visible: 2y }
 legal_bases:
@@ -51,6 +53,8 @@ rules:
     match: [subject, household]
     level: existence_and_contact
     legal_basis: convenant
+coordination:
+  - { id: three, coordinator: zvh, legal_basis: convenant, min_organisations: 3, window: 1y }
 )yaml";
 
 class LeadReleaseTest : public testing::LedgerFixture {
@@ -197,6 +201,33 @@ TEST_F(LeadReleaseTest, ASignalArrivingAfterTheTakeIsToldWhoLeadsInTheSameWrite)
                 event.reason().find("arrived after the lead was taken") != std::string::npos;
   }
   EXPECT_TRUE(newcomer) << "each newcomer's notice is audited";
+}
+
+TEST_F(LeadReleaseTest, ACoordinatorFirstToldOfTheLeadsSignalByAPatternIsToldWhoLeads) {
+  Submit(kPolice, ValidSignal(m_), "police-1");
+  const std::string team = Submit(kWijkteam, ValidSignal(m_), "team-1");
+  ASSERT_TRUE(Take(kWijkteam, team).ok());
+  EXPECT_TRUE(Leads("zvh").empty()) << "no pattern yet: the coordinator knows of no signal";
+
+  // The third organisation forms the pattern: the safety house is told of
+  // the team's signal now, and so of its lead, in the same write.
+  Submit(kGgz, ValidSignal(m_), "ggz-1");
+  std::vector<v1::Notification> told = Leads("zvh");
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].lead_event(), v1::LEAD_EVENT_TAKEN);
+  EXPECT_EQ(told[0].lead().organisation_id(), "wijkteam-west");
+  EXPECT_TRUE(told[0].your_signal_id().empty());
+  ASSERT_EQ(told[0].basis().rule_ids_size(), 1);
+  EXPECT_EQ(told[0].basis().rule_ids(0), "lead");
+  const std::vector<v1::Notification> all = Outbox("zvh");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].kind(), v1::NOTIFICATION_KIND_COORDINATION) << "the pattern first, then who leads";
+
+  // A fourth joins the pattern it already follows: not told again.
+  const CallerIdentity other_police{"politie-2", Role::kOrg, "police"};
+  Submit(other_police, ValidSignal(m_), "police-2");
+  EXPECT_EQ(Leads("zvh").size(), 1u);
+  EXPECT_EQ(Leads("politie-2").size(), 1u) << "the newcomer itself is told";
 }
 
 TEST_F(LeadReleaseTest, ANewcomerThatMayNotLearnOfTheLeadsSignalObservesNothing) {

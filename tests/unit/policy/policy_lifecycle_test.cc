@@ -420,6 +420,41 @@ TEST(PolicyCaseLeadSteps, TheCoordinatorToldOfTheLeadsSignalIsToldAndARevokedMem
   EXPECT_TRUE(results[0].passed()) << Failures(results);
 }
 
+TEST(PolicyCaseLeadSteps, ACoordinatorFirstToldOfTheLeadsSignalOnAReopenIsToldWhoLeads) {
+  auto p = Load(kRules, std::string(kTeamMayLead) +
+                            "coordination:\n"
+                            "  - { id: dv-history, coordinator: school, legal_basis: convenant, "
+                            "closed_category: domestic_violence }\n");
+  const std::string text = R"yaml(cases:
+  - name: reopen forms a pattern
+    date: 2026-11-23
+    persons: { M: 23+ }
+    signals:
+      - { key: w1, organisation: wijkteam, subject: M, category: housing_nuisance }
+      - { key: v1, organisation: vt, subject: M, category: domestic_violence, status: closed }
+      - { key: p1, organisation: politie, subject: M, category: housing_nuisance, status: closed }
+    steps:
+      - { take_lead: w1 }
+      - { reopen: p1 }
+    expect:
+      - "vt v1 <- wijkteam w1 subject details"
+      - "vt v1 <- politie p1 subject details"
+      - "politie p1 <- wijkteam w1 subject details"
+      - "politie p1 <- vt v1 subject details"
+      - "vt v1 <- wijkteam w1 lead taken"
+      - "politie p1 <- wijkteam w1 lead taken"
+      - "vt v1 <- politie p1 change reopened"
+      - "wijkteam w1 <- politie p1 subject existence_and_contact"
+      - "school - <- politie p1 coordination existence_and_contact pattern=1 members=politie:p1,vt:v1,wijkteam:w1"
+      - "school - <- wijkteam w1 lead taken"
+)yaml";
+  // The reopened police signal forms the history pattern: the school
+  // (coordinator) is first told of the team's signal now, and of its lead.
+  auto results = RunCases(*p, text);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].passed()) << Failures(results);
+}
+
 TEST(PolicyCaseLeadSteps, AMissingLeadLineSaysWhy) {
   auto p = Load(kRules, std::string("lead: { may_lead: { kinds: [veilig_thuis] }, informs: { kinds: [police] }, "
                                     "legal_basis: convenant }\n"));
