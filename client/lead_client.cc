@@ -42,4 +42,14 @@ absl::StatusOr<v1::LeadResponse> LeadClient::HandOverLead(const std::string& sig
   return response;
 }
 
+absl::StatusOr<v1::LeadResponse> LeadClient::ReleaseLead(const std::string& signal_id) {
+  v1::ReleaseLeadRequest request;
+  request.set_signal_id(signal_id);
+  grpc::ClientContext context;
+  SetDeadline(context, deadline_);
+  v1::LeadResponse response;
+  if (grpc::Status status = stub_->ReleaseLead(&context, request, &response); !status.ok()) return FromGrpc(status);
+  return response;
+}
+
 }  // namespace samenloop::client

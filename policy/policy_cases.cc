@@ -86,26 +86,42 @@ class CaseReader : public YamlReader {
     return consent;
   }
 
-  // `{ close: KEY }`, `{ reopen: KEY }` or `{ update: KEY, severity: S,
-  // nature: N, category: C }`: one action a map, like a signal.
+  // `{ close: KEY }`, `{ reopen: KEY }`, `{ update: KEY, severity: S,
+  // nature: N, category: C }`, `{ revoke: KEY }`, `{ take_lead: KEY }`,
+  // `{ handover: KEY, to: ORG }` or `{ release: KEY }`: one action a map,
+  // like a signal.
   CaseStep Step(const YAML::Node& node) {
     CaseStep step;
     step.at = At(node.Mark());
-    if (!CheckMap(node, "a step", {"close", "reopen", "update", "severity", "nature", "category"})) return step;
+    if (!CheckMap(node, "a step",
+                  {"close", "reopen", "update", "severity", "nature", "category", "revoke", "take_lead", "handover",
+                   "to", "release"})) {
+      return step;
+    }
     int actions = 0;
     for (auto [key, action] : {std::pair{"close", CaseStep::Action::kClose},
                                std::pair{"reopen", CaseStep::Action::kReopen},
-                               std::pair{"update", CaseStep::Action::kUpdate}}) {
+                               std::pair{"update", CaseStep::Action::kUpdate},
+                               std::pair{"revoke", CaseStep::Action::kRevoke},
+                               std::pair{"take_lead", CaseStep::Action::kTakeLead},
+                               std::pair{"handover", CaseStep::Action::kHandOver},
+                               std::pair{"release", CaseStep::Action::kRelease}}) {
       if (!node[key]) continue;
       ++actions;
       step.action = action;
       step.key = Scalar(node, key, "a step", true);
     }
     if (actions != 1) {
-      Error(step.at, "a step is one of { close: KEY }, { reopen: KEY } or { update: KEY, severity: S, ... }");
+      Error(step.at, "a step is one of { close: KEY }, { reopen: KEY }, { update: KEY, severity: S, ... }, "
+                     "{ revoke: KEY }, { take_lead: KEY }, { handover: KEY, to: ORG } or { release: KEY }");
       return step;
     }
     const std::string what = absl::StrCat("the step on ", step.key);
+    if (step.action == CaseStep::Action::kHandOver) {
+      step.to = Scalar(node, "to", what.c_str(), true);
+    } else if (node["to"]) {
+      Error(At(node["to"].Mark()), "\"to\" belongs to a handover step only");
+    }
     if (step.action != CaseStep::Action::kUpdate) {
       for (const char* key : {"severity", "nature", "category"}) {
         if (node[key]) Error(At(node[key].Mark()), absl::StrCat("\"", key, "\" belongs to an update step only"));
@@ -226,15 +242,38 @@ void CheckPolicyCases(const RulePolicy& policy, const std::vector<PolicyCase>& c
       for (const std::string& p : s.protected_against) person(p, s.at, what);
     }
     // Steps in order, as the broker would accept them: only an open signal
-    // closes, only a closed one reopens.
+    // closes, only a closed one reopens, nothing happens to a revoked one.
+    // A lead step the broker would refuse is a line, not an error.
     std::map<std::string, bool> closed;
-    for (const SimulatedSignal& s : c.signals) closed[s.key] = s.closed;
+    std::map<std::string, std::string> organisation_of;
+    std::set<std::string> revoked;
+    for (const SimulatedSignal& s : c.signals) {
+      closed[s.key] = s.closed;
+      organisation_of[s.key] = s.organisation;
+    }
     for (const CaseStep& step : c.steps) {
       auto it = closed.find(step.key);
       if (it == closed.end()) {
         error(step.at, absl::StrCat("the step names signal ", step.key, ", which is not among the case's signals"));
         continue;
       }
+      if (revoked.contains(step.key)) {
+        error(step.at, absl::StrCat("signal ", step.key, " is revoked here: no step can follow on it"));
+        continue;
+      }
+      if (step.action == CaseStep::Action::kRevoke) revoked.insert(step.key);
+      if (step.action == CaseStep::Action::kHandOver) {
+        if (!step.to.empty() && policy.KindOf(step.to).empty()) {
+          error(step.at, absl::StrCat("the handover names organisation \"", step.to,
+                                      "\", which the policy does not declare"));
+        } else if (step.to == organisation_of[step.key]) {
+          error(step.at, absl::StrCat("the handover of ", step.key, " is to its own organisation; hand over to "
+                                      "another one"));
+        }
+      }
+      const bool lifecycle = step.action == CaseStep::Action::kClose || step.action == CaseStep::Action::kReopen ||
+                             step.action == CaseStep::Action::kUpdate;
+      if (!lifecycle) continue;
       if (step.action == CaseStep::Action::kClose && it->second) {
         error(step.at, absl::StrCat("signal ", step.key, " is already closed here: only an open signal closes"));
       }

@@ -50,11 +50,14 @@ struct SimulatedConsent {
 };
 
 // A later event in a case, after every signal of the case has arrived
-// (`steps:` in a cases file): a signal closes, is reopened, or changes.
+// (`steps:` in a cases file): a signal closes, is reopened, changes or is
+// revoked; its organisation takes the lead through it, hands its lead over
+// (to the organisation `to`) or releases it.
 struct CaseStep {
-  enum class Action { kClose, kReopen, kUpdate };
+  enum class Action { kClose, kReopen, kUpdate, kRevoke, kTakeLead, kHandOver, kRelease };
   Action action = Action::kClose;
   std::string key;  // the signal's key
+  std::string to;   // kHandOver: the organisation that takes over
   // kUpdate: the fields it sets (unset: unchanged).
   std::optional<Severity> severity;
   std::optional<Nature> nature;
@@ -100,11 +103,30 @@ struct SimulatedDecision {
   // Whether this decision produced a notice (allowed, and for a step
   // something to tell).
   bool told = false;
+  // A lead step (or a close or revoke ending a lead): a lead notice when
+  // `lead_event` is set ("taken", "handed_over", "lapsed", "released";
+  // `other_*` is the lead's signal, `previous_lead` "ORG:KEY" for a
+  // handover), a decision towards the lead's signal that told nothing
+  // (`told` false: not allowed, or `informs` leaves the recipient out, as
+  // `lead_informs_excluded` says), or a refused step (`lead_refused`: why,
+  // e.g. "may_lead", "leads:ORG"; `recipient_*` the step's signal).
+  bool lead = false;
+  std::string lead_event;
+  std::string previous_lead;
+  bool lead_informs_excluded = false;
+  std::string lead_refused;
+  // A revoke step: the recipient was told of the revoked signal `other_*`
+  // (a match, change, lead or pattern notice) and has it retracted.
+  bool retraction = false;
 
   // The expectation line this decision produces when told, e.g.
   // "school-de-horizon school-1 <- politie-amsterdam pol-1 household_related:parent existence_and_contact",
   // "veilig-thuis-amsterdam vt-1 <- zorg-de-brug care-1 change closed" or
-  // "zvh-amsterdam - <- zorg-de-brug care-1 coordination out_of_view".
+  // "zvh-amsterdam - <- zorg-de-brug care-1 coordination out_of_view",
+  // "politie-amsterdam pol-1 <- wijkteam-west wt-1 lead taken",
+  // "wijkteam-west wt-1 <- gi-amsterdam gi-1 lead handed_over from=wijkteam-west:wt-1",
+  // "politie-amsterdam pol-1 lead refused may_lead" or
+  // "politie-amsterdam pol-1 <- zorg-de-brug care-1 retraction".
   std::string Line() const;
 };
 

@@ -15,11 +15,12 @@ bool Shown(const SimulatedSignal& s, const std::string& coordinator) {
 }  // namespace
 
 std::set<std::string> SimulatedPatterns::PersonsOf(const std::string& person) const {
-  // Signals 0..arrived_-1 are the store; protected ones connect no one.
+  // Signals 0..arrived_-1 are the store; protected ones connect no one,
+  // revoked ones are gone from the indexes.
   std::set<std::string> persons = {person};
   for (size_t j = 0; j < arrived_; ++j) {
     const SimulatedSignal& s = case_.signals[j];
-    if (s.is_protected) continue;
+    if (s.is_protected || revoked_.count(j) > 0) continue;
     if (s.subject == person) {
       for (const SimulatedRelated& r : s.related) persons.insert(r.person);
     }
@@ -34,7 +35,7 @@ SimulatedPatterns::Group SimulatedPatterns::SignalsOn(const std::set<std::string
   Group group = {index};
   for (size_t j = 0; j < arrived_; ++j) {
     const SimulatedSignal& s = case_.signals[j];
-    if (!s.is_protected && persons.count(s.subject) > 0) group.insert(j);
+    if (!s.is_protected && revoked_.count(j) == 0 && persons.count(s.subject) > 0) group.insert(j);
   }
   return group;
 }
@@ -180,6 +181,28 @@ void SimulatedPatterns::Arrive(size_t index, const std::vector<size_t>& person, 
   }
 }
 
+void SimulatedPatterns::Revoked(size_t index, std::vector<SimulatedDecision>& out) {
+  revoked_.insert(index);
+  for (auto& [coordinator, patterns] : patterns_) {
+    auto it = member_of_.find({coordinator, index});
+    if (it == member_of_.end()) continue;
+    Pattern& pattern = patterns[it->second];
+    member_of_.erase(it);
+    pattern.members.erase(index);
+    // Judged again on the rest, as Coordinator::MemberRevoked: an update
+    // naming the last member while the formation rule still fires over
+    // them; otherwise it dissolves and a later signal is judged afresh.
+    bool fires = false;
+    for (size_t n : pattern.members) fires = fires || Fires(*pattern.rule, pattern.members, n);
+    if (!fires) {
+      for (size_t n : pattern.members) member_of_.erase({coordinator, n});
+      pattern.members.clear();
+      continue;
+    }
+    Tell(pattern, *pattern.members.rbegin(), true, out);
+  }
+}
+
 void SimulatedPatterns::Closed(size_t index, std::vector<SimulatedDecision>& out) const {
   const SimulatedSignal& closed = case_.signals[index];
   std::set<std::string> told;  // one notice per coordinator and closing
@@ -191,7 +214,7 @@ void SimulatedPatterns::Closed(size_t index, std::vector<SimulatedDecision>& out
     Group group;
     if (rule.scope == CoordinationRule::Scope::kPerson) {
       for (size_t j = 0; j < arrived_; ++j) {
-        if (case_.signals[j].subject == closed.subject) group.insert(j);
+        if (case_.signals[j].subject == closed.subject && revoked_.count(j) == 0) group.insert(j);
       }
     } else {
       group = SignalsOn(PersonsOf(closed.subject), index);

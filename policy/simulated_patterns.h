@@ -32,6 +32,20 @@ class SimulatedPatterns {
   // (policy/coordination.h OutOfViewFires, as Coordinator::OutOfView).
   void Closed(size_t index, std::vector<SimulatedDecision>& out) const;
 
+  // Signal `index` is revoked (a step): it leaves every pattern it is in,
+  // and each is judged again on the rest (Coordinator::MemberRevoked): an
+  // update while the rule that formed it still fires, else it dissolves.
+  // From now on it counts for nothing.
+  void Revoked(size_t index, std::vector<SimulatedDecision>& out);
+
+  // (coordinator, signal) for every signal that is a member of one of the
+  // coordinator's patterns now.
+  std::set<std::pair<std::string, size_t>> Members() const {
+    std::set<std::pair<std::string, size_t>> out;
+    for (const auto& [key, pattern] : member_of_) out.insert(key);
+    return out;
+  }
+
  private:
   using Group = std::set<size_t>;
   struct Pattern {
@@ -55,6 +69,7 @@ class SimulatedPatterns {
   std::map<std::pair<std::string, size_t>, size_t> member_of_;  // (coordinator, signal) -> pattern
   int formed_ = 0;
   size_t arrived_ = 0;  // signals 0..arrived_-1 are in the store
+  std::set<size_t> revoked_;
 };
 
 }  // namespace samenloop::policy

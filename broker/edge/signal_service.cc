@@ -78,6 +78,13 @@ grpc::Status SignalServiceImpl::HandOverLead(grpc::ServerContext* context, const
   return Finish(ledger_->leads().HandOver(*caller, *request), response);
 }
 
+grpc::Status SignalServiceImpl::ReleaseLead(grpc::ServerContext* context, const v1::ReleaseLeadRequest* request,
+                                            v1::LeadResponse* response) {
+  absl::StatusOr<CallerIdentity> caller = AdmitOrg(*context, *request);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Finish(ledger_->leads().Release(*caller, *request), response);
+}
+
 grpc::Status NotificationServiceImpl::Subscribe(grpc::ServerContext* context,
                                                 const v1::SubscribeRequest* request,
                                                 grpc::ServerWriter<v1::Notification>* writer) {

@@ -34,6 +34,8 @@ class SignalServiceImpl final : public v1::SignalService::Service {
                         v1::LeadResponse* response) override;
   grpc::Status HandOverLead(grpc::ServerContext* context, const v1::HandOverLeadRequest* request,
                             v1::LeadResponse* response) override;
+  grpc::Status ReleaseLead(grpc::ServerContext* context, const v1::ReleaseLeadRequest* request,
+                           v1::LeadResponse* response) override;
 
  private:
   Ledger* ledger_;

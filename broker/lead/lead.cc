@@ -1,6 +1,7 @@
 #include "broker/lead/lead.h"
 
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "broker/lead/lead_record.h"
 #include "broker/matching/disclosure.h"
 #include "broker/matching/match_finder.h"
+#include "broker/matching/patterns.h"
 #include "policy/lead_rules.h"
 
 namespace samenloop::broker {
@@ -86,6 +88,62 @@ absl::StatusOr<OwnCase> LoadOwnCase(LedgerContext& context, const CallerIdentity
   if (!holders.ok()) return holders.status();
   out.holders = *std::move(holders);
   return out;
+}
+
+// Tells those who may learn of the lead's signal `number` (as it is now)
+// that the lead ended: LAPSED (it closed) or RELEASED (it stays open).
+absl::Status TellLeadEnded(Transaction& write, const LedgerContext& context, const PairDecisions& decisions,
+                           uint64_t number, const storage::StoredSignal& signal, v1::LeadEvent event,
+                           v1::AuditEventType audit_type, absl::Time now) {
+  absl::StatusOr<uint64_t> event_number = NextLeadEvent(write);
+  if (!event_number.ok()) return event_number.status();
+  absl::StatusOr<std::map<std::string, Listener>> audience = AudienceOf(context, decisions, number, signal, now);
+  if (!audience.ok()) return audience.status();
+  for (const auto& [organisation, listener] : *audience) {
+    QueueLeadNotice(write, context, listener, event, {number, &signal}, std::nullopt, *event_number, audit_type, now);
+  }
+  return absl::OkStatus();
+}
+
+// The coordinators that this write first tells of the lead's signal
+// `number` by a pattern (a member now, no marker before): they are told of
+// its lead as AudienceOf would tell them at a lead event (lead_notices.h).
+// A coordinator that had it as a member before was told at the take, or
+// when it joined.
+absl::Status TellCoordinatorsNewlyToldOf(Transaction& write, const LedgerContext& context, uint64_t number,
+                                         const storage::StoredSignal& lead, std::set<std::string>& told,
+                                         absl::Time now) {
+  const policy::DisclosurePolicy& policy = context.PolicyLocked();
+  const policy::LeadRules* rules = policy.Lead();
+  if (rules == nullptr || !rules->tell_coordinators) return absl::OkStatus();
+  std::set<std::string> coordinators;
+  for (const policy::CoordinationRule& rule : policy.CoordinationRules()) {
+    if (!rule.out_of_view && !rule.move) coordinators.insert(rule.coordinator);
+  }
+  for (const std::string& coordinator : coordinators) {
+    if (coordinator == lead.signal().source_organisation() || told.count(coordinator) > 0) continue;
+    PatternBook book(write, coordinator);
+    absl::StatusOr<std::optional<uint64_t>> anchor = book.AnchorOf(number);
+    if (!anchor.ok()) return anchor.status();
+    if (!anchor->has_value()) continue;
+    absl::StatusOr<bool> before = book.MarkedBefore(number);
+    if (!before.ok()) return before.status();
+    // Once per write, also when two signals of one batch join it.
+    if (*before || !write.MarkOnce(absl::StrCat("lead-coordinator/", coordinator, "/", number))) continue;
+    absl::StatusOr<uint64_t> event_number = NextLeadEvent(write);
+    if (!event_number.ok()) return event_number.status();
+    Listener listener;
+    listener.organisation = coordinator;
+    listener.coordinator = true;
+    listener.basis.add_rule_ids(policy::kLeadRuleId);
+    listener.basis.add_legal_bases(rules->legal_basis);
+    listener.basis.set_policy_version(policy.Version());
+    QueueLeadNotice(write, context, listener, v1::LEAD_EVENT_TAKEN, {number, &lead}, std::nullopt, *event_number,
+                    v1::AUDIT_EVENT_TYPE_LEAD_TAKEN, now,
+                    "the coordinator was told of the lead's signal by a pattern after the lead was taken");
+    told.insert(coordinator);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -283,16 +341,121 @@ absl::Status EndLeadOf(Transaction& write, const LedgerContext& context, const P
                               revoked ? "the lead ended: its signal was revoked" : "the lead lapsed: its signal closed",
                               now));
   if (revoked) return absl::OkStatus();
-  absl::StatusOr<uint64_t> event_number = NextLeadEvent(write);
-  if (!event_number.ok()) return event_number.status();
   // The closed signal as those who may learn of it now see it.
-  absl::StatusOr<std::map<std::string, Listener>> audience = AudienceOf(context, decisions, number, signal, now);
-  if (!audience.ok()) return audience.status();
-  for (const auto& [organisation, listener] : *audience) {
-    QueueLeadNotice(write, context, listener, v1::LEAD_EVENT_LAPSED, {number, &signal}, std::nullopt, *event_number,
-                    v1::AUDIT_EVENT_TYPE_LEAD_LAPSED, now);
+  return TellLeadEnded(write, context, decisions, number, signal, v1::LEAD_EVENT_LAPSED,
+                       v1::AUDIT_EVENT_TYPE_LEAD_LAPSED, now);
+}
+
+absl::StatusOr<v1::LeadResponse> Leads::Release(const CallerIdentity& caller, const v1::ReleaseLeadRequest& request) {
+  const absl::Time now = context_.Now();
+  std::unique_lock<std::mutex> lock = context_.LockWrites();
+  const policy::DisclosurePolicy& policy = context_.PolicyLocked();
+  absl::StatusOr<OwnCase> loaded = LoadOwnCase(context_, caller, request.signal_id(), policy, now);
+  if (!loaded.ok()) return loaded.status();
+  // The same refusal whether nobody or someone else leads, as for a
+  // handover: the caller learns nothing of a lead it may not learn of.
+  const LiveHolder* mine = nullptr;
+  for (const LiveHolder& holder : loaded->holders) {
+    if (holder.holder.organisation() == caller.organisation_id) mine = &holder;
+  }
+  if (mine == nullptr) {
+    return absl::FailedPreconditionError(
+        "signal_id: your organisation does not lead for this person; there is no lead of yours to release");
+  }
+  const uint64_t lead_number = mine->holder.signal_number();
+  const storage::StoredSignal& lead_signal = mine->signal;
+
+  Transaction write(context_);
+  write.TouchesNoMatchingInput();
+  RemoveHolderOf(loaded->record, lead_number);
+  PutLeadRecord(write, loaded->signal.subject_key(), loaded->record);
+  v1::AuditEvent act = LeadAudit(v1::AUDIT_EVENT_TYPE_LEAD_RELEASED, caller, lead_signal,
+                                 "released the lead; its signal stays open", now);
+  if (lead_number != loaded->number) act.add_signal_ids(loaded->signal.signal().signal_id());
+  write.AppendAudit(std::move(act));
+  if (absl::Status told = TellLeadEnded(write, context_, decisions_, lead_number, lead_signal,
+                                        v1::LEAD_EVENT_RELEASED, v1::AUDIT_EVENT_TYPE_LEAD_RELEASED, now);
+      !told.ok()) {
+    return told;
+  }
+  if (absl::Status committed = write.Commit(); !committed.ok()) return committed;
+  v1::LeadResponse response;
+  *response.mutable_since() = ToProto(now);
+  response.set_changed(true);
+  return response;
+}
+
+absl::Status TellNewcomerWhoLeads(Transaction& write, const LedgerContext& context, uint64_t number,
+                                  const storage::StoredSignal& signal,
+                                  const std::map<uint64_t, MatchedSignal>& matches, DecisionTowards decide,
+                                  absl::Time now, absl::string_view why) {
+  if (matches.empty()) return absl::OkStatus();
+  const policy::DisclosurePolicy& policy = context.PolicyLocked();
+  const policy::LeadRules* rules = policy.Lead();
+  if (rules == nullptr) return absl::OkStatus();
+  const std::string& organisation = signal.signal().source_organisation();
+  const bool informed =
+      policy::LearnsOfLead(*rules, organisation, policy.EffectiveKind(organisation, signal.organisation_kind()));
+  if (!informed && !rules->tell_coordinators) return absl::OkStatus();
+  // The lead records of the matched signals' persons, each read once; a
+  // lead is held through a signal, so only a matched signal that holds one
+  // can tell the newcomer of it.
+  std::map<std::string, storage::LeadRecord> records;
+  for (const auto& [other_number, match] : matches) {
+    const std::string& key = match.signal.subject_key();
+    auto it = records.find(key);
+    if (it == records.end()) {
+      absl::StatusOr<storage::LeadRecord> record = LoadLeadRecord(context.store(), key);
+      if (!record.ok()) return record.status();
+      it = records.emplace(key, *std::move(record)).first;
+    }
+    bool leads = false;
+    for (const storage::LeadHolder& holder : it->second.holders()) leads |= holder.signal_number() == other_number;
+    // A holder's signal is open and live while it leads (a close ends it;
+    // an expired one is no lead, lead_record.h).
+    if (!leads || match.signal.signal().status() != v1::SIGNAL_STATUS_OPEN || !IsLive(match.signal, policy, now)) {
+      continue;
+    }
+    // Told once per lead in this write: the newcomer's organisation, if it
+    // may learn of the lead's signal, then coordinators this write first
+    // tells of that signal.
+    std::set<std::string> told;
+    absl::StatusOr<policy::Decision> decision = policy::Decision{};
+    if (informed) decision = decide(other_number, match);
+    if (!decision.ok()) return decision.status();
+    if (informed && decision->allow) {
+      absl::StatusOr<uint64_t> event_number = NextLeadEvent(write);
+      if (!event_number.ok()) return event_number.status();
+      Listener listener;
+      listener.organisation = organisation;
+      listener.your_number = number;
+      listener.your_signal = signal;
+      listener.basis = BasisOf(*decision);
+      QueueLeadNotice(write, context, listener, v1::LEAD_EVENT_TAKEN, {other_number, &match.signal}, std::nullopt,
+                      *event_number, v1::AUDIT_EVENT_TYPE_LEAD_TAKEN, now, why);
+      told.insert(organisation);
+    }
+    if (absl::Status s = TellCoordinatorsNewlyToldOf(write, context, other_number, match.signal, told, now);
+        !s.ok()) {
+      return s;
+    }
   }
   return absl::OkStatus();
+}
+
+absl::Status TellReopenedWhoLeads(Transaction& write, const LedgerContext& context, const PairDecisions& decisions,
+                                  uint64_t number, const storage::StoredSignal& signal, absl::Time now) {
+  const policy::DisclosurePolicy& policy = context.PolicyLocked();
+  if (policy.Lead() == nullptr) return absl::OkStatus();
+  absl::StatusOr<std::map<uint64_t, MatchedSignal>> matches = FindMatches(context.store(), number, signal, policy, now);
+  if (!matches.ok()) return matches.status();
+  return TellNewcomerWhoLeads(
+      write, context, number, signal, *matches,
+      [&](uint64_t other_number, const MatchedSignal& match) {
+        const Direction towards{number, &signal, other_number, &match.signal, match.kind, match.relation};
+        return decisions.Decide(policy, towards, now);
+      },
+      now, "its signal was reopened after the lead was taken");
 }
 
 absl::Status LeadExpiries::Expire(uint64_t number, const storage::StoredSignal& signal, absl::Time now) {

@@ -21,6 +21,7 @@ const char* EventName(v1::LeadEvent event) {
     case v1::LEAD_EVENT_TAKEN: return "taken";
     case v1::LEAD_EVENT_HANDED_OVER: return "handed over";
     case v1::LEAD_EVENT_LAPSED: return "lapsed";
+    case v1::LEAD_EVENT_RELEASED: return "released";
     default: return "unspecified";
   }
 }
@@ -107,7 +108,7 @@ absl::StatusOr<std::map<std::string, Listener>> AudienceOf(const LedgerContext& 
 
 void QueueLeadNotice(Transaction& write, const LedgerContext& context, const Listener& to, v1::LeadEvent event,
                      const LeadSignal& lead, const std::optional<LeadSignal>& previous, uint64_t event_number,
-                     v1::AuditEventType audit_type, absl::Time now) {
+                     v1::AuditEventType audit_type, absl::Time now, absl::string_view why) {
   const policy::DisclosurePolicy& policy = context.PolicyLocked();
   NotificationRef ref;
   ref.kind = NotificationRef::Kind::kLead;
@@ -163,7 +164,7 @@ void QueueLeadNotice(Transaction& write, const LedgerContext& context, const Lis
   audit.set_disclosure_level(v1::DISCLOSURE_LEVEL_EXISTENCE_AND_CONTACT);
   *audit.mutable_basis() = to.basis;
   audit.set_notification_id(notification_id);
-  audit.set_reason(absl::StrCat("lead notice (", EventName(event), ")"));
+  audit.set_reason(absl::StrCat("lead notice (", EventName(event), why.empty() ? "" : "; ", why, ")"));
   write.AppendAudit(std::move(audit));
 }
 

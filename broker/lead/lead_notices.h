@@ -62,10 +62,11 @@ struct LeadSignal {
 // Queues one lead notice for `to` about `lead` (what `event` says; with
 // `previous` for a handover the recipient may learn of both), records it
 // under the signals it names so that revoking them withdraws it, and audits
-// it as `audit_type`. `event_number` makes its id unique.
+// it as `audit_type` (`why`, when given, is added to the audit reason).
+// `event_number` makes its id unique.
 void QueueLeadNotice(Transaction& write, const LedgerContext& context, const Listener& to, v1::LeadEvent event,
                      const LeadSignal& lead, const std::optional<LeadSignal>& previous, uint64_t event_number,
-                     v1::AuditEventType audit_type, absl::Time now);
+                     v1::AuditEventType audit_type, absl::Time now, absl::string_view why = "");
 
 }  // namespace samenloop::broker
 

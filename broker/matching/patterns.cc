@@ -19,6 +19,13 @@ absl::StatusOr<bool> PatternBook::Marked(uint64_t signal) const {
   return marker->has_value();
 }
 
+absl::StatusOr<bool> PatternBook::MarkedBefore(uint64_t signal) const {
+  absl::StatusOr<std::string> marker = write_.store().Get(Family::kPairDecisions, MarkerKey(signal));
+  if (absl::IsNotFound(marker.status())) return false;
+  if (!marker.ok()) return marker.status();
+  return true;
+}
+
 absl::StatusOr<std::optional<uint64_t>> PatternBook::AnchorOf(uint64_t signal) const {
   absl::StatusOr<std::optional<std::string>> marker = write_.GetStaged(Family::kPairDecisions, MarkerKey(signal));
   if (!marker.ok()) return marker.status();

@@ -34,6 +34,8 @@ class PatternBook {
   absl::StatusOr<std::optional<uint64_t>> AnchorOf(uint64_t signal) const;
   // Whether `signal` has a marker at all (a member, or told on its own).
   absl::StatusOr<bool> Marked(uint64_t signal) const;
+  // The same in the committed store, before this write.
+  absl::StatusOr<bool> MarkedBefore(uint64_t signal) const;
 
   absl::StatusOr<std::optional<storage::CoordinationPattern>> Load(uint64_t anchor) const;
   // Writes the pattern and a marker for each of its members.

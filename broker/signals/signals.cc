@@ -75,6 +75,10 @@ absl::StatusOr<v1::Signal> Signals::Transition(const CallerIdentity& caller, abs
   const policy::ChangeMask changes = ChangesBetween(before, signal);
   if ((changes & policy::Bit(policy::ChangeKind::kReopened)) != 0) {
     if (absl::Status s = matcher_.MatchAndNotify(write, number, *stored, changes); !s.ok()) return s;
+    // Back and told of the others again: also who leads (lead/lead.h).
+    if (absl::Status s = TellReopenedWhoLeads(write, context_, matcher_.decisions(), number, *stored, now); !s.ok()) {
+      return s;
+    }
   } else if ((changes & policy::Bit(policy::ChangeKind::kClosed)) != 0) {
     if (absl::Status s = matcher_.TellOfChange(write, number, *stored, changes); !s.ok()) return s;
   }

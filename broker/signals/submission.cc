@@ -9,6 +9,7 @@
 #include "broker/core/liveness.h"
 #include "broker/core/reads.h"
 #include "broker/core/subject_keyer.h"
+#include "broker/lead/lead.h"
 #include "broker/signals/policy_checks.h"
 #include "broker/signals/signal_validation.h"
 #include "storage/keys.h"
@@ -260,7 +261,14 @@ absl::Status Submission::RecordNewSignal(Transaction& write, const CallerIdentit
     told = decisions_.Record(write, to_self, outcome.to_self, std::nullopt, Occasion{}, now);
     if (!told.ok()) return told.status();
   }
-  return coordinator_.Coordinate(write, number, stored, item.matches, now).status();
+  if (absl::Status s = coordinator_.Coordinate(write, number, stored, item.matches, now).status(); !s.ok()) return s;
+  // Who leads there, where the new signal may learn of the lead's signal.
+  return TellNewcomerWhoLeads(
+      write, context_, number, stored, item.matches,
+      [&item](uint64_t other, const MatchedSignal&) -> absl::StatusOr<policy::Decision> {
+        return item.outcomes.at(other).to_self;
+      },
+      now);
 }
 
 }  // namespace samenloop::broker

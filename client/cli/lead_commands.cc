@@ -1,5 +1,6 @@
-// samenloop lead take | handover: take the lead (regievoerder) for the
-// person of one of your open signals, or hand it over (warme overdracht).
+// samenloop lead take | handover | release: take the lead (regievoerder)
+// for the person of one of your open signals, hand it over (warme
+// overdracht), or give it up while staying involved.
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -24,13 +25,27 @@ void PrintLead(const GlobalOptions& options, const v1::LeadResponse& response, a
   std::cout << "\n";
 }
 
-int Run(const GlobalOptions& options, const std::string& signal_id, const std::string& to) {
+enum class Act { kTake, kHandOver, kRelease };
+
+int Run(const GlobalOptions& options, Act act, const std::string& signal_id, const std::string& to) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = BrokerChannel(options);
   if (!channel.ok()) return Fail(channel.status());
   client::LeadClient leads(*channel);
-  absl::StatusOr<v1::LeadResponse> response = to.empty() ? leads.TakeLead(signal_id) : leads.HandOverLead(signal_id, to);
+  absl::StatusOr<v1::LeadResponse> response = act == Act::kTake       ? leads.TakeLead(signal_id)
+                                              : act == Act::kHandOver ? leads.HandOverLead(signal_id, to)
+                                                                      : leads.ReleaseLead(signal_id);
   if (!response.ok()) return Fail(response.status());
-  const char* what = !to.empty() ? "handed over" : response->changed() ? "lead taken" : "unchanged, you lead already";
+  if (act == Act::kRelease) {
+    if (options.json) {
+      PrintLead(options, *response, "");
+    } else {
+      const absl::Time since = absl::FromUnixSeconds(response->since().seconds());
+      std::cout << "lead released: your organisation no longer leads since "
+                << absl::FormatTime("%Y-%m-%d %H:%M UTC", since, absl::UTCTimeZone()) << "; your signal stays open\n";
+    }
+    return 0;
+  }
+  const char* what = act == Act::kHandOver ? "handed over" : response->changed() ? "lead taken" : "unchanged, you lead already";
   PrintLead(options, *response, what);
   return 0;
 }
@@ -38,7 +53,7 @@ int Run(const GlobalOptions& options, const std::string& signal_id, const std::s
 }  // namespace
 
 void RegisterLeadCommands(CLI::App& app, GlobalOptions& options) {
-  CLI::App* lead = app.add_subcommand("lead", "Take or hand over the lead (regievoerder) for a person");
+  CLI::App* lead = app.add_subcommand("lead", "Take, hand over or release the lead (regievoerder) for a person");
   lead->require_subcommand(1);
   auto signal_id = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
@@ -46,7 +61,7 @@ void RegisterLeadCommands(CLI::App& app, GlobalOptions& options) {
   CLI::App* take = lead->add_subcommand("take", "Lead for the person of one of your open signals");
   take->add_option("signal-id", *signal_id, "your open signal, as the broker returned it, e.g. sig_6hq…")->required();
   take->callback([&options, signal_id] {
-    if (int code = Run(options, *signal_id, ""); code != 0) throw CLI::RuntimeError(code);
+    if (int code = Run(options, Act::kTake, *signal_id, ""); code != 0) throw CLI::RuntimeError(code);
   });
 
   CLI::App* handover = lead->add_subcommand("handover", "Hand your lead over to another organisation (warme overdracht)");
@@ -54,7 +69,13 @@ void RegisterLeadCommands(CLI::App& app, GlobalOptions& options) {
   handover->add_option("--to", *to, "the organisation id that takes over; it needs an open signal on the person")
       ->required();
   handover->callback([&options, signal_id, to] {
-    if (int code = Run(options, *signal_id, *to); code != 0) throw CLI::RuntimeError(code);
+    if (int code = Run(options, Act::kHandOver, *signal_id, *to); code != 0) throw CLI::RuntimeError(code);
+  });
+
+  CLI::App* release = lead->add_subcommand("release", "Give up your lead; your signal stays open");
+  release->add_option("signal-id", *signal_id, "your open signal on the person you lead for")->required();
+  release->callback([&options, signal_id] {
+    if (int code = Run(options, Act::kRelease, *signal_id, ""); code != 0) throw CLI::RuntimeError(code);
   });
 }
 

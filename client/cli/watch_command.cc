@@ -33,6 +33,7 @@ std::string LeadText(const v1::Notification& n) {
     case v1::LEAD_EVENT_TAKEN: return "LEAD TAKEN";
     case v1::LEAD_EVENT_HANDED_OVER: return absl::StrCat("LEAD HANDED OVER (from ", n.previous_lead().organisation_id(), ")");
     case v1::LEAD_EVENT_LAPSED: return "LEAD LAPSED (nobody leads)";
+    case v1::LEAD_EVENT_RELEASED: return "LEAD RELEASED (nobody leads)";
     default: return "LEAD";
   }
 }

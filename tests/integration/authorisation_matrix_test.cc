@@ -145,6 +145,20 @@ std::vector<Row> Matrix() {
          return v1::SignalService::NewStub(c.broker)->TakeLead(Deadline().get(), request, &response);
        },
        Codes(OK, DENIED, DENIED, DENIED)},
+      {"SignalService.ReleaseLead",
+       [](const Channels& c, const Fixture& f) {
+         v1::ReleaseLeadRequest request;
+         request.set_signal_id(f.own_signal);
+         v1::LeadResponse response;
+         grpc::Status released =
+             v1::SignalService::NewStub(c.broker)->ReleaseLead(Deadline().get(), request, &response);
+         // Leads again, for the handover row that follows.
+         v1::TakeLeadRequest take;
+         take.set_signal_id(f.own_signal);
+         (void)v1::SignalService::NewStub(c.broker)->TakeLead(Deadline().get(), take, &response);
+         return released;
+       },
+       Codes(OK, DENIED, DENIED, DENIED)},
       {"SignalService.HandOverLead",
        [](const Channels& c, const Fixture& f) {
          v1::HandOverLeadRequest request;
@@ -432,7 +446,7 @@ TEST_F(AuthorisationTest, EveryRpcForEveryCallerGivesTheExpectedCode) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 26 * static_cast<int>(kCallers));
+  EXPECT_EQ(cells, 27 * static_cast<int>(kCallers));
 }
 
 // The organisation's own rows succeeded above, so denial here is about whose

@@ -94,6 +94,9 @@ std::vector<RpcRequest> EveryRpcRequest(const std::string& own_signal) {
   handover.set_signal_id(own_signal);
   handover.set_to_organisation("ggz-inforsa");
   out.push_back({Method<v1::SignalService>("HandOverLead"), org, false, Own(handover)});
+  v1::ReleaseLeadRequest release;
+  release.set_signal_id(own_signal);
+  out.push_back({Method<v1::SignalService>("ReleaseLead"), org, false, Own(release)});
 
   v1::SubscribeRequest subscribe;
   subscribe.set_stop_when_drained(true);

@@ -3,7 +3,8 @@
 // taking the lead tells the organisations that may learn of the lead's
 // signal (and the coordinator) who leads and whom to call; one lead at a
 // time; a handover is one event both sides see; the lead lapses with its
-// signal; an organisation that may not learn of the lead's signal observes
+// signal or is released while it stays open; an organisation matched after
+// the take is told who leads; an organisation that may not learn of the lead's signal observes
 // nothing; the policy decides who may lead; all of it is audited. The SDK
 // (client::LeadClient) and the CLI (`samenloop lead`, `samenloop watch`).
 
@@ -60,6 +61,9 @@ class LeadStack {
   absl::StatusOr<v1::LeadResponse> HandOver(const std::string& org, const std::string& signal_id,
                                             const std::string& to) {
     return client::LeadClient(stack_->BrokerChannelAs(org)).HandOverLead(signal_id, to);
+  }
+  absl::StatusOr<v1::LeadResponse> Release(const std::string& org, const std::string& signal_id) {
+    return client::LeadClient(stack_->BrokerChannelAs(org)).ReleaseLead(signal_id);
   }
   grpc::Status Close(const std::string& org, const std::string& id) {
     v1::CloseSignalRequest request;
@@ -343,6 +347,65 @@ TEST_F(LeadTest, TheCliTakesAndHandsOverAndWatchSaysWhoLeads) {
   std::stringstream reason;
   reason << refused.rdbuf();
   EXPECT_NE(reason.str().find("politie-amsterdam leads for this person"), std::string::npos) << reason.str();
+}
+
+TEST_F(LeadTest, AReleaseTellsTheOthersAndALaterArrivalIsToldWhoLeads) {
+  LeadStack& l = *leads_;
+  const std::string police = l.Submit(kPolice, ValidSignal(107), "P-107");
+  const std::string wijkteam = l.Submit(kWijkteam, ValidSignal(107), "W-107");
+  ASSERT_TRUE(l.Take(kWijkteam, wijkteam).ok());
+  l.Forget({kPolice, kWijkteam, kGgz});
+
+  // GGZ becomes involved after the take: told who leads with its match.
+  const std::string ggz = l.Submit(kGgz, ValidSignal(107), "G-107");
+  std::vector<v1::Notification> told = l.NewLeads(kGgz);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].lead_event(), v1::LEAD_EVENT_TAKEN);
+  EXPECT_EQ(told[0].your_signal_id(), ggz);
+  EXPECT_EQ(told[0].lead().organisation_id(), kWijkteam);
+  EXPECT_EQ(told[0].lead().contact().name(), "Team Test");
+  EXPECT_TRUE(l.NewLeads(kPolice).empty()) << "the others knew already";
+
+  // "You do not lead": one answer whether nobody or someone else leads.
+  absl::StatusOr<v1::LeadResponse> not_mine = l.Release(kGgz, ggz);
+  EXPECT_EQ(not_mine.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(not_mine.status().message().find(kWijkteam), std::string::npos) << not_mine.status();
+
+  // The CLI releases; the team's signal stays open.
+  const std::string out = stack_->Sub("lead-release.out");
+  ASSERT_TRUE(RunCommand(absl::StrCat(stack_->CliAs(kWijkteam), "lead release ", wijkteam, " > ", out)).ok());
+  std::ifstream released(out);
+  std::stringstream text;
+  text << released.rdbuf();
+  EXPECT_NE(text.str().find("lead released: your organisation no longer leads since"), std::string::npos)
+      << text.str();
+  for (const auto& [org, own] : {std::pair{kPolice, police}, std::pair{kGgz, ggz}}) {
+    std::vector<v1::Notification> after = l.NewLeads(org);
+    ASSERT_EQ(after.size(), 1u) << org;
+    EXPECT_EQ(after[0].lead_event(), v1::LEAD_EVENT_RELEASED) << org;
+    EXPECT_EQ(after[0].your_signal_id(), own);
+    EXPECT_EQ(after[0].lead().organisation_id(), kWijkteam);
+  }
+  absl::StatusOr<v1::LeadResponse> nobody = l.Release(kGgz, ggz);
+  EXPECT_EQ(nobody.status(), not_mine.status()) << "the same answer now that nobody leads";
+  EXPECT_EQ(l.Release(kWijkteam, wijkteam).status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(RunCommand(absl::StrCat(stack_->CliAs(kPolice), "watch --once > ", out)).ok());
+  std::ifstream watched(out);
+  std::stringstream rows;
+  rows << watched.rdbuf();
+  EXPECT_NE(rows.str().find("LEAD RELEASED (nobody leads)"), std::string::npos) << rows.str();
+  EXPECT_TRUE(l.Take(kGgz, ggz).ok()) << "nobody leads: another may take it";
+  EXPECT_GE(l.Audit(v1::AUDIT_EVENT_TYPE_LEAD_RELEASED).size(), 3u) << "the act and one per notice";
+
+  // A lead through a signal the newcomer may not learn of (protected)
+  // tells it nothing.
+  v1::Signal hidden = ValidSignal(108);
+  hidden.set_protected_(true);
+  const std::string shelter = l.Submit(kShelter, hidden, "S-108");
+  ASSERT_TRUE(l.Take(kShelter, shelter).ok());
+  l.Forget({kReclassering});
+  l.Submit(kReclassering, ValidSignal(108), "R-108");
+  EXPECT_TRUE(l.NewLeads(kReclassering).empty());
 }
 
 // Under an applied policy: no `lead:` section lets nobody lead; the example

@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "client/lead_client.h"
 #include "client/pseudonymiser_client.h"
 #include "common/tls_files.h"
 #include "gtest/gtest.h"
@@ -81,6 +82,9 @@ class ScenarioRunner {
       } else if (verb == "update") {
         ASSERT_GE(words.size(), 4u) << "update ORG KEY [severity=S] [category=C] [contact=NAME]";
         Update(words);
+      } else if (verb == "lead") {
+        ASSERT_GE(words.size(), 4u) << "lead take|handover|release ORG KEY [to=ORG]";
+        Lead(words);
       } else if (verb == "policy") {
         ASSERT_EQ(words.size(), 2u) << "policy FILE (relative to the repository)";
         ApplyPolicy(words[1]);
@@ -113,6 +117,18 @@ class ScenarioRunner {
           lines.push_back(absl::StrCat(org, " ", own, " <- ", n.other().organisation_id(), " - retraction ",
                                        ShortName(v1::RevocationReason_descriptor(), n.retraction_reason(),
                                                  "REVOCATION_REASON_")));
+          continue;
+        }
+        if (n.kind() == v1::NOTIFICATION_KIND_LEAD) {
+          // <recipient> <own key> <- <lead org> <lead key> lead <event> [from=<org>:<key>]
+          std::string lead = absl::StrCat(org, " ", own, " <- ", n.lead().organisation_id(), " ",
+                                          n.lead().contact().name(), " lead ",
+                                          ShortName(v1::LeadEvent_descriptor(), n.lead_event(), "LEAD_EVENT_"));
+          if (n.has_previous_lead()) {
+            absl::StrAppend(&lead, " from=", n.previous_lead().organisation_id(), ":",
+                            n.previous_lead().contact().name());
+          }
+          lines.push_back(lead);
           continue;
         }
         std::string line = absl::StrCat(org, " ", own, " <- ", n.other().organisation_id(), " ",
@@ -375,6 +391,27 @@ class ScenarioRunner {
     v1::Signal out;
     grpc::Status status = stub->UpdateSignal(&context, request, &out);
     ASSERT_TRUE(status.ok()) << "update: " << status.error_message();
+  }
+
+  // lead take ORG KEY, lead handover ORG KEY to=ORG, lead release ORG KEY:
+  // through the SDK; the step must succeed.
+  void Lead(const std::vector<std::string>& words) {
+    const std::string& act = words[1];
+    const std::string& org = words[2];
+    const std::string id = keys_[org + "/" + words[3]];
+    ASSERT_FALSE(id.empty()) << "no signal " << words[3] << " of " << org;
+    client::LeadClient leads(stack_->BrokerChannelAs(org));
+    absl::StatusOr<v1::LeadResponse> done = absl::InvalidArgumentError("unknown lead step");
+    if (act == "take" && words.size() == 4u) {
+      done = leads.TakeLead(id);
+    } else if (act == "release" && words.size() == 4u) {
+      done = leads.ReleaseLead(id);
+    } else if (act == "handover" && words.size() == 5u && absl::StartsWith(words[4], "to=")) {
+      done = leads.HandOverLead(id, words[4].substr(3));
+    } else {
+      FAIL() << "lead take|release ORG KEY, or lead handover ORG KEY to=ORG";
+    }
+    ASSERT_TRUE(done.ok()) << "lead " << act << ": " << done.status();
   }
 
   std::string KeyOf(const std::string& signal_id) {

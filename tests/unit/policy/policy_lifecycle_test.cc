@@ -1,7 +1,8 @@
 // The policy tools and the new policy features of issue 20: `policy diff`
 // beyond access (behaviour_diff.h), `policy explain`'s notify_changes,
 // coordination and lead text, and `policy test` steps (close, reopen,
-// update) with change and out-of-view notices.
+// update, revoke) with change and out-of-view notices, and the lead steps
+// (take_lead, handover, release) with who is told of the lead.
 
 #include <string>
 
@@ -298,6 +299,202 @@ TEST(PolicyCaseSteps, BadStepsAreErrorsAtTheirLine) {
   EXPECT_THAT(all, HasSubstr("cases.yaml:14:9: error: the step on v1 changes nothing"));
   EXPECT_THAT(all, HasSubstr("\"severity\" belongs to an update step only"));
   EXPECT_THAT(all, HasSubstr("cases.yaml:16:9: error: a step is one of"));
+}
+
+constexpr char kLeadArrivals[] =
+    "      - \"politie p1 <- vt v1 subject details\"\n"
+    "      - \"vt v1 <- politie p1 subject details\"\n"
+    "      - \"wijkteam w1 <- vt v1 subject existence_and_contact\"\n"
+    "      - \"wijkteam w1 <- politie p1 subject existence_and_contact\"\n"
+    "      - \"politie p1 <- wijkteam w1 subject details\"\n"
+    "      - \"vt v1 <- wijkteam w1 subject details\"\n";
+
+constexpr char kTeamMayLead[] = "lead: { may_lead: { kinds: [veilig_thuis, local_team] }, legal_basis: convenant }\n";
+
+TEST(PolicyCaseLeadSteps, TakeRefuseHandOverAndReleaseSayWhoIsTold) {
+  auto p = Load(kRules, kTeamMayLead);
+  const std::string text = std::string(kWorld) + R"yaml(    steps:
+      - { take_lead: p1 }
+      - { take_lead: w1 }
+      - { take_lead: v1 }
+      - { handover: w1, to: vt }
+      - { release: w1 }
+      - { release: v1 }
+    expect:
+)yaml" + kLeadArrivals + R"yaml(      - "politie p1 lead refused may_lead"
+      - "vt v1 <- wijkteam w1 lead taken"
+      - "politie p1 <- wijkteam w1 lead taken"
+      - "vt v1 lead refused leads:wijkteam"
+      - "vt v1 <- vt v1 lead handed_over from=wijkteam:w1"
+      - "wijkteam w1 <- vt v1 lead handed_over from=wijkteam:w1"
+      - "politie p1 <- vt v1 lead handed_over from=wijkteam:w1"
+      - "wijkteam w1 lead refused not_lead"
+      - "politie p1 <- vt v1 lead released"
+      - "wijkteam w1 <- vt v1 lead released"
+)yaml";
+  auto results = RunCases(*p, text);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].passed()) << Failures(results);
+}
+
+TEST(PolicyCaseLeadSteps, ACloseLapsesAReopenIsToldAndARevocationRetracts) {
+  auto p = Load(kRules, kTeamMayLead);
+  const std::string text = std::string(kWorld) + R"yaml(    steps:
+      - { take_lead: w1 }
+      - { close: w1 }
+      - { take_lead: v1 }
+      - { close: p1 }
+      - { reopen: p1 }
+      - { revoke: v1 }
+      - { take_lead: w1 }
+    expect:
+)yaml" + kLeadArrivals + R"yaml(      - "vt v1 <- wijkteam w1 lead taken"
+      - "politie p1 <- wijkteam w1 lead taken"
+      - "vt v1 <- wijkteam w1 change closed"
+      - "politie p1 <- wijkteam w1 change closed"
+      - "vt v1 <- wijkteam w1 lead lapsed"
+      - "politie p1 <- wijkteam w1 lead lapsed"
+      - "politie p1 <- vt v1 lead taken"
+      - "wijkteam w1 <- vt v1 lead taken"
+      - "vt v1 <- politie p1 change closed"
+      - "vt v1 <- politie p1 change reopened"
+      - "politie p1 <- vt v1 retraction"
+      - "wijkteam w1 <- vt v1 retraction"
+      - "wijkteam w1 lead refused not_open"
+)yaml";
+  // The closed team signal is still live, so the team hears of vt's lead;
+  // p1 reopened is told again who leads (the same line as at the take);
+  // revoking v1 retracts what was told of it and ends its lead silently.
+  auto results = RunCases(*p, text);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].passed()) << Failures(results);
+}
+
+TEST(PolicyCaseLeadSteps, ALeadOnAProtectedSignalTellsNoOneAndRefusesNothing) {
+  auto p = Load(kRules, kTeamMayLead);
+  const std::string text = R"yaml(cases:
+  - name: hidden lead
+    date: 2026-11-23
+    persons: { M: 23+ }
+    signals:
+      - { key: v1, organisation: vt, subject: M, category: domestic_violence, protected: true }
+      - { key: p1, organisation: politie, subject: M, category: housing_nuisance }
+      - { key: w1, organisation: wijkteam, subject: M, category: housing_nuisance }
+    steps:
+      - { take_lead: v1 }
+      - { take_lead: w1 }
+    expect:
+      - "wijkteam w1 <- politie p1 subject existence_and_contact"
+      - "politie p1 <- wijkteam w1 subject details"
+      - "vt v1 <- politie p1 subject details"
+      - "vt v1 <- wijkteam w1 subject details"
+      - "politie p1 <- wijkteam w1 lead taken"
+      - "vt v1 <- wijkteam w1 lead taken"
+)yaml";
+  auto results = RunCases(*p, text);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].passed()) << Failures(results);
+}
+
+TEST(PolicyCaseLeadSteps, TheCoordinatorToldOfTheLeadsSignalIsToldAndARevokedMemberDissolvesThePattern) {
+  auto p = Load(kRules, std::string(kTeamMayLead) +
+                            "coordination:\n"
+                            "  - { id: three, coordinator: school, legal_basis: convenant, min_organisations: 3, "
+                            "window: 1y }\n");
+  const std::string text = std::string(kWorld) + R"yaml(    steps:
+      - { take_lead: v1 }
+      - { revoke: p1 }
+    expect:
+)yaml" + kLeadArrivals + R"yaml(      - "school - <- wijkteam w1 coordination existence_and_contact pattern=1 members=politie:p1,vt:v1,wijkteam:w1"
+      - "politie p1 <- vt v1 lead taken"
+      - "wijkteam w1 <- vt v1 lead taken"
+      - "school - <- vt v1 lead taken"
+      - "vt v1 <- politie p1 retraction"
+      - "wijkteam w1 <- politie p1 retraction"
+      - "school - <- politie p1 retraction"
+)yaml";
+  // Two organisations are left: the rule no longer fires, the pattern
+  // dissolves without an update.
+  auto results = RunCases(*p, text);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].passed()) << Failures(results);
+}
+
+TEST(PolicyCaseLeadSteps, ACoordinatorFirstToldOfTheLeadsSignalOnAReopenIsToldWhoLeads) {
+  auto p = Load(kRules, std::string(kTeamMayLead) +
+                            "coordination:\n"
+                            "  - { id: dv-history, coordinator: school, legal_basis: convenant, "
+                            "closed_category: domestic_violence }\n");
+  const std::string text = R"yaml(cases:
+  - name: reopen forms a pattern
+    date: 2026-11-23
+    persons: { M: 23+ }
+    signals:
+      - { key: w1, organisation: wijkteam, subject: M, category: housing_nuisance }
+      - { key: v1, organisation: vt, subject: M, category: domestic_violence, status: closed }
+      - { key: p1, organisation: politie, subject: M, category: housing_nuisance, status: closed }
+    steps:
+      - { take_lead: w1 }
+      - { reopen: p1 }
+    expect:
+      - "vt v1 <- wijkteam w1 subject details"
+      - "vt v1 <- politie p1 subject details"
+      - "politie p1 <- wijkteam w1 subject details"
+      - "politie p1 <- vt v1 subject details"
+      - "vt v1 <- wijkteam w1 lead taken"
+      - "politie p1 <- wijkteam w1 lead taken"
+      - "vt v1 <- politie p1 change reopened"
+      - "wijkteam w1 <- politie p1 subject existence_and_contact"
+      - "school - <- politie p1 coordination existence_and_contact pattern=1 members=politie:p1,vt:v1,wijkteam:w1"
+      - "school - <- wijkteam w1 lead taken"
+)yaml";
+  // The reopened police signal forms the history pattern: the school
+  // (coordinator) is first told of the team's signal now, and of its lead.
+  auto results = RunCases(*p, text);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].passed()) << Failures(results);
+}
+
+TEST(PolicyCaseLeadSteps, AMissingLeadLineSaysWhy) {
+  auto p = Load(kRules, std::string("lead: { may_lead: { kinds: [veilig_thuis] }, informs: { kinds: [police] }, "
+                                    "legal_basis: convenant }\n"));
+  const std::string text = std::string(kWorld) + R"yaml(    steps:
+      - { take_lead: v1 }
+      - { take_lead: w1 }
+    expect:
+)yaml" + kLeadArrivals + R"yaml(      - "politie p1 <- vt v1 lead taken"
+      - "wijkteam w1 <- vt v1 lead taken"
+      - "wijkteam w1 <- vt v1 lead handed_over"
+)yaml";
+  auto results = RunCases(*p, text);
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_EQ(results[0].missing.size(), 2u) << Failures(results);
+  EXPECT_THAT(results[0].missing[1].explanation, HasSubstr("lead.informs leaves this organisation out"));
+  ASSERT_EQ(results[0].unexpected.size(), 1u) << Failures(results);
+  EXPECT_EQ(results[0].unexpected[0].line, "wijkteam w1 lead refused may_lead");
+  EXPECT_THAT(results[0].unexpected[0].explanation, HasSubstr("the step was refused: may_lead"));
+}
+
+TEST(PolicyCaseLeadSteps, BadLeadStepsAreErrorsAtTheirLine) {
+  auto p = Load(kRules, kTeamMayLead);
+  const std::string text = std::string(kWorld) + R"yaml(    steps:
+      - { handover: w1 }
+      - { handover: w1, to: nobody }
+      - { handover: w1, to: wijkteam }
+      - { take_lead: w1, to: vt }
+      - { revoke: p1 }
+      - { take_lead: p1 }
+    expect: []
+)yaml";
+  std::vector<Diagnostic> diagnostics;
+  std::vector<PolicyCase> cases = ParsePolicyCases(text, "cases.yaml", diagnostics);
+  CheckPolicyCases(*p, cases, "cases.yaml", diagnostics);
+  const std::string all = Describe(diagnostics);
+  EXPECT_THAT(all, HasSubstr("cases.yaml:10:9: error: the step on w1 needs the key \"to\""));
+  EXPECT_THAT(all, HasSubstr("cases.yaml:11:9: error: the handover names organisation \"nobody\""));
+  EXPECT_THAT(all, HasSubstr("cases.yaml:12:9: error: the handover of w1 is to its own organisation"));
+  EXPECT_THAT(all, HasSubstr("\"to\" belongs to a handover step only"));
+  EXPECT_THAT(all, HasSubstr("cases.yaml:15:9: error: signal p1 is revoked here"));
 }
 
 }  // namespace
