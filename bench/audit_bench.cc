@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "bench/logs_to_stderr.h"
 #include "audit/merkle_tree.h"
 #include "audit/events.h"
 #include "audit/log_writer.h"

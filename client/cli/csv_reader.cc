@@ -4,7 +4,26 @@
 
 namespace samenloop::cli {
 
-absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
+absl::string_view WithoutByteOrderMark(absl::string_view text) {
+  constexpr absl::string_view kBom = "\xEF\xBB\xBF";
+  if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
+  return text;
+}
+
+char DetectDelimiter(absl::string_view text) {
+  size_t commas = 0, semicolons = 0;
+  bool in_quotes = false;
+  for (const char c : text) {
+    if (c == '"') in_quotes = !in_quotes;  // "" inside quotes toggles twice
+    if (in_quotes) continue;
+    if (c == '\n' || c == '\r') break;
+    commas += c == ',';
+    semicolons += c == ';';
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
+absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text, char delimiter) {
   std::vector<CsvRow> rows;
   CsvRow row;
   std::string field;
@@ -41,7 +60,7 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
     }
     if (c == '"' && field.empty() && !after_quote) {
       in_quotes = true;
-    } else if (c == ',') {
+    } else if (c == delimiter) {
       end_field();
     } else if (c == '\n' || c == '\r') {
       if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;

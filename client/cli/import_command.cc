@@ -3,7 +3,8 @@
 // pseudonymised in this process in batches; signals are submitted in
 // batches of up to 1,000 with each row's idempotency key, so a re-run
 // after an interruption never duplicates. Refused rows are reported by line
-// and column; the other rows are imported.
+// and column; the other rows are imported. --dry-run checks every row the
+// same way and contacts no server.
 
 #include <map>
 
@@ -142,10 +143,40 @@ int SubmitBatch(const GlobalOptions& options, const std::string& file, client::P
   return 0;
 }
 
-int Run(const GlobalOptions& options, const std::string& file) {
-  absl::StatusOr<std::string> text = ReadFileToString(file);
-  if (!text.ok()) return Fail(text.status());
-  absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(*text);
+struct ImportOptions {
+  std::string file;
+  std::string delimiter;  // "", ",", ";" or "tab"
+  bool dry_run = false;
+};
+
+// The separator: as given, else detected from the header row.
+absl::StatusOr<char> DelimiterFor(const ImportOptions& import, absl::string_view text) {
+  if (import.delimiter.empty()) return DetectDelimiter(text);
+  if (import.delimiter == "," || import.delimiter == ";") return import.delimiter[0];
+  if (import.delimiter == "tab" || import.delimiter == "\\t") return '\t';
+  return absl::InvalidArgumentError("--delimiter: expected ',', ';' or 'tab'");
+}
+
+// A checked row, or why it is refused.
+absl::StatusOr<UnpseudonymisedSignal> CheckedRow(const std::map<std::string, size_t>& index, const CsvRow& row,
+                                                 std::string* idempotency_key) {
+  absl::StatusOr<SignalFields> fields = FieldsOf(index, row);
+  if (!fields.ok()) return fields.status();
+  *idempotency_key = fields->idempotency_key;
+  absl::StatusOr<UnpseudonymisedSignal> signal = ToSignal(*fields);
+  if (!signal.ok()) return signal.status();
+  if (absl::Status valid = ValidateBsns(*signal); !valid.ok()) return valid;
+  return signal;
+}
+
+int Run(const GlobalOptions& options, const ImportOptions& import) {
+  const std::string& file = import.file;
+  absl::StatusOr<std::string> content = ReadFileToString(file);
+  if (!content.ok()) return Fail(content.status());
+  const absl::string_view text = WithoutByteOrderMark(*content);
+  absl::StatusOr<char> delimiter = DelimiterFor(import, text);
+  if (!delimiter.ok()) return Fail(delimiter.status());
+  absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(text, *delimiter);
   if (!rows.ok()) return Fail(absl::InvalidArgumentError(absl::StrCat(file, ": ", rows.status().message())));
   if (rows->empty()) return Fail(absl::InvalidArgumentError(absl::StrCat(file, ": no header row")));
 
@@ -160,6 +191,24 @@ int Run(const GlobalOptions& options, const std::string& file) {
     index[column] = i;
   }
 
+  if (import.dry_run) {
+    // Every row as the import would check it; no server is contacted.
+    size_t valid = 0, refused = 0;
+    for (size_t r = 1; r < rows->size(); ++r) {
+      std::string key;
+      absl::StatusOr<UnpseudonymisedSignal> signal = CheckedRow(index, (*rows)[r], &key);
+      if (signal.ok()) {
+        ++valid;
+        std::cout << file << ":" << (*rows)[r].line << ": ok\n";
+      } else {
+        ++refused;
+        std::cout << file << ":" << (*rows)[r].line << ": refused: " << signal.status().message() << "\n";
+      }
+    }
+    std::cout << "dry run: " << valid << " row(s) valid, " << refused << " refused; nothing was sent\n";
+    return refused == 0 ? 0 : 1;
+  }
+
   absl::StatusOr<std::unique_ptr<client::PseudonymiserClient>> pseudonymiser = PseudonymiserFor(options);
   if (!pseudonymiser.ok()) return Fail(pseudonymiser.status());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> broker_channel = BrokerChannel(options);
@@ -171,12 +220,8 @@ int Run(const GlobalOptions& options, const std::string& file) {
   size_t batch_bsns = 0;
   for (size_t r = 1; r < rows->size(); ++r) {
     const CsvRow& row = (*rows)[r];
-    absl::StatusOr<SignalFields> fields = FieldsOf(index, row);
-    absl::StatusOr<UnpseudonymisedSignal> signal =
-        fields.ok() ? ToSignal(*fields) : absl::StatusOr<UnpseudonymisedSignal>(fields.status());
-    if (signal.ok()) {
-      if (absl::Status valid = ValidateBsns(*signal); !valid.ok()) signal = valid;
-    }
+    std::string idempotency_key;
+    absl::StatusOr<UnpseudonymisedSignal> signal = CheckedRow(index, row, &idempotency_key);
     if (!signal.ok()) {
       ++totals.refused;
       std::cerr << file << ":" << row.line << ": refused: " << signal.status().message() << "\n";
@@ -187,7 +232,7 @@ int Run(const GlobalOptions& options, const std::string& file) {
       batch_bsns = 0;
     }
     batch_bsns += signal->bsns.size();
-    batch.push_back(Pending{row.line, fields->idempotency_key, *std::move(signal)});
+    batch.push_back(Pending{row.line, idempotency_key, *std::move(signal)});
   }
   if (int code = SubmitBatch(options, file, **pseudonymiser, *broker, batch, totals); code != 0) return code;
   if (!options.json) {
@@ -200,11 +245,14 @@ int Run(const GlobalOptions& options, const std::string& file) {
 }  // namespace
 
 void RegisterImportCommand(CLI::App& app, GlobalOptions& options) {
-  auto file = std::make_shared<std::string>();
+  auto import = std::make_shared<ImportOptions>();
   CLI::App* cmd = app.add_subcommand("import", "Submit the signals of a CSV file (see docs/cli.md for the columns)");
-  cmd->add_option("FILE", *file, "CSV file with a header row")->required();
-  cmd->callback([&options, file] {
-    if (int code = Run(options, *file); code != 0) throw CLI::RuntimeError(code);
+  cmd->add_option("FILE", import->file, "CSV file with a header row")->required();
+  cmd->add_option("--delimiter", import->delimiter,
+                  "field separator: ',', ';' or 'tab' (default: detected from the header row)");
+  cmd->add_flag("--dry-run", import->dry_run, "check every row locally and report; contact no server");
+  cmd->callback([&options, import] {
+    if (int code = Run(options, *import); code != 0) throw CLI::RuntimeError(code);
   });
 }
 
