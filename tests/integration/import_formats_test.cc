@@ -31,12 +31,12 @@ std::string DutchExport() {
                       "imp-3;300000005;23_plus;debt;fact;Team;\"200000007:parent;400000003:sibling\";D-3\r\n");
 }
 
-struct Run {
+struct DryRunResult {
   bool ok;
   std::string out;
 };
 
-Run DryRun(const TempDir& dir, const std::string& content, const std::string& flags = "") {
+DryRunResult DryRun(const TempDir& dir, const std::string& content, const std::string& flags = "") {
   const std::string csv = dir.Sub("rows.csv");
   std::ofstream(csv, std::ios::binary) << content;
   // No --broker, no --pseudonymiser, no certificates: nothing to contact.
@@ -48,7 +48,7 @@ Run DryRun(const TempDir& dir, const std::string& content, const std::string& fl
 
 TEST(ImportFormats, ADutchExcelExportIsReadWithItsSeparatorDetected) {
   TempDir dir;
-  const Run run = DryRun(dir, DutchExport());
+  const DryRunResult run = DryRun(dir, DutchExport());
   EXPECT_FALSE(run.ok) << "a refused row makes the exit status 1";
   EXPECT_NE(run.out.find("rows.csv:2: ok"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("rows.csv:3: refused: bsn: fails the 11-check"), std::string::npos) << run.out;
@@ -62,7 +62,7 @@ TEST(ImportFormats, CommasWithoutAByteOrderMarkAndAGivenDelimiter) {
   const std::string commas =
       "idempotency_key,bsn,age_band,category,nature,contact_name,local_reference\n"
       "imp-1,100000009,23_plus,debt,fact,\"Team, Noord\",D-1\n";
-  Run run = DryRun(dir, commas);
+  DryRunResult run = DryRun(dir, commas);
   EXPECT_TRUE(run.ok) << run.out;
   EXPECT_NE(run.out.find("dry run: 1 row(s) valid, 0 refused"), std::string::npos) << run.out;
   // The header alone decides: told ';', the comma file is one unknown column.
