@@ -93,6 +93,16 @@ void AuditIndexWriter::Add(uint64_t leaf, const v1::AuditEvent& event) {
   std::set<std::string> persons(event.subject_keys().begin(), event.subject_keys().end());
   for (const v1::NamedPerson& person : event.named_persons()) persons.insert(person.key());
   for (const std::string& key : persons) by_key_.push_back(AuditIndexKey(AuditSubjectPrefix(key), leaf));
+  // A link event (store schema 5) lists its signal's earlier leaves under
+  // the persons it names too: they named only the subject.
+  if (event.type() == v1::AUDIT_EVENT_TYPE_PERSONS_LINKED) {
+    for (const std::string& key : persons) {
+      const std::string prefix = AuditSubjectPrefix(key);
+      for (uint64_t linked : event.linked_leaves()) {
+        if (linked < leaf) by_key_.push_back(AuditIndexKey(prefix, linked));
+      }
+    }
+  }
   if (IsIndexedOrganisation(event.actor_organisation())) {
     by_organisation_.push_back(AuditIndexKey(AuditOrganisationPrefix(event.actor_organisation()), leaf));
   }

@@ -10,7 +10,10 @@
 //   'h' || signal id || 0 || leaf     -> ""   events naming a signal (opaque ids)
 //   's' || person key    || leaf      -> ""   events naming a person's index key,
 //                                             as subject or related person
-//                                             (its 32 bytes; events write it in hex)
+//                                             (its 32 bytes; events write it in hex),
+//                                             and the earlier leaves a PERSONS_LINKED
+//                                             event naming the person lists in
+//                                             linked_leaves (store schema 5)
 //
 // and column family audit_index, by organisation and time:
 //

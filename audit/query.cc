@@ -56,7 +56,7 @@ bool IsLowerHex(absl::string_view text) {
 
 }  // namespace
 
-bool AuditFilter::Matches(const v1::AuditEvent& event) const {
+bool AuditFilter::Matches(const v1::AuditEvent& event, bool listed_for_subject) const {
   if (from.has_value() || until.has_value()) {
     const absl::Time time = FromProto(event.time());
     if (from.has_value() && time < *from) return false;
@@ -68,7 +68,7 @@ bool AuditFilter::Matches(const v1::AuditEvent& event) const {
   }
   if (!types.empty() && types.count(event.type()) == 0) return false;
   if (outcome != v1::DECISION_OUTCOME_UNSPECIFIED && event.outcome() != outcome) return false;
-  if (!subject_key.empty() && !NamesPerson(event, subject_key)) return false;
+  if (!subject_key.empty() && !listed_for_subject && !NamesPerson(event, subject_key)) return false;
   return true;
 }
 
@@ -146,6 +146,12 @@ absl::StatusOr<AuditQueryPlan> PlanAuditQuery(const v1::QueryEventsRequest& requ
   return plan;
 }
 
+bool AuditFilter::AcceptsLinks() const {
+  return !from.has_value() && !until.has_value() && outcome == v1::DECISION_OUTCOME_UNSPECIFIED &&
+         (types.empty() || types.count(v1::AUDIT_EVENT_TYPE_PERSONS_LINKED) > 0) &&
+         (organisation.empty() || organisation == kBrokerActor);
+}
+
 bool AuditFilter::AcceptsRedacted() const {
   return !from.has_value() && !until.has_value() && types.empty() && outcome == v1::DECISION_OUTCOME_UNSPECIFIED;
 }
@@ -158,10 +164,14 @@ class LeafCollector {
  public:
   // `through_index`: the leaves come from the subject or organisation index,
   // so a redacted one matched those filters before its body went.
-  LeafCollector(const AuditQueryPlan& plan, uint64_t end, uint64_t budget, bool through_index)
+  // `linked_ok`: the leaves come from the subject index, and a leaf linked
+  // to the person by a PERSONS_LINKED event is part of the answer
+  // (AuditFilter::Matches).
+  LeafCollector(const AuditQueryPlan& plan, uint64_t end, uint64_t budget, bool through_index, bool linked_ok)
       : plan_(plan), budget_(budget),
         redacted_ok_(plan.filter.AcceptsRedacted() &&
-                     (through_index || (plan.filter.subject_key.empty() && plan.filter.organisation.empty()))) {
+                     (through_index || (plan.filter.subject_key.empty() && plan.filter.organisation.empty()))),
+        listed_for_subject_(linked_ok) {
     scan_.next = end;
   }
 
@@ -179,7 +189,7 @@ class LeafCollector {
         if (!redacted_ok_) return true;
         leaf.redacted = true;
       } else {
-        if (!plan_.filter.Matches(event)) return true;
+        if (!plan_.filter.Matches(event, listed_for_subject_)) return true;
         leaf.data = std::string(stored);
         leaf.event = std::move(event);
       }
@@ -196,6 +206,7 @@ class LeafCollector {
   const AuditQueryPlan& plan_;
   const uint64_t budget_;
   const bool redacted_ok_;
+  const bool listed_for_subject_;
   uint64_t read_ = 0;
   AuditScan scan_;
 };
@@ -242,7 +253,19 @@ absl::StatusOr<AuditScan> ScanAuditLog(const Store& store, const AuditQueryPlan&
                                        uint64_t scan_budget) {
   const AuditFilter& filter = plan.filter;
   const bool through_index = !filter.subject_key.empty() || IsIndexedOrganisation(filter.organisation);
-  LeafCollector collector(plan, end, scan_budget, through_index);
+  // A subject's index entries may list leaves a PERSONS_LINKED event links
+  // to the person (store schema 5); they are in the answer when the link
+  // events are: the filters pass them and the answer's tree holds them all.
+  bool linked_ok = false;
+  if (!filter.subject_key.empty() && filter.AcceptsLinks()) {
+    absl::StatusOr<std::string> linked_size = store.Get(Family::kMeta, keys::PersonsLinkedSizeKey());
+    if (linked_size.ok()) {
+      linked_ok = end >= keys::ParseU64(*linked_size);
+    } else if (!absl::IsNotFound(linked_size.status())) {  // not found: no link events were ever written
+      return linked_size.status();
+    }
+  }
+  LeafCollector collector(plan, end, scan_budget, through_index, linked_ok);
   if (through_index) {
     // The most selective index: a person's events are few, an
     // organisation's many.

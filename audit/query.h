@@ -20,6 +20,14 @@
 // Redacted leaves (docs/audit.md "Redaction") have no body to filter on:
 // they are returned by a query without types, outcome and time range, found
 // through the subject and organisation entries they had before redaction.
+//
+// A query by subject key returns the leaves the key's index entries list:
+// those that name the person, and the older ones a PERSONS_LINKED event
+// links to them (store schema 5, audit/index.h), with that event. Linked
+// leaves are left out when the filters would leave out the link event
+// (AuditFilter::AcceptsLinks) or the query's tree size predates the link
+// events (a page token from before the upgrade): an answer never holds a
+// leaf without what shows it concerns the person.
 
 #include <cstdint>
 #include <optional>
@@ -46,7 +54,20 @@ struct AuditFilter {
   v1::DecisionOutcome outcome = v1::DECISION_OUTCOME_UNSPECIFIED;
   std::string subject_key;          // lowercase hex; empty: any
 
-  bool Matches(const v1::AuditEvent& event) const;
+  // `listed_for_subject`: the leaf was reached through the subject_key's
+  // index entries, which are written only with a leaf that names the key or
+  // by a PERSONS_LINKED event that names it and is itself in the log. Such a
+  // leaf matches the subject_key even when its body names only its signal's
+  // subject (appended before store schema 5); every other filter is checked
+  // on the body as always. ScanAuditLog passes it only when the link events
+  // are in the answer too (AcceptsLinks, and the answer's tree holds them).
+  bool Matches(const v1::AuditEvent& event, bool listed_for_subject = false) const;
+  // Whether every PERSONS_LINKED event naming the subject_key passes the
+  // other filters (none that its body fails: no time range or outcome, its
+  // type among the types, organisation none or the broker), so that an
+  // answer with a linked leaf holds the event that links it, as `audit
+  // verify` requires.
+  bool AcceptsLinks() const;
   // Whether a redacted leaf the query reached is part of the answer: only
   // when no filter needs the body.
   bool AcceptsRedacted() const;

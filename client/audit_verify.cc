@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -174,16 +175,57 @@ std::optional<std::string> FilterMismatch(const v1::QueryEventsRequest& filters,
   if (filters.outcome() != v1::DECISION_OUTCOME_UNSPECIFIED && event.outcome() != filters.outcome()) {
     return "its outcome is not the filters' outcome";
   }
-  if (!filters.subject_key().empty()) {
-    // The person may be the subject or a related person of the event's signals.
-    std::set<std::string> persons(event.subject_keys().begin(), event.subject_keys().end());
-    for (const v1::NamedPerson& named : event.named_persons()) persons.insert(named.key());
-    if (persons.count(absl::AsciiStrToLower(filters.subject_key())) == 0) {
-      return "it does not name the filters' subject_key";
-    }
-  }
+  // The subject_key is checked by PersonLinks: an event may be linked to
+  // the person by a later event of the export.
   return std::nullopt;
 }
+
+constexpr char kNotNamed[] = "it does not name the filters' subject_key";
+
+// Whether the event names the person: as the subject or as a related person
+// of the event's signals.
+bool NamesKey(const v1::AuditEvent& event, const std::string& key) {
+  if (std::find(event.subject_keys().begin(), event.subject_keys().end(), key) != event.subject_keys().end()) {
+    return true;
+  }
+  return std::any_of(event.named_persons().begin(), event.named_persons().end(),
+                     [&](const v1::NamedPerson& named) { return named.key() == key; });
+}
+
+// In a subject_key export every event names the key, or is linked to it: a
+// PERSONS_LINKED event later in the export (store schema 5) names the key
+// and lists the event's leaf in linked_leaves. The link follows the leaf,
+// so the unnamed leaves wait for the end of the export.
+class PersonLinks {
+ public:
+  explicit PersonLinks(std::string key) : key_(std::move(key)) {}
+
+  void Verified(const v1::AuditEvent& event, uint64_t line_number) {
+    if (!NamesKey(event, key_)) {
+      unnamed_.emplace_back(event.leaf_index(), line_number);
+      return;
+    }
+    if (event.type() != v1::AUDIT_EVENT_TYPE_PERSONS_LINKED) return;
+    for (uint64_t leaf : event.linked_leaves()) {
+      if (leaf < event.leaf_index()) linked_.insert(leaf);
+    }
+  }
+
+  // The unnamed leaves no link event of the export lists: (leaf, line).
+  std::vector<std::pair<uint64_t, uint64_t>> Unlinked() const {
+    std::vector<std::pair<uint64_t, uint64_t>> out;
+    for (const auto& [leaf, line] : unnamed_) {
+      if (linked_.count(leaf) == 0) out.emplace_back(leaf, line);
+    }
+    return out;
+  }
+  size_t linked_count() const { return unnamed_.size() - Unlinked().size(); }
+
+ private:
+  const std::string key_;
+  std::vector<std::pair<uint64_t, uint64_t>> unnamed_;
+  std::set<uint64_t> linked_;
+};
 
 bool HasFilters(const v1::QueryEventsRequest& filters) {
   v1::QueryEventsRequest without_page = filters;
@@ -262,6 +304,8 @@ void VerifyExport(std::istream& export_lines, const crypto::LogPublicKey& key,
   std::optional<uint64_t> previous;
   bool gap_reported = false;
   RedactionLedger redactions;
+  std::optional<PersonLinks> links;
+  if (!header.filters().subject_key().empty()) links.emplace(absl::AsciiStrToLower(header.filters().subject_key()));
   while (std::getline(export_lines, text)) {
     ++line_number;
     if (text.empty()) continue;
@@ -290,6 +334,8 @@ void VerifyExport(std::istream& export_lines, const crypto::LogPublicKey& key,
                                            " does not match the export's filters (", *why,
                                            "): the filters were edited"));
         }
+      } else if (links.has_value()) {
+        links->Verified(*checked.event, line_number);
       }
     }
     if (event.leaf_index() != all.size()) {
@@ -303,6 +349,20 @@ void VerifyExport(std::istream& export_lines, const crypto::LogPublicKey& key,
     if (contiguous || header.complete()) {
       all.Add(checked.leaf_hash);
       if (all.size() == old_size) old_prefix_root = all.Root();
+    }
+  }
+  if (links.has_value()) {
+    for (const auto& [leaf, at_line] : links->Unlinked()) {
+      if (mismatched++ == 0) {
+        report.Check(false, absl::StrCat("export line ", at_line, ": leaf ", leaf,
+                                         " does not match the export's filters (", kNotNamed,
+                                         ", and no PERSONS_LINKED event in the export links it to the key): "
+                                         "the filters were edited"));
+      }
+    }
+    if (const size_t linked = links->linked_count(); linked > 0) {
+      report.Check(true, absl::StrCat(linked, " event(s) that name only their signal's subject, each linked to the "
+                                      "filters' subject_key by a later PERSONS_LINKED event in this export"));
     }
   }
   if (mismatched > 1) {

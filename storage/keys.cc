@@ -53,6 +53,7 @@ std::string OutboxKey(absl::string_view recipient, uint64_t cursor) {
 
 std::string NextSignalNumberKey() { return "next_signal_number"; }
 std::string NextAuditNumberKey() { return "next_audit_number"; }
+std::string PersonsLinkedSizeKey() { return "persons_linked_size"; }
 std::string LeadEventCounterKey() { return "lead_events"; }
 std::string LeadKey(absl::string_view subject_key) { return absl::StrCat("lead/", subject_key); }
 std::string OutboxHeadKey(absl::string_view recipient) { return absl::StrCat("outbox_head/", recipient); }

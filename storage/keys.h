@@ -34,6 +34,9 @@ std::string LeadKey(absl::string_view subject_key);
 // Meta keys.
 std::string NextSignalNumberKey();
 std::string NextAuditNumberKey();
+// The audit log's size once the upgrade to store schema 5 had appended its
+// PERSONS_LINKED events (broker/core/link_persons.h): every one lies below it.
+std::string PersonsLinkedSizeKey();
 std::string LeadEventCounterKey();  // lead events so far (their notification ids)
 std::string OutboxHeadKey(absl::string_view recipient);   // last cursor written
 std::string AcknowledgedKey(absl::string_view recipient); // last cursor acknowledged

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "audit/index.h"
 #include "storage/keys.h"
+#include "broker/core/link_persons.h"
 #include "broker/core/opaque_ids.h"
 #include "storage/store.h"
 #include "broker_storage.pb.h"
@@ -105,12 +106,24 @@ absl::Status MigrateFrom3(Store& store) {
   return Stamp(store, 4);
 }
 
+// 4 -> 5: events appended before named_persons name only their signal's
+// subject; each signal with related persons gets one PERSONS_LINKED event
+// that links its earlier events to them (broker/core/link_persons.h). The
+// log is appended to, never rewritten: every earlier head still verifies.
+// A crash before the stamp: the next open links only the signals not yet
+// linked.
+absl::Status MigrateFrom4(Store& store) {
+  if (absl::Status linked = LinkSignalPersons(store, absl::Now()); !linked.ok()) return linked;
+  return Stamp(store, 5);
+}
+
 absl::Status MigrateOneStep(Store& store, uint64_t from) {
   switch (from) {
     case 0: return MigrateFrom0(store);
     case 1: return MigrateFrom1(store);
     case 2: return MigrateFrom2(store);
     case 3: return MigrateFrom3(store);
+    case 4: return MigrateFrom4(store);
     default: return absl::InternalError(absl::StrCat("no migration step from schema version ", from));
   }
 }

@@ -30,7 +30,11 @@ namespace samenloop::broker {
 // Version 4: the audit index entries by signal and by subject in a family
 // of their own (audit_key_index, with a memtable hashed by them), moved
 // there from audit_index when a version 3 store is opened.
-inline constexpr uint64_t kStoreSchemaVersion = 4;
+// Version 5: audit events about a signal name its related persons
+// (named_persons); the events appended before are linked to them by one
+// PERSONS_LINKED event per signal, appended when a version 4 store is
+// opened (broker/core/link_persons.h).
+inline constexpr uint64_t kStoreSchemaVersion = 5;
 
 // Opens the broker's store (storage/store.h) and checks and migrates its
 // schema before anything else reads it: the only way the broker and its

@@ -10,6 +10,7 @@
 #include "audit/events.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "storage/keys.h"
 #include "tests/unit/audit/audit_log_fixture.h"
 
 namespace samenloop::broker {
@@ -160,6 +161,68 @@ TEST_F(AuditIndexTest, TheSignalAndSubjectEntriesMoveToTheirOwnFamilyUnchanged) 
   ASSERT_TRUE(MoveAuditKeyEntries(*store_).ok());
   EXPECT_EQ(IndexEntries(*store_), written);
   ASSERT_TRUE(MoveAuditKeyEntries(*store_).ok()) << "run again (a restart before the stamp)";
+  EXPECT_EQ(IndexEntries(*store_), written);
+}
+
+// A PERSONS_LINKED event (store schema 5) lists its signal's earlier leaves
+// under the persons it names: a query by the related person's key returns
+// them with the link event, unless its filters or its tree size would leave
+// the link event out.
+using AuditLinkTest = testing::AuditLogFixture;
+
+TEST_F(AuditLinkTest, ALinkEventListsTheOldLeavesUnderTheRelatedPerson) {
+  const std::string mother(64, 'a'), father(64, 'b');
+  const CallerIdentity broker{"broker", Role::kOperator, ""};
+  std::vector<v1::AuditEvent> old;
+  for (int i = 0; i < 3; ++i) {
+    const v1::AuditEventType type = i == 1 ? v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED : v1::AUDIT_EVENT_TYPE_SIGNAL_UPDATED;
+    v1::AuditEvent event = BaseEvent(type, broker, absl::FromUnixSeconds(kStart + i));
+    event.add_subject_keys(mother);
+    event.add_signal_ids("sig-1");
+    old.push_back(std::move(event));
+  }
+  Append(std::move(old));
+  v1::AuditEvent link = BaseEvent(v1::AUDIT_EVENT_TYPE_PERSONS_LINKED, broker, absl::FromUnixSeconds(kStart + 9));
+  link.add_subject_keys(mother);
+  link.add_named_persons()->set_key(father);
+  link.add_signal_ids("sig-1");
+  link.add_linked_leaves(0);
+  link.add_linked_leaves(2);
+  link.add_linked_leaves(7);  // not before the link: ignored
+  Append({link});
+  rocksdb::WriteBatch batch;
+  batch.Put(store_->Handle(Family::kMeta), keys::PersonsLinkedSizeKey(), keys::U64(size_));
+  ASSERT_TRUE(store_->Commit(&batch).ok());
+
+  const auto leaves = [&](const v1::QueryEventsRequest& request, uint64_t end) {
+    absl::StatusOr<AuditQueryPlan> plan = PlanAuditQuery(request);
+    EXPECT_TRUE(plan.ok()) << plan.status();
+    std::vector<uint64_t> out;
+    absl::StatusOr<AuditScan> scan = ScanAuditLog(*store_, *plan, end);
+    EXPECT_TRUE(scan.ok()) << scan.status();
+    if (scan.ok()) {
+      for (const AuditLeaf& leaf : scan->matches) out.push_back(leaf.index);
+    }
+    return out;
+  };
+  v1::QueryEventsRequest request;
+  request.set_subject_key(father);
+  EXPECT_EQ(leaves(request, size_), (std::vector<uint64_t>{0, 2, 3}));
+  EXPECT_EQ(leaves(request, 2), (std::vector<uint64_t>{})) << "a tree size from before the link events";
+  request.add_types(v1::AUDIT_EVENT_TYPE_SIGNAL_UPDATED);
+  EXPECT_EQ(leaves(request, size_), (std::vector<uint64_t>{})) << "the link event would be left out";
+  request.add_types(v1::AUDIT_EVENT_TYPE_PERSONS_LINKED);
+  EXPECT_EQ(leaves(request, size_), (std::vector<uint64_t>{0, 2, 3}));
+  request.clear_types();
+  request.set_subject_key(mother);
+  EXPECT_EQ(leaves(request, size_), (std::vector<uint64_t>{0, 1, 2, 3})) << "the subject's own report is unchanged";
+
+  // A rebuild from the leaves writes the same entries.
+  const std::map<std::string, std::string> written = IndexEntries(*store_);
+  rocksdb::WriteBatch clear;
+  clear.DeleteRange(store_->Handle(Family::kAuditKeyIndex), "", std::string(1, '\xff'));
+  ASSERT_TRUE(store_->Commit(&clear).ok());
+  ASSERT_TRUE(RebuildAuditIndex(*store_).ok());
   EXPECT_EQ(IndexEntries(*store_), written);
 }
 

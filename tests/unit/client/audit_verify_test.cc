@@ -1,7 +1,9 @@
 // The auditor's offline checks without a broker: the streaming root equals
 // RFC 6962's for every size, a consistency check fails for a wrong proof
-// or a smaller tree, and an export with redacted leaves verifies from their
-// hashes only when each redaction is accounted for.
+// or a smaller tree, an export with redacted leaves verifies from their
+// hashes only when each redaction is accounted for, and a subject_key export
+// holds an event that names only its signal's subject only when a
+// PERSONS_LINKED event in it links the event to the key.
 
 #include "client/audit_verify.h"
 
@@ -241,6 +243,68 @@ TEST_F(RedactedExportTest, AWrongLeafHashOrABodyOnTheStubFails) {
   leaky_stub_ = true;
   VerifyReport carried = Verify(Export({0, 1, 2, 3, 4}, {1, 3}, /*complete=*/true));
   EXPECT_TRUE(Mentions(carried.failed, "leaf 1: redacted, but its readable event carries more than the stub"));
+}
+
+// A log upgraded to store schema 5: leaves 0 and 1 are about sig-1 and name
+// only its subject (appended before the upgrade); leaf 2 is about another
+// person; leaf 3 is the PERSONS_LINKED event that links 0 and 1 to sig-1's
+// related person, the father.
+class LinkedExportTest : public RedactedExportTest {
+ protected:
+  static constexpr char kMother[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  static constexpr char kFather[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  static constexpr char kOther[] = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+
+  void SetUp() override {
+    events_.clear();
+    const v1::AuditEventType types[] = {v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED, v1::AUDIT_EVENT_TYPE_MATCH_DECISION,
+                                        v1::AUDIT_EVENT_TYPE_SIGNAL_SUBMITTED, v1::AUDIT_EVENT_TYPE_PERSONS_LINKED};
+    for (uint64_t i = 0; i < 4; ++i) {
+      v1::AuditEvent event;
+      event.set_leaf_index(i);
+      *event.mutable_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1800000000 + static_cast<int64_t>(i));
+      event.set_type(types[i]);
+      event.add_signal_ids(i == 2 ? "sig-2" : "sig-1");
+      event.add_subject_keys(i == 2 ? kOther : kMother);
+      events_.push_back(event);
+    }
+    v1::NamedPerson* father = events_[3].add_named_persons();
+    father->set_key(kFather);
+    father->set_relation(v1::RELATION_PARTNER);
+    father->set_role(v1::PERSON_ROLE_VICTIM);
+    events_[3].add_linked_leaves(0);
+    events_[3].add_linked_leaves(1);
+    Rehash();
+    filters_.set_subject_key(kFather);
+  }
+};
+
+TEST_F(LinkedExportTest, EventsLinkedToTheKeyByAPersonsLinkedEventVerify) {
+  VerifyReport report = Verify(Export({0, 1, 3}, {}, /*complete=*/false));
+  EXPECT_TRUE(report.ok()) << report.failed.front();
+  EXPECT_TRUE(Mentions(report.passed, "2 event(s) that name only their signal's subject, each linked"));
+  // The subject's own export needs no link: the events name her.
+  filters_.set_subject_key(kMother);
+  EXPECT_TRUE(Verify(Export({0, 1, 3}, {}, false)).ok());
+}
+
+TEST_F(LinkedExportTest, AnExportWithTheLinkEventRemovedFails) {
+  VerifyReport report = Verify(Export({0, 1}, {}, /*complete=*/false));
+  EXPECT_FALSE(report.ok());
+  EXPECT_TRUE(Mentions(report.failed, "leaf 0 does not match the export's filters (it does not name the filters' "
+                                      "subject_key"));
+  EXPECT_TRUE(Mentions(report.failed, "2 events in all do not match"));
+}
+
+TEST_F(LinkedExportTest, ALinkForAnotherKeyOrAnUnlistedLeafDoesNotCount) {
+  // Leaf 2 is about another person: the link event does not list it.
+  VerifyReport unlisted = Verify(Export({0, 1, 2, 3}, {}, /*complete=*/false));
+  EXPECT_TRUE(Mentions(unlisted.failed, "leaf 2 does not match the export's filters (it does not name"));
+  // The link names the father, not the other person: under her key, 0 and 1
+  // are not hers.
+  filters_.set_subject_key(kOther);
+  VerifyReport other = Verify(Export({0, 2, 3}, {}, /*complete=*/false));
+  EXPECT_TRUE(Mentions(other.failed, "leaf 0 does not match the export's filters (it does not name"));
 }
 
 }  // namespace
