@@ -109,6 +109,21 @@ class AuditServiceTest : public ::testing::Test {
     ASSERT_EQ(response.results(0).code(), 0) << response.results(0).message();
   }
 
+  // The auditor's subject report on `person`, every event's proof checked.
+  v1::SubjectReportResponse ProvenReport(const v1::Pseudonym& person) {
+    v1::SubjectReportRequest request;
+    *request.mutable_subject() = person;
+    grpc::ClientContext context;
+    v1::SubjectReportResponse report;
+    grpc::Status status = v1::AuditService::NewStub(ChannelAs("auditor"))->SubjectReport(&context, request, &report);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    v1::QueryEventsResponse as_query;
+    *as_query.mutable_events() = report.events();
+    *as_query.mutable_tree_head() = report.tree_head();
+    ExpectAllProven(as_query);
+    return report;
+  }
+
   grpc::Status Query(const v1::QueryEventsRequest& request, v1::QueryEventsResponse* response,
                      const std::string& identity = "auditor") {
     grpc::ClientContext context;
@@ -397,16 +412,7 @@ TEST_F(AuditServiceTest, SubjectReportCoversAPersonNamedOnlyAsARelatedPerson) {
   SubmitOne("politie-amsterdam", mother, "p1", &victim);
   SubmitOne("ggz-inforsa", mother, "g1");
   SubmitOne("ggz-inforsa", other, "g2");
-  auto audit = v1::AuditService::NewStub(ChannelAs("auditor"));
-  v1::SubjectReportRequest request;
-  *request.mutable_subject() = father;
-  grpc::ClientContext context;
-  v1::SubjectReportResponse report;
-  ASSERT_TRUE(audit->SubjectReport(&context, request, &report).ok());
-  v1::QueryEventsResponse as_query;
-  *as_query.mutable_events() = report.events();
-  *as_query.mutable_tree_head() = report.tree_head();
-  ExpectAllProven(as_query);
+  const v1::SubjectReportResponse report = ProvenReport(father);
   int submitted = 0, decisions = 0;
   for (const v1::ProvenEvent& e : report.events()) {
     if (e.event().type() == v1::AUDIT_EVENT_TYPE_AUDIT_QUERY) continue;
@@ -425,16 +431,8 @@ TEST_F(AuditServiceTest, SubjectReportFindsThePersonsEventsWithProofsAndIsLogged
   SubmitOne("politie-amsterdam", m, "p1");
   SubmitOne("ggz-inforsa", m, "g1");
   SubmitOne("ggz-inforsa", RandomPseudonym(), "g2");
+  const v1::SubjectReportResponse report = ProvenReport(m);
   auto audit = v1::AuditService::NewStub(ChannelAs("auditor"));
-  v1::SubjectReportRequest request;
-  *request.mutable_subject() = m;
-  grpc::ClientContext context;
-  v1::SubjectReportResponse report;
-  ASSERT_TRUE(audit->SubjectReport(&context, request, &report).ok());
-  v1::QueryEventsResponse as_query;
-  *as_query.mutable_events() = report.events();
-  *as_query.mutable_tree_head() = report.tree_head();
-  ExpectAllProven(as_query);
   std::set<std::string> organisations;
   int decisions = 0;
   for (const v1::ProvenEvent& e : report.events()) {
@@ -455,6 +453,8 @@ TEST_F(AuditServiceTest, SubjectReportFindsThePersonsEventsWithProofsAndIsLogged
   grpc::Status status = audit->SubjectReport(&bad_context, bad, &refused);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message().rfind("subject", 0), 0u) << status.error_message();
+  v1::SubjectReportRequest request;
+  *request.mutable_subject() = m;
   grpc::ClientContext org_context;
   EXPECT_EQ(v1::AuditService::NewStub(ChannelAs("ggz-inforsa"))->SubjectReport(&org_context, request, &refused)
                 .error_code(),
