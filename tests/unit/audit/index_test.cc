@@ -11,6 +11,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "storage/keys.h"
+#include "tests/support/audit_index_entries.h"
 #include "tests/unit/audit/audit_log_fixture.h"
 
 namespace samenloop::broker {
@@ -119,34 +120,22 @@ TEST_F(AuditIndexTest, ATimeRangeReadsOnlyTheBlocksItOverlaps) {
   EXPECT_EQ(pages, 1);
 }
 
-// Every entry of both index families, family name and key -> value.
-std::map<std::string, std::string> IndexEntries(const Store& store) {
-  std::map<std::string, std::string> entries;
-  for (Family family : {Family::kAuditIndex, Family::kAuditKeyIndex}) {
-    std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(family);
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      entries[std::to_string(static_cast<int>(family)) + "/" + it->key().ToString()] = it->value().ToString();
-    }
-  }
-  return entries;
-}
-
 TEST_F(AuditIndexTest, TheIndexHoldsExactlyWhatARebuildFromTheLeavesWrites) {
-  const std::map<std::string, std::string> written = IndexEntries(*store_);
+  const std::map<std::string, std::string> written = samenloop::testing::AuditIndexEntries(*store_);
   ASSERT_FALSE(written.empty());
   rocksdb::WriteBatch clear;
   for (Family family : {Family::kAuditIndex, Family::kAuditKeyIndex}) {
     clear.DeleteRange(store_->Handle(family), "", std::string(1, '\xff'));
   }
   ASSERT_TRUE(store_->Commit(&clear).ok());
-  ASSERT_TRUE(IndexEntries(*store_).empty());
+  ASSERT_TRUE(samenloop::testing::AuditIndexEntries(*store_).empty());
   ASSERT_TRUE(RebuildAuditIndex(*store_).ok());
-  EXPECT_EQ(IndexEntries(*store_), written);
+  EXPECT_EQ(samenloop::testing::AuditIndexEntries(*store_), written);
 }
 
 TEST_F(AuditIndexTest, TheSignalAndSubjectEntriesMoveToTheirOwnFamilyUnchanged) {
   // What a store before schema 4 held: every entry in audit_index.
-  const std::map<std::string, std::string> written = IndexEntries(*store_);
+  const std::map<std::string, std::string> written = samenloop::testing::AuditIndexEntries(*store_);
   rocksdb::WriteBatch old_layout;
   std::unique_ptr<rocksdb::Iterator> it = store_->NewIterator(Family::kAuditKeyIndex);
   size_t key_entries = 0;
@@ -156,12 +145,12 @@ TEST_F(AuditIndexTest, TheSignalAndSubjectEntriesMoveToTheirOwnFamilyUnchanged) 
   ASSERT_GT(key_entries, 0u);
   old_layout.DeleteRange(store_->Handle(Family::kAuditKeyIndex), "", std::string(1, '\xff'));
   ASSERT_TRUE(store_->Commit(&old_layout).ok());
-  ASSERT_NE(IndexEntries(*store_), written);
+  ASSERT_NE(samenloop::testing::AuditIndexEntries(*store_), written);
 
   ASSERT_TRUE(MoveAuditKeyEntries(*store_).ok());
-  EXPECT_EQ(IndexEntries(*store_), written);
+  EXPECT_EQ(samenloop::testing::AuditIndexEntries(*store_), written);
   ASSERT_TRUE(MoveAuditKeyEntries(*store_).ok()) << "run again (a restart before the stamp)";
-  EXPECT_EQ(IndexEntries(*store_), written);
+  EXPECT_EQ(samenloop::testing::AuditIndexEntries(*store_), written);
 }
 
 // A PERSONS_LINKED event (store schema 5) lists its signal's earlier leaves
@@ -218,12 +207,12 @@ TEST_F(AuditLinkTest, ALinkEventListsTheOldLeavesUnderTheRelatedPerson) {
   EXPECT_EQ(leaves(request, size_), (std::vector<uint64_t>{0, 1, 2, 3})) << "the subject's own report is unchanged";
 
   // A rebuild from the leaves writes the same entries.
-  const std::map<std::string, std::string> written = IndexEntries(*store_);
+  const std::map<std::string, std::string> written = samenloop::testing::AuditIndexEntries(*store_);
   rocksdb::WriteBatch clear;
   clear.DeleteRange(store_->Handle(Family::kAuditKeyIndex), "", std::string(1, '\xff'));
   ASSERT_TRUE(store_->Commit(&clear).ok());
   ASSERT_TRUE(RebuildAuditIndex(*store_).ok());
-  EXPECT_EQ(IndexEntries(*store_), written);
+  EXPECT_EQ(samenloop::testing::AuditIndexEntries(*store_), written);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "broker/core/reads.h"
 #include "broker/core/schema.h"
 #include "gtest/gtest.h"
+#include "tests/support/audit_index_entries.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/broker/signal_test_helpers.h"
 
@@ -134,24 +135,12 @@ TEST_F(StoreMaintenanceTest, ANewStoreIsStampedAnOldOneMigratedANewerOneRefused)
       << newer.status();
 }
 
-// Every entry of the audit index families, family and key -> value.
-std::map<std::string, std::string> AuditIndexEntries(const Store& store) {
-  std::map<std::string, std::string> entries;
-  for (Family family : {Family::kAuditIndex, Family::kAuditKeyIndex}) {
-    std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(family);
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      entries[std::to_string(static_cast<int>(family)) + "/" + it->key().ToString()] = it->value().ToString();
-    }
-  }
-  return entries;
-}
-
 TEST_F(StoreMaintenanceTest, AVersion1StoreGetsTheAuditIndexBuiltFromItsLeaves) {
   Populate(dir_.Sub("db"));
   std::map<std::string, std::string> written;
   {
     std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("db"));
-    written = AuditIndexEntries(*store);
+    written = samenloop::testing::AuditIndexEntries(*store);
     ASSERT_FALSE(written.empty()) << "the ledger indexes every event as it appends it";
     // Make it what schema version 1 wrote: no audit index family at all.
     ASSERT_TRUE(store->db()->DropColumnFamily(store->Handle(Family::kAuditIndex)).ok());
@@ -165,7 +154,7 @@ TEST_F(StoreMaintenanceTest, AVersion1StoreGetsTheAuditIndexBuiltFromItsLeaves) 
     // exactly what the ledger would have written.
     std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("db"));
     EXPECT_EQ(keys::ParseU64(*store->Get(Family::kMeta, "schema_version")), kStoreSchemaVersion);
-    EXPECT_EQ(AuditIndexEntries(*store), written);
+    EXPECT_EQ(samenloop::testing::AuditIndexEntries(*store), written);
     EXPECT_TRUE(VerifyStore(*store).ok());
   }
 }
@@ -175,7 +164,7 @@ TEST_F(StoreMaintenanceTest, AVersion3StoreGetsItsSignalAndSubjectEntriesMoved) 
   std::map<std::string, std::string> written;
   {
     std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("db"));
-    written = AuditIndexEntries(*store);
+    written = samenloop::testing::AuditIndexEntries(*store);
     // Make it what schema version 3 wrote: one audit_index family with
     // every entry, and no audit_key_index.
     rocksdb::WriteBatch batch;
@@ -187,7 +176,7 @@ TEST_F(StoreMaintenanceTest, AVersion3StoreGetsItsSignalAndSubjectEntriesMoved) 
   }
   std::unique_ptr<Store> store = *OpenBrokerStore(dir_.Sub("db"));
   EXPECT_EQ(keys::ParseU64(*store->Get(Family::kMeta, "schema_version")), kStoreSchemaVersion);
-  EXPECT_EQ(AuditIndexEntries(*store), written);
+  EXPECT_EQ(samenloop::testing::AuditIndexEntries(*store), written);
   // A signal's events are found through the moved entries.
   SubjectKeyer keyer(TestSecret());
   NotificationHub hub;
